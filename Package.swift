@@ -1,0 +1,104 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way, down this list (see Docs/Architecture.md):
+// executables → CairnDaemon → CairnStore / CairnProtocol → CairnTrust → CairnWire, CairnCrypto, CairnModel.
+// The CLI links only CairnControl and the offline key-ceremony code in CairnTrust.
+
+let package = Package(
+    name: "cairn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cairn", targets: ["cairn"]),
+        .executable(name: "cairnd", targets: ["cairnd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries from the system.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+
+        // Core, no I/O.
+        .target(name: "CairnModel"),
+        .target(name: "CairnCrypto", dependencies: ["CSodium"]),
+        .target(
+            name: "CairnWire",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .target(
+            name: "CairnTrust",
+            dependencies: [
+                "CairnModel", "CairnCrypto", "CairnWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(
+            name: "CairnProtocol",
+            dependencies: [
+                "CairnTrust", "CairnModel", "CairnCrypto", "CairnWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+
+        // Adapters.
+        .target(
+            name: "CairnStore",
+            dependencies: ["CairnModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "CairnControl"),
+        .target(
+            name: "CairnDaemon",
+            dependencies: [
+                "CairnModel", "CairnCrypto", "CairnTrust", "CairnProtocol", "CairnStore", "CairnControl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Executables.
+        .executableTarget(
+            name: "cairnd",
+            dependencies: [
+                "CairnDaemon", "CairnTrust", "CairnCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "cairn",
+            dependencies: [
+                "CairnControl", "CairnTrust",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test support and tests.
+        .target(
+            name: "CairnTestSupport",
+            dependencies: ["CairnModel", "CairnCrypto", "CairnTrust"]
+        ),
+        .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto", "CairnTestSupport"]),
+        .testTarget(name: "CairnModelTests", dependencies: ["CairnModel", "CairnTestSupport"]),
+        .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnTestSupport"]),
+        .testTarget(name: "CairnProtocolTests", dependencies: ["CairnProtocol", "CairnTestSupport"]),
+        .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnTestSupport"]),
+        .testTarget(name: "CairnControlTests", dependencies: ["CairnControl"]),
+        .testTarget(name: "CairnDaemonTests", dependencies: ["CairnDaemon", "CairnTestSupport"]),
+        .testTarget(
+            name: "CairnIntegrationTests",
+            dependencies: ["CairnControl", "CairnTestSupport"]
+        ),
+    ]
+)

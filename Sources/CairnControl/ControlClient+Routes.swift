@@ -1,0 +1,45 @@
+import Foundation
+
+extension ControlClient {
+    /// `GET /v1/status`: who the daemon is and what it holds.
+    public func status() throws(ControlClientError) -> StatusDocument {
+        try call(StatusDocument.self, method: "GET", path: "/v1/status").0
+    }
+
+    /// `POST /v1/records`: creates or updates a record; `created` is true for a new record (201).
+    public func putRecord(_ request: PutRecordRequest) throws(ControlClientError) -> (RecordDocument, created: Bool) {
+        let body: Data
+        do {
+            body = try ControlJSON.compactEncoder().encode(request)
+        } catch {
+            throw .invalidRequest("the request could not be encoded: \(error)")
+        }
+        let (record, response) = try call(RecordDocument.self, method: "POST", path: "/v1/records", body: body)
+        return (record, created: response.status == 201)
+    }
+
+    /// `GET /v1/records/{id}`: one record, deleted ones included (with `deleted` set).
+    public func getRecord(id: String) throws(ControlClientError) -> RecordDocument {
+        try call(RecordDocument.self, method: "GET", path: ControlPath.record(id)).0
+    }
+
+    /// `GET /v1/records`: the records matching every given filter, sorted by id.
+    public func listRecords(
+        class level: String? = nil, type: String? = nil, tag: String? = nil, deleted: DeletedFilter? = nil
+    ) throws(ControlClientError) -> [RecordDocument] {
+        let path = ControlPath.withQuery(
+            "/v1/records",
+            [("class", level), ("type", type), ("tag", tag), ("deleted", deleted?.rawValue)])
+        return try call([RecordDocument].self, method: "GET", path: path).0
+    }
+
+    /// `DELETE /v1/records/{id}`: deletes a record and returns it as it now is.
+    public func deleteRecord(id: String) throws(ControlClientError) -> RecordDocument {
+        try call(RecordDocument.self, method: "DELETE", path: ControlPath.record(id)).0
+    }
+
+    /// `GET /v1/records/{id}/history`: the deltas that touched a record, oldest first.
+    public func history(id: String) throws(ControlClientError) -> [HistoryEntry] {
+        try call([HistoryEntry].self, method: "GET", path: ControlPath.record(id, "history")).0
+    }
+}

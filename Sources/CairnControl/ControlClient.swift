@@ -1,0 +1,73 @@
+import Foundation
+
+/// A blocking client of the control API over the daemon's Unix socket.
+///
+/// Each call opens a connection, sends one HTTP/1.1 request with `Connection: close`, reads one
+/// response within the timeout, and closes. That keeps the CLI simple and stateless: no pool,
+/// no event loop, nothing to clean up if it is interrupted.
+public struct ControlClient: Sendable {
+    /// The socket used when neither `--socket` nor `$CAIRN_SOCKET` names one.
+    public static let systemSocketPath = "/run/cairn/cairnd.sock"
+
+    /// The socket this client connects to.
+    public let socketPath: String
+    /// How long one call may take, connect to last byte, in seconds.
+    public let timeout: Double
+
+    /// Creates a client for the socket at `socketPath`; nothing is connected until a call.
+    public init(socketPath: String, timeout: Double = 30) {
+        self.socketPath = socketPath
+        self.timeout = timeout
+    }
+
+    /// The socket to use by default: `$CAIRN_SOCKET` when set and not empty, else the system socket.
+    public static func defaultSocketPath(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if let path = environment["CAIRN_SOCKET"], !path.isEmpty { return path }
+        return systemSocketPath
+    }
+
+    /// Sends one request and returns the raw response, whatever its status.
+    ///
+    /// `path` is the request target as sent (already percent-encoded, see `ControlPath`);
+    /// `body`, when present, is sent as `application/json`.
+    public func send(method: String, path: String, body: Data? = nil) throws(ControlClientError) -> ControlResponse {
+        let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
+        try connection.writeAll(Self.request(method: method, path: path, body: body))
+        var parser = HTTPResponseParser()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while !parser.isComplete {
+            let count = try connection.read(into: &buffer)
+            if count == 0 { return try parser.finish() }
+            try parser.feed(buffer[..<count])
+        }
+        return try parser.finish()
+    }
+
+    /// The bytes of one request.
+    static func request(method: String, path: String, body: Data?) -> [UInt8] {
+        var head = "\(method) \(path) HTTP/1.1\r\n"
+        head += "Host: localhost\r\n"
+        head += "User-Agent: cairn/0.1\r\n"
+        head += "Accept: application/json\r\n"
+        head += "Connection: close\r\n"
+        if let body {
+            head += "Content-Type: application/json\r\n"
+            head += "Content-Length: \(body.count)\r\n"
+        } else if method != "GET" && method != "HEAD" {
+            head += "Content-Length: 0\r\n"
+        }
+        head += "\r\n"
+        return Array(head.utf8) + (body.map { Array($0) } ?? [])
+    }
+
+    /// Sends a request, and decodes a 2xx body as `T` or turns anything else into `.refused`.
+    func call<T: Decodable>(
+        _ type: T.Type, method: String, path: String, body: Data? = nil
+    ) throws(ControlClientError) -> (T, ControlResponse) {
+        let response = try send(method: method, path: path, body: body)
+        guard response.isSuccess else { throw response.refusal() }
+        return (try response.decode(T.self), response)
+    }
+}

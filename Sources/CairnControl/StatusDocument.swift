@@ -1,0 +1,162 @@
+/// What `GET /v1/status` reports: who this daemon is, what it may read, and how its store is.
+///
+/// Levels above the device's clearance are not listed at all: a device never learns the count
+/// or size of anything above its clearance, and neither does whoever reads its status.
+public struct StatusDocument: Codable, Hashable, Sendable {
+    /// The daemon's own device identity.
+    public struct Device: Codable, Hashable, Sendable {
+        /// The device reference, `agency/name`.
+        public var ref: String
+        /// The agency that certified the device.
+        public var agency: String
+        /// The device's name within its agency.
+        public var name: String
+        /// The device id, 64 lowercase hex digits.
+        public var id: String
+
+        /// Creates a device description.
+        public init(ref: String, agency: String, name: String, id: String) {
+            self.ref = ref
+            self.agency = agency
+            self.name = name
+            self.id = id
+        }
+    }
+
+    /// The federation the daemon belongs to, as its newest charter defines it.
+    public struct Federation: Codable, Hashable, Sendable {
+        /// The federation's name.
+        public var name: String
+        /// The federation id, 32 lowercase hex digits.
+        public var id: String
+        /// The version of the charter in force.
+        public var charterVersion: UInt64
+        /// The fingerprint of the charter in force, 64 lowercase hex digits.
+        public var charterFingerprint: String
+
+        /// Creates a federation description.
+        public init(name: String, id: String, charterVersion: UInt64, charterFingerprint: String) {
+            self.name = name
+            self.id = id
+            self.charterVersion = charterVersion
+            self.charterFingerprint = charterFingerprint
+        }
+    }
+
+    /// One level at or below the clearance, with what the store holds at it.
+    public struct Level: Codable, Hashable, Sendable {
+        /// The level's name.
+        public var name: String
+        /// Whether the daemon holds a key for the level and so can read its records.
+        public var readable: Bool
+        /// Live records at the level.
+        public var records: Int
+        /// Deleted records at the level.
+        public var deletedRecords: Int
+        /// Deltas stored at the level.
+        public var deltas: Int
+        /// The newest key epoch the daemon holds for the level; `nil` (JSON `null`) when it holds none.
+        public var epoch: UInt64?
+
+        /// Creates a level description.
+        public init(name: String, readable: Bool, records: Int, deletedRecords: Int, deltas: Int, epoch: UInt64?) {
+            self.name = name
+            self.readable = readable
+            self.records = records
+            self.deletedRecords = deletedRecords
+            self.deltas = deltas
+            self.epoch = epoch
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, readable, records, deletedRecords, deltas, epoch
+        }
+
+        /// Decodes a level; a missing `epoch` reads as none held.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            readable = try container.decode(Bool.self, forKey: .readable)
+            records = try container.decode(Int.self, forKey: .records)
+            deletedRecords = try container.decode(Int.self, forKey: .deletedRecords)
+            deltas = try container.decode(Int.self, forKey: .deltas)
+            epoch = try container.decodeIfPresent(UInt64.self, forKey: .epoch)
+        }
+
+        /// Encodes every key, `epoch` as an explicit `null` when no key is held.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(readable, forKey: .readable)
+            try container.encode(records, forKey: .records)
+            try container.encode(deletedRecords, forKey: .deletedRecords)
+            try container.encode(deltas, forKey: .deltas)
+            if let epoch {
+                try container.encode(epoch, forKey: .epoch)
+            } else {
+                try container.encodeNil(forKey: .epoch)
+            }
+        }
+    }
+
+    /// The state of the daemon's store.
+    public struct Store: Codable, Hashable, Sendable {
+        /// The state directory.
+        public var path: String
+        /// The store's size on disk, in bytes.
+        public var sizeBytes: Int64
+        /// Deltas set aside because they could not be verified or applied.
+        public var quarantinedDeltas: Int
+        /// Human sentences about anything an operator should look at; empty when healthy.
+        public var problems: [String]
+
+        /// Creates a store description.
+        public init(path: String, sizeBytes: Int64, quarantinedDeltas: Int, problems: [String]) {
+            self.path = path
+            self.sizeBytes = sizeBytes
+            self.quarantinedDeltas = quarantinedDeltas
+            self.problems = problems
+        }
+    }
+
+    /// The daemon's device.
+    public var device: Device
+    /// The device's certified clearance level.
+    public var clearance: String
+    /// The federation.
+    public var federation: Federation
+    /// The levels at or below the clearance, lowest first.
+    public var levels: [Level]
+    /// Live records across the listed levels.
+    public var records: Int
+    /// Deltas across the listed levels.
+    public var deltas: Int
+    /// The store.
+    public var store: Store
+    /// Whether the daemon runs in test mode (test keys allowed; labs use it).
+    public var testMode: Bool
+    /// When the daemon started, ISO-8601 UTC.
+    public var startedAt: String
+    /// The daemon's version.
+    public var version: String
+    /// When the device certificate expires, ISO-8601 UTC.
+    public var certificateExpires: String
+
+    /// Creates a status document.
+    public init(
+        device: Device, clearance: String, federation: Federation, levels: [Level], records: Int, deltas: Int,
+        store: Store, testMode: Bool, startedAt: String, version: String, certificateExpires: String
+    ) {
+        self.device = device
+        self.clearance = clearance
+        self.federation = federation
+        self.levels = levels
+        self.records = records
+        self.deltas = deltas
+        self.store = store
+        self.testMode = testMode
+        self.startedAt = startedAt
+        self.version = version
+        self.certificateExpires = certificateExpires
+    }
+}

@@ -1,0 +1,56 @@
+import CSodium
+
+/// BLAKE2b (RFC 7693) from libsodium: delta ids, digests, and keyed hashes of record ids.
+public enum BLAKE2b {
+    public static let minOutputLength = Int(crypto_generichash_BYTES_MIN)
+    public static let maxOutputLength = Int(crypto_generichash_BYTES_MAX)
+    public static let maxKeyLength = Int(crypto_generichash_KEYBYTES_MAX)
+
+    /// The `outputLength`-byte hash of `data`, keyed with `key` when given (a MAC).
+    public static func hash(_ data: [UInt8], outputLength: Int = 32, key: [UInt8] = []) -> [UInt8] {
+        let hasher = Hasher(outputLength: outputLength, key: key)
+        hasher.update(data)
+        return hasher.finalize()
+    }
+
+    /// Incremental hashing, for data that arrives in pieces. (A class: libsodium's state is a
+    /// 64-byte-aligned opaque buffer that must not be copied.)
+    public final class Hasher {
+        private let state: UnsafeMutableRawPointer
+        private let outputLength: Int
+
+        /// Starts a hash of `outputLength` bytes (16...64), keyed with `key` (0...64 bytes).
+        public init(outputLength: Int = 32, key: [UInt8] = []) {
+            Sodium.ensure()
+            precondition((minOutputLength...maxOutputLength).contains(outputLength), "BLAKE2b output length")
+            precondition(key.count <= maxKeyLength, "BLAKE2b key length")
+            self.outputLength = outputLength
+            state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
+            key.withUnsafeBufferPointer { k in
+                _ = crypto_generichash_init(OpaquePointer(state), k.baseAddress, k.count, outputLength)
+            }
+        }
+
+        deinit {
+            sodium_memzero(state, crypto_generichash_statebytes())
+            state.deallocate()
+        }
+
+        public func update(_ data: [UInt8]) {
+            data.withUnsafeBufferPointer { d in
+                _ = crypto_generichash_update(OpaquePointer(state), d.baseAddress, UInt64(d.count))
+            }
+        }
+
+        public func update(_ data: UnsafeRawBufferPointer) {
+            _ = crypto_generichash_update(
+                OpaquePointer(state), data.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(data.count))
+        }
+
+        public func finalize() -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: outputLength)
+            _ = crypto_generichash_final(OpaquePointer(state), &out, outputLength)
+            return out
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+
+/// Maps a TOML document onto `DaemonConfig`, reporting unknown keys, wrong types, bad values
+/// and missing required keys.
+struct ConfigReader {
+    let document: TOMLDocument
+    let baseDirectory: String
+    var problems: [ConfigProblem] = []
+
+    static let knownTables: Set<String> = ["device", "store", "control", "sync", "daemon"]
+    static let knownKeys: Set<String> = [
+        "device.keys", "device.certificate", "device.charter", "device.passphrase_file",
+        "store.state_dir",
+        "control.socket", "control.write_uids", "control.write_gids", "control.read_uids", "control.read_gids",
+        "sync.listen",
+        "daemon.test_mode", "daemon.log_level",
+    ]
+
+    init(document: TOMLDocument, baseDirectory: String) {
+        self.document = document
+        self.baseDirectory = baseDirectory
+    }
+
+    mutating func read(configPath: String) -> DaemonConfig? {
+        for (table, line) in document.tables where !Self.knownTables.contains(table) {
+            problems.append(ConfigProblem(line: line, key: "[\(table)]", message: "unknown table (known: \(Self.knownTables.sorted().joined(separator: ", ")))"))
+        }
+        for entry in document.entries where !Self.knownKeys.contains(entry.path) {
+            problems.append(ConfigProblem(line: entry.line, key: entry.path, message: "unknown key"))
+        }
+        let keys = path("device.keys", required: true)
+        let certificate = path("device.certificate", required: true)
+        let charter = path("device.charter", required: true)
+        let stateDirectory = path("store.state_dir", required: true)
+        let socket = path("control.socket", required: true)
+        var config = DaemonConfig(
+            configPath: configPath, deviceKeys: keys ?? "", certificate: certificate ?? "", charter: charter ?? "",
+            passphraseFile: path("device.passphrase_file", required: false), stateDirectory: stateDirectory ?? "",
+            socketPath: socket ?? "")
+        config.writeUIDs = ids("control.write_uids")
+        config.writeGIDs = ids("control.write_gids")
+        config.readUIDs = ids("control.read_uids")
+        config.readGIDs = ids("control.read_gids")
+        if let listen = string("sync.listen") {
+            if ListenAddress(listen) == nil {
+                report("sync.listen", "expected HOST:PORT such as \"127.0.0.1:7401\" or \"[::1]:7401\"")
+            }
+            config.syncListen = listen
+        }
+        if let socket, socket.utf8.count > 107 {
+            report("control.socket", "the socket path is \(socket.utf8.count) bytes; Unix sockets allow at most 107")
+        }
+        if let testMode = boolean("daemon.test_mode") { config.testMode = testMode }
+        if let level = string("daemon.log_level") {
+            if let parsed = Logger.Level(rawValue: level) {
+                config.logLevel = parsed
+            } else {
+                report("daemon.log_level", "expected one of trace, debug, info, notice, warning, error, critical")
+            }
+        }
+        return problems.isEmpty ? config : nil
+    }
+
+    private func entry(_ key: String) -> TOMLEntry? {
+        document.entries.first { $0.path == key }
+    }
+
+    private mutating func report(_ key: String, _ message: String) {
+        problems.append(ConfigProblem(line: entry(key)?.line ?? 0, key: key, message: message))
+    }
+
+    private mutating func string(_ key: String) -> String? {
+        guard let entry = entry(key) else { return nil }
+        guard case .string(let text) = entry.value else {
+            report(key, "expected a string, found \(entry.value.typeName)")
+            return nil
+        }
+        guard !text.isEmpty else {
+            report(key, "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func path(_ key: String, required: Bool) -> String? {
+        guard let text = string(key) else {
+            if required, entry(key) == nil { report(key, "is required") }
+            return nil
+        }
+        if text.hasPrefix("/") { return text }
+        var base = baseDirectory.isEmpty ? FileManager.default.currentDirectoryPath : baseDirectory
+        if !base.hasPrefix("/") { base = FileManager.default.currentDirectoryPath + "/" + base }
+        return base + "/" + text
+    }
+
+    private mutating func boolean(_ key: String) -> Bool? {
+        guard let entry = entry(key) else { return nil }
+        guard case .boolean(let flag) = entry.value else {
+            report(key, "expected true or false, found \(entry.value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
+    private mutating func ids(_ key: String) -> [UInt32] {
+        guard let entry = entry(key) else { return [] }
+        guard case .array(let items) = entry.value else {
+            report(key, "expected an array of numeric ids such as [1000, 1001]")
+            return []
+        }
+        var result: [UInt32] = []
+        for item in items {
+            guard case .integer(let number) = item, let id = UInt32(exactly: number) else {
+                report(key, "expected numeric ids from 0 to 4294967295")
+                return []
+            }
+            result.append(id)
+        }
+        return result
+    }
+}
+
+/// A `HOST:PORT` listen address (IPv6 hosts in brackets).
+struct ListenAddress: Equatable {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        let hostPart: Substring
+        let portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            portPart = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        guard !hostPart.isEmpty, let port = Int(portPart), (1...65535).contains(port) else { return nil }
+        host = String(hostPart)
+        self.port = port
+    }
+}

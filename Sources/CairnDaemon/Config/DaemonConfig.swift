@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+
+/// The daemon's configuration, from one TOML file (see `Docs/Configuration.md` and
+/// `systemd/cairnd.toml.example`). Relative paths are resolved against the file's directory.
+public struct DaemonConfig: Sendable, Equatable {
+    public var configPath: String
+    public var deviceKeys: String
+    public var certificate: String
+    public var charter: String
+    public var passphraseFile: String?
+    public var stateDirectory: String
+    public var socketPath: String
+    public var writeUIDs: [UInt32] = []
+    public var writeGIDs: [UInt32] = []
+    public var readUIDs: [UInt32] = []
+    public var readGIDs: [UInt32] = []
+    public var syncListen: String?
+    public var testMode = false
+    public var logLevel: Logger.Level = .info
+
+    /// Default location of the configuration file.
+    public static let defaultPath = "/etc/cairn/cairnd.toml"
+
+    /// Reads and checks `path`; throws `DaemonError.config` with every problem found.
+    public static func load(path: String) throws -> DaemonConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DaemonError.config(path: path, problems: [ConfigProblem(line: 0, key: nil, message: "cannot read the file: \(error.localizedDescription)")])
+        }
+        let (config, problems) = parse(text, path: path)
+        guard let config, problems.isEmpty else { throw DaemonError.config(path: path, problems: problems) }
+        return config
+    }
+
+    /// Parses configuration text, collecting every problem.
+    public static func parse(_ text: String, path: String) -> (DaemonConfig?, [ConfigProblem]) {
+        let (document, syntaxProblems) = TOMLParser.parse(text)
+        var reader = ConfigReader(document: document, baseDirectory: (path as NSString).deletingLastPathComponent)
+        reader.problems = syntaxProblems
+        let config = reader.read(configPath: path)
+        return (reader.problems.isEmpty ? config : nil, reader.problems)
+    }
+}

@@ -1,0 +1,85 @@
+import CairnControl
+import Foundation
+import Logging
+
+/// A response of the control API: a status and a JSON body.
+struct ControlReply: Sendable {
+    var status: Int
+    var body: [UInt8]
+
+    static func json(_ status: Int, _ value: some Encodable) -> ControlReply {
+        do {
+            return ControlReply(status: status, body: Array(try ControlJSON.compactEncoder().encode(value)))
+        } catch {
+            return ControlReply.error(.internal, "the response could not be encoded: \(error)")
+        }
+    }
+
+    static func error(_ code: ControlErrorCode, _ message: String) -> ControlReply {
+        let body = (try? ControlJSON.compactEncoder().encode(ErrorDocument(code, message: message))) ?? Data()
+        return ControlReply(status: code.httpStatus, body: Array(body))
+    }
+}
+
+/// Runs resolved routes against the site. Blocking: called on the daemon's thread pool, never on
+/// an event loop. The caller's right has been checked before `handle` is called.
+struct ControlAPI: Sendable {
+    /// Largest request body accepted, checked before it is buffered.
+    static let maxRequestBodyBytes = 2 * 1024 * 1024
+
+    let site: Site
+    let logger: Logger
+
+    func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
+        do {
+            switch route {
+            case .status:
+                return .json(200, try site.status())
+            case .listRecords(let level, let type, let tag, let deleted):
+                return .json(200, try site.list(level: level, type: type, tag: tag, deleted: deleted))
+            case .getRecord(let id):
+                return .json(200, try site.get(id: id))
+            case .history(let id):
+                return .json(200, try site.history(id: id))
+            case .putRecord:
+                let request = try decode(PutRecordRequest.self, from: body)
+                let (document, created) = try site.put(request)
+                logger.info(
+                    "control.record_put",
+                    metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)", "record.created": "\(created)"])
+                return .json(created ? 201 : 200, document)
+            case .deleteRecord(let id):
+                let document = try site.delete(id: id)
+                logger.info("control.record_deleted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
+                return .json(200, document)
+            }
+        } catch DaemonError.request(let code, let message) {
+            logger.notice("control.refused", metadata: ["caller.uid": "\(caller.uid)", "error.code": "\(code)", "error": "\(message)"])
+            return .error(code, message)
+        } catch {
+            logger.error("control.failed", metadata: ["caller.uid": "\(caller.uid)", "error": "\(error)"])
+            return .error(.internal, "internal error: \(error)")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
+        guard !body.isEmpty else { throw DaemonError.request(.invalidJSON, "the request needs a JSON body") }
+        do {
+            return try ControlJSON.decoder().decode(type, from: Data(body))
+        } catch let DecodingError.dataCorrupted(context) {
+            throw DaemonError.request(.invalidJSON, "malformed JSON: \(Self.describe(context))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.keyNotFound(_, context)
+        {
+            throw DaemonError.request(.invalidJSON, "malformed request: \(Self.describe(context))")
+        } catch {
+            throw DaemonError.request(.invalidJSON, "malformed JSON: \(error)")
+        }
+    }
+
+    private static func describe(_ context: DecodingError.Context) -> String {
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        let detail = (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
+        return path.isEmpty ? detail : "\(path): \(context.debugDescription)"
+    }
+}

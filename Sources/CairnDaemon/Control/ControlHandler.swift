@@ -1,0 +1,156 @@
+import CairnControl
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One control connection: collects a request (refusing oversize bodies before buffering them),
+/// checks the caller's right, runs the route on the thread pool, and writes the reply. The
+/// decisions live in `ControlRoute`, `Authorizer` and `ControlAPI`; this handler only moves bytes.
+final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum Pending {
+        case idle
+        /// Reading the body of a request that will run.
+        case reading(ControlRoute, keepAlive: Bool, body: ByteBuffer)
+        /// Draining the body of a request that was already refused.
+        case refusing(ControlReply, keepAlive: Bool)
+    }
+
+    private let api: ControlAPI
+    private let authorizer: Authorizer
+    private let threadPool: NIOThreadPool
+    private let logger: Logger
+    private var peer: PeerCredentials?
+    private var pending = Pending.idle
+
+    init(api: ControlAPI, authorizer: Authorizer, threadPool: NIOThreadPool, logger: Logger) {
+        self.api = api
+        self.authorizer = authorizer
+        self.threadPool = threadPool
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // On the channel's own loop the option is read at once, so the callback runs before any
+        // request is read; a failure leaves `peer` nil and every request is refused.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let logger = self.logger
+        PeerCredentialReader.read(context.channel).whenComplete { result in
+            switch result {
+            case .success(let credentials): bound.value.peer = credentials
+            case .failure(let error): logger.warning("control.no_peer_credentials", metadata: ["error": "\(error)"])
+            }
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            pending = start(head)
+        case .body(var chunk):
+            guard case .reading(let route, let keepAlive, var body) = pending else { return }
+            if body.readableBytes + chunk.readableBytes > ControlAPI.maxRequestBodyBytes {
+                pending = .refusing(tooLarge(), keepAlive: false)
+                return
+            }
+            body.writeBuffer(&chunk)
+            pending = .reading(route, keepAlive: keepAlive, body: body)
+        case .end:
+            let current = pending
+            pending = .idle
+            switch current {
+            case .idle: return
+            case .refusing(let reply, let keepAlive): write(reply, keepAlive: keepAlive, context: context)
+            case .reading(let route, let keepAlive, var body): run(route, body: body.readBytes(length: body.readableBytes) ?? [], keepAlive: keepAlive, context: context)
+            }
+        }
+    }
+
+    private func start(_ head: HTTPRequestHead) -> Pending {
+        let keepAlive = head.isKeepAlive
+        guard let peer else { return .refusing(.error(.forbidden, "the caller's identity could not be established"), keepAlive: false) }
+        let route: ControlRoute
+        do {
+            route = try ControlRoute.resolve(method: head.method.rawValue, target: head.uri)
+        } catch DaemonError.request(let code, let message) {
+            return .refusing(.error(code, message), keepAlive: keepAlive)
+        } catch {
+            return .refusing(.error(.badRequest, "\(error)"), keepAlive: keepAlive)
+        }
+        let right = authorizer.right(of: peer, groups: peer.supplementaryGroups)
+        guard right >= route.requiredRight else {
+            logger.warning(
+                "control.forbidden",
+                metadata: ["caller.uid": "\(peer.uid)", "caller.gid": "\(peer.gid)", "request.method": "\(head.method.rawValue)", "request.path": "\(head.uri)"])
+            let needed = route.requiredRight == .write ? "write" : "read"
+            return .refusing(
+                .error(.forbidden, "uid \(peer.uid) may not \(needed) through this socket; ask the site admin to add it to control.\(needed)_uids or control.\(needed)_gids"),
+                keepAlive: keepAlive)
+        }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > ControlAPI.maxRequestBodyBytes {
+            return .refusing(tooLarge(), keepAlive: false)
+        }
+        return .reading(route, keepAlive: keepAlive, body: ByteBuffer())
+    }
+
+    private func tooLarge() -> ControlReply {
+        .error(.payloadTooLarge, "the request body exceeds \(ControlAPI.maxRequestBodyBytes) bytes")
+    }
+
+    private func run(_ route: ControlRoute, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
+        let api = self.api
+        let caller = peer!
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        threadPool.runIfActive(eventLoop: context.eventLoop) {
+            api.handle(route, body: body, caller: caller)
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            switch result {
+            case .success(let reply): handler.write(reply, keepAlive: keepAlive, context: context)
+            case .failure: handler.write(.error(.unavailable, "the daemon is shutting down"), keepAlive: false, context: context)
+            }
+        }
+    }
+
+    private func write(_ reply: ControlReply, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(reply.body.count))
+        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
+        let done = context.writeAndFlushPromise()
+        if !keepAlive {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.notice("control.connection_error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+}
+
+extension ChannelHandlerContext {
+    fileprivate func writeAndFlushPromise() -> EventLoopPromise<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: promise)
+        return promise
+    }
+}
+
+/// Reads SO_PEERCRED from a Unix-socket channel.
+enum PeerCredentialReader {
+    static func read(_ channel: Channel) -> EventLoopFuture<PeerCredentials> {
+        guard let provider = channel as? SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(DaemonError.startup("the control channel is not a socket"))
+        }
+        return provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+    }
+}

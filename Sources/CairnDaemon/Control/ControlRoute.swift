@@ -1,0 +1,133 @@
+import CairnControl
+
+/// What a caller may do through the control socket.
+enum AccessRight: Int, Comparable, Sendable {
+    case none = 0
+    case read = 1
+    case write = 2
+
+    static func < (lhs: AccessRight, rhs: AccessRight) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The control API's versioned route table. Pure: a method and a target in, a route (with the
+/// right it needs) or a refusal out. Handlers run only after the caller's right is checked.
+enum ControlRoute: Equatable, Sendable {
+    case status
+    case listRecords(level: String?, type: String?, tag: String?, deleted: DeletedFilter)
+    case putRecord
+    case getRecord(String)
+    case deleteRecord(String)
+    case history(String)
+
+    var requiredRight: AccessRight {
+        switch self {
+        case .status, .listRecords, .getRecord, .history: return .read
+        case .putRecord, .deleteRecord: return .write
+        }
+    }
+
+    /// Whether the route reads a request body.
+    var takesBody: Bool { self == .putRecord }
+
+    /// Resolves `method` and `target` (path and query); throws a `DaemonError.request` with
+    /// `not_found`, `method_not_allowed` or `bad_request`.
+    static func resolve(method: String, target: String) throws -> ControlRoute {
+        let (path, query) = try RequestTarget.split(target)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        guard segments.first == "v1" else { throw notFound(path) }
+        let rest = Array(segments.dropFirst())
+        let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && rest[2] == "history")))
+        guard known, rest.count < 2 || !rest[1].isEmpty else { throw notFound(path) }
+        switch (method, rest.count) {
+        case ("GET", 1) where rest[0] == "status":
+            return .status
+        case ("GET", 1):
+            return try listRoute(query)
+        case ("POST", 1) where rest[0] == "records":
+            return .putRecord
+        case ("GET", 2):
+            return .getRecord(rest[1])
+        case ("DELETE", 2):
+            return .deleteRecord(rest[1])
+        case ("GET", 3):
+            return .history(rest[1])
+        default:
+            throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)")
+        }
+    }
+
+    private static func listRoute(_ query: [String: String]) throws -> ControlRoute {
+        let unknown = Set(query.keys).subtracting(["class", "type", "tag", "deleted"])
+        if let key = unknown.sorted().first {
+            throw DaemonError.request(.badRequest, "unknown query parameter \"\(key)\" (known: class, type, tag, deleted)")
+        }
+        var deleted = DeletedFilter.exclude
+        if let raw = query["deleted"] {
+            guard let parsed = DeletedFilter(rawValue: raw) else {
+                throw DaemonError.request(.badRequest, "deleted must be exclude, include or only")
+            }
+            deleted = parsed
+        }
+        return .listRecords(level: query["class"], type: query["type"], tag: query["tag"], deleted: deleted)
+    }
+
+    private static func notFound(_ path: String) -> DaemonError {
+        .request(.notFound, "no route \(path) (the API lives under /v1/)")
+    }
+}
+
+/// Splitting and percent-decoding of a request target.
+enum RequestTarget {
+    static let maxLength = 8192
+
+    static func split(_ target: String) throws -> (path: String, query: [String: String]) {
+        guard target.utf8.count <= maxLength else { throw DaemonError.request(.badRequest, "request target too long") }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let rawPath = String(parts[0])
+        guard rawPath.hasPrefix("/") else { throw DaemonError.request(.badRequest, "request target must be an absolute path") }
+        var query: [String: String] = [:]
+        if parts.count == 2 {
+            for pair in parts[1].split(separator: "&") where !pair.isEmpty {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = try decode(String(kv[0]), plusIsSpace: true)
+                let value = kv.count == 2 ? try decode(String(kv[1]), plusIsSpace: true) : ""
+                guard query[key] == nil else { throw DaemonError.request(.badRequest, "query parameter \"\(key)\" given twice") }
+                query[key] = value
+            }
+        }
+        let path = try rawPath.split(separator: "/", omittingEmptySubsequences: false)
+            .map { try decode(String($0), plusIsSpace: false) }.joined(separator: "/")
+        return (path, query)
+    }
+
+    static func decode(_ text: String, plusIsSpace: Bool) throws -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    throw DaemonError.request(.badRequest, "bad percent-encoding in the request target")
+                }
+                bytes.append(high << 4 | low)
+            case UInt8(ascii: "+") where plusIsSpace:
+                bytes.append(UInt8(ascii: " "))
+            default:
+                bytes.append(byte)
+            }
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+            throw DaemonError.request(.badRequest, "the request target is not valid UTF-8")
+        }
+        return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

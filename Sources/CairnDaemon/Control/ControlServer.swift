@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The control API's listener on a Unix socket, run as a lifecycle service: it binds (replacing
+/// a stale socket left by a crashed run, never a live one), serves until graceful shutdown, then
+/// stops accepting, lets in-flight requests finish, and removes its socket.
+final class ControlServer: Service, Sendable {
+    let socketPath: String
+    let api: ControlAPI
+    let authorizer: Authorizer
+    let group: MultiThreadedEventLoopGroup
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    /// Called once the socket is listening (readiness notification).
+    let onReady: @Sendable () -> Void
+
+    init(
+        socketPath: String, api: ControlAPI, authorizer: Authorizer, group: MultiThreadedEventLoopGroup,
+        threadPool: NIOThreadPool, logger: Logger, onReady: @escaping @Sendable () -> Void = {}
+    ) {
+        self.socketPath = socketPath
+        self.api = api
+        self.authorizer = authorizer
+        self.group = group
+        self.threadPool = threadPool
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    func run() async throws {
+        try SocketFile.prepare(socketPath, logger: logger)
+        let api = self.api, authorizer = self.authorizer, threadPool = self.threadPool, logger = self.logger
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 128)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        ControlHandler(api: api, authorizer: authorizer, threadPool: threadPool, logger: logger))
+                }
+            }
+            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).get()
+        // Group may connect (the gid decides read or write); others may not even connect.
+        guard chmod(socketPath, 0o660) == 0 else {
+            try? await channel.close()
+            throw DaemonError.socket(path: socketPath, reason: "chmod failed: \(String(cString: strerror(errno)))")
+        }
+        logger.info("control.listening", metadata: ["control.socket": "\(socketPath)"])
+        onReady()
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+        unlink(socketPath)
+        logger.info("control.stopped")
+    }
+}
+
+/// Stale-socket handling: a socket file nobody answers on is left over from a crash and is
+/// removed; one that answers belongs to a running daemon and is left alone.
+enum SocketFile {
+    static func prepare(_ path: String, logger: Logger) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFSOCK else {
+            throw DaemonError.socket(path: path, reason: "a file that is not a socket is in the way; remove it")
+        }
+        if isLive(path) { throw DaemonError.socketInUse(path: path) }
+        logger.notice("control.stale_socket_removed", metadata: ["control.socket": "\(path)"])
+        guard unlink(path) == 0 else {
+            throw DaemonError.socket(path: path, reason: "cannot remove the stale socket: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func isLive(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return result == 0
+    }
+}

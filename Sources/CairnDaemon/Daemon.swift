@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The daemon's entry point: loads the site and serves the control API until SIGTERM or SIGINT,
+/// then shuts down gracefully (in-flight requests finish, the socket is removed).
+public enum Daemon {
+    /// Runs the site configured in `configPath` until a termination signal.
+    public static func run(configPath: String) async throws {
+        let config = try DaemonConfig.load(path: configPath)
+        let logger = makeLogger(level: config.logLevel)
+        let site = try SiteLoader(config: config, logger: logger).load()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let threadPool = NIOThreadPool(numberOfThreads: 4)
+        threadPool.start()
+        let server = ControlServer(
+            socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger),
+            authorizer: Authorizer(config: config), group: group, threadPool: threadPool, logger: logger,
+            onReady: { logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"]) })
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await services.run()
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await threadPool.shutdownGracefully()
+        try await group.shutdownGracefully()
+        try site.database.close()
+        logger.info("daemon.stopped")
+    }
+
+    /// Checks a configuration file and returns every problem (empty when it is valid).
+    public static func checkConfig(path: String) -> [String] {
+        do {
+            _ = try DaemonConfig.load(path: path)
+            return []
+        } catch DaemonError.config(_, let problems) {
+            return problems.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    public static func makeLogger(level: Logger.Level) -> Logger {
+        var logger = Logger(label: "cairnd") { label in LogfmtHandler(label: label, level: level) }
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,68 @@
+import CairnStore
+import CairnTrust
+
+/// The charters this site has accepted, kept in the store as a chain (genesis first), so that a
+/// restart re-verifies every step and a configured charter older than the newest one held is
+/// refused (rollback protection).
+struct CharterHistory {
+    let database: CairnDatabase
+
+    /// Verifies the stored chain, then accepts `offered`: the same version (byte-identical), or
+    /// the next one signed by a threshold of the current signers. Returns the newest charter.
+    func accept(_ offered: SignedObject) throws -> Charter {
+        let chain = try stored()
+        let held: Charter?
+        do {
+            held = chain.isEmpty ? nil : try Charter.verifyChain(chain)
+        } catch {
+            throw DaemonError.startup("the charters held in the store no longer verify (\(error)); the store may be damaged")
+        }
+        let accepted: Charter
+        do {
+            accepted = try Charter.accept(offered: offered, held: held)
+        } catch TrustError.rollback(let offeredVersion, let heldVersion) {
+            throw DaemonError.startup(
+                "the configured charter is version \(offeredVersion) but this site already holds version \(heldVersion); a charter is never rolled back: configure the newest charter")
+        } catch {
+            throw DaemonError.startup("the configured charter is not acceptable: \(error)")
+        }
+        if held?.version != accepted.version {
+            try database.setMeta(MetaKey.charter, Self.encode(chain + [accepted.signed]))
+        }
+        return accepted
+    }
+
+    private func stored() throws -> [SignedObject] {
+        guard let bytes = try database.meta(MetaKey.charter) else { return [] }
+        do {
+            return try Self.decode(bytes)
+        } catch {
+            throw DaemonError.startup("the charters held in the store cannot be read (\(error)); the store may be damaged")
+        }
+    }
+
+    /// Length-prefixed (u32 big-endian) serialized signed charters.
+    static func encode(_ chain: [SignedObject]) -> [UInt8] {
+        var out: [UInt8] = []
+        for signed in chain {
+            let bytes = signed.serialized()
+            let n = UInt32(bytes.count)
+            out += [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] + bytes
+        }
+        return out
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> [SignedObject] {
+        var chain: [SignedObject] = []
+        var offset = 0
+        while offset < bytes.count {
+            guard offset + 4 <= bytes.count else { throw DaemonError.startup("truncated charter chain") }
+            let n = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            offset += 4
+            guard n <= bytes.count - offset else { throw DaemonError.startup("truncated charter chain") }
+            chain.append(try SignedObject.parse(bytes: Array(bytes[offset..<offset + n]), kind: .charter))
+            offset += n
+        }
+        return chain
+    }
+}

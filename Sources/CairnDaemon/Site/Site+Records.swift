@@ -1,0 +1,135 @@
+import CairnControl
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+
+/// The record operations of the control API, over the write path and the sealed store.
+extension Site {
+    var mapping: DocumentMapping { DocumentMapping(identity: identity) }
+
+    /// Creates or updates a record; only what the request names changes.
+    func put(_ request: PutRecordRequest) throws -> (RecordDocument, created: Bool) {
+        let id: RecordID
+        do {
+            id = try request.id.map(RecordID.init) ?? RecordID.generate(randomBytes: SecureRandom.bytes(16))
+        } catch let error as ModelError {
+            throw DaemonError.from(error)
+        }
+        if let type = request.type { try Self.validate { try Validate.recordType(type) } }
+        let fields: [String: FieldValue?] = (request.fields ?? [:]).mapValues { value -> FieldValue? in
+            value == .null ? nil : DocumentMapping.field(value)
+        }
+        let (state, created) = try writeRecord(id: id, level: request.classification) { current in
+            try RecordState.updateOperations(
+                current: current, id: id, type: request.type, setFields: fields,
+                addTags: request.tags ?? [], removeTags: request.removeTags ?? [])
+        }
+        return (mapping.document(state), created)
+    }
+
+    /// Marks a record deleted (final; the record stays readable as deleted).
+    func delete(id raw: String) throws -> RecordDocument {
+        let id = try Self.recordID(raw)
+        let (state, _) = try writeRecord(id: id, level: nil) { current in
+            guard let current else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
+            return try RecordState.deleteOperations(current: current)
+        }
+        return mapping.document(state)
+    }
+
+    func get(id raw: String) throws -> RecordDocument {
+        let id = try Self.recordID(raw)
+        guard let state = try loadState(id, keyring: keyring()) else {
+            throw DaemonError.request(.recordNotFound, "no record \(id)")
+        }
+        return mapping.document(state)
+    }
+
+    /// Records matching every filter given, sorted by id.
+    func list(level: String?, type: String?, tag: String?, deleted: DeletedFilter) throws -> [RecordDocument] {
+        if let level { try checkLevel(level) }
+        let keyring = keyring()
+        var documents: [RecordDocument] = []
+        try storeAccess {
+            try database.forEachRecord(level: level) { row in
+                let state = try open(row, keyring: keyring)
+                guard deleted.admits(state.isDeleted) else { return true }
+                if let type, state.type != type { return true }
+                if let tag, state.tags[tag]?.isPresent != true { return true }
+                documents.append(mapping.document(state))
+                return true
+            }
+        }
+        return documents.sorted { $0.id < $1.id }
+    }
+
+    /// Every delta that touched a record, oldest first, with the operations on that record.
+    func history(id raw: String) throws -> [HistoryEntry] {
+        let id = try Self.recordID(raw)
+        let key = rowKey(id)
+        let keyring = keyring()
+        guard try database.record(key: key) != nil else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
+        return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> HistoryEntry? in
+            guard let stored = try database.delta(id: deltaID) else { return nil }
+            let delta = try SealedDelta.parse(stored.envelope)
+            guard let epoch = delta.header.epoch, let levelKey = keyring.key(level: delta.header.level, epoch: epoch) else {
+                return nil
+            }
+            let change = try delta.open(key: levelKey)
+            return HistoryEntry(
+                delta: Hex.string(delta.id),
+                author: .init(by: identity.displayName(of: change.author), device: change.author.hex),
+                level: change.level, sequence: delta.header.sequence, at: DocumentMapping.time(change.hlc),
+                hlc: change.hlc.description,
+                operations: change.operations.filter { $0.record == id }.map(mapping.operation))
+        }
+    }
+
+    static func recordID(_ raw: String) throws -> RecordID {
+        do {
+            return try RecordID(raw)
+        } catch let error as ModelError {
+            throw DaemonError.from(error)
+        }
+    }
+
+    static func validate(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ModelError {
+            throw DaemonError.from(error)
+        }
+    }
+
+    func storeAccess<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DaemonError {
+            throw error
+        } catch {
+            logger.error("store.read_failed", metadata: ["error": "\(error)"])
+            throw DaemonError.request(.internal, "the store could not be read: \(error)")
+        }
+    }
+}
+
+/// Which records a listing includes by their deletion flag.
+enum DeletedFilter: String, Sendable {
+    case exclude, include, only
+
+    func admits(_ isDeleted: Bool) -> Bool {
+        switch self {
+        case .exclude: return !isDeleted
+        case .include: return true
+        case .only: return isDeleted
+        }
+    }
+}
+
+/// Lower-case hexadecimal.
+enum Hex {
+    static func string(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}

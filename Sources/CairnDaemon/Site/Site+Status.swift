@@ -1,0 +1,59 @@
+import CairnControl
+import CairnModel
+import CairnProtocol
+
+extension Site {
+    /// The software version reported by `status` and `--version`.
+    static let version = "0.1.0"
+
+    /// What this site is and holds. Only levels within this device's clearance are listed;
+    /// nothing above it is held, so nothing above it can be counted.
+    func status() throws -> StatusDocument {
+        let (keyring, deletedCounts) = try deletedCountsAndKeyring()
+        let recordCounts = try storeAccess { try database.recordCounts() }
+        let deltaCounts = try storeAccess { try database.deltaCounts() }
+        let quarantined = try storeAccess { try database.quarantined().count }
+        let size = try storeAccess { try database.databaseSizeBytes() }
+        let levels = identity.readableLevels.map { level in
+            StatusDocument.Level(
+                name: level, readable: keyring.holds(level: level), records: recordCounts[level] ?? 0,
+                deletedRecords: deletedCounts[level] ?? 0, deltas: deltaCounts[level] ?? 0,
+                epoch: keyring.current(level: level).map { UInt64($0.0.number) })
+        }
+        let certificate = identity.certificate
+        var problems = startupProblems
+        if quarantined > 0 {
+            problems.append("\(quarantined) corrupt delta(s) were quarantined; see the daemon log")
+        }
+        return StatusDocument(
+            device: .init(ref: identity.ref, agency: certificate.agency.value, name: certificate.device.value, id: identity.deviceID.hex),
+            clearance: identity.clearance,
+            federation: .init(
+                name: identity.charter.federationName, id: Hex.string(identity.charter.federationID),
+                charterVersion: identity.charter.version, charterFingerprint: Hex.string(identity.charter.fingerprint)),
+            levels: levels,
+            records: levels.reduce(0) { $0 + $1.records }, deltas: levels.reduce(0) { $0 + $1.deltas },
+            store: .init(path: database.path, sizeBytes: size, quarantinedDeltas: quarantined, problems: problems),
+            testMode: testMode, startedAt: DocumentMapping.time(startedAt), version: Self.version,
+            certificateExpires: DocumentMapping.time(seconds: certificate.notAfter))
+    }
+
+    /// Counts deleted records per level once (opening every record, under the write lock so
+    /// that no delete slips between the count and the cache), then keeps the count current from
+    /// the write path.
+    private func deletedCountsAndKeyring() throws -> (EpochKeyring, [String: Int]) {
+        try state.withLock { state in
+            if let cached = state.deletedCounts { return (state.keyring, cached) }
+            var counts: [String: Int] = [:]
+            let keyring = state.keyring
+            try storeAccess {
+                try database.forEachRecord(level: nil) { row in
+                    if try open(row, keyring: keyring).isDeleted { counts[row.level, default: 0] += 1 }
+                    return true
+                }
+            }
+            state.deletedCounts = counts
+            return (keyring, counts)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTrust
+import Foundation
+import Logging
+
+/// Opens a site from its configuration, refusing to start on anything unsafe: a state
+/// directory others can read, keys from `Keys/` outside test mode, a certificate that is expired,
+/// foreign or for other keys, a charter older than the one already held, or a store that belongs
+/// to another device. Then it checks the stored deltas and creates what a first start needs.
+struct SiteLoader {
+    let config: DaemonConfig
+    let logger: Logger
+    var now: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+    func load() throws -> Site {
+        try StateDirectory.prepare(config.stateDirectory)
+        let keys = try trust("load the device keys") {
+            try DeviceSecretKeys.load(from: config.deviceKeys, passphrase: try passphrase())
+        }
+        let offered = try trust("read the charter") { try SignedObject.read(from: config.charter, kind: .charter) }
+        let database: CairnDatabase
+        do {
+            database = try CairnDatabase(path: config.stateDirectory + "/cairn.sqlite")
+        } catch {
+            throw DaemonError.startup("cannot open the store: \(error)")
+        }
+        let charter = try CharterHistory(database: database).accept(offered)
+        let certificate = try trust("verify the device certificate") {
+            let signed = try SignedObject.read(from: config.certificate, kind: .certificate)
+            let certificate = try DeviceCertificate.verify(signed, charter: charter, now: now())
+            try certificate.requireMatches(keys)
+            return certificate
+        }
+        try trust("check for test keys") {
+            try TestKeyRegistry.check(charter, testMode: config.testMode)
+            try TestKeyRegistry.check(certificate, testMode: config.testMode)
+            try TestKeyRegistry.check(keys, testMode: config.testMode)
+        }
+        try bindStore(database, to: keys)
+        let identity = SiteIdentity(keys: keys, certificate: certificate, charter: charter)
+        let problems = try StoreScan(database: database, logger: logger).run()
+        var state = try initialState(database: database, identity: identity)
+        try KeyBootstrap(database: database, identity: identity, logger: logger).ensureEpochKeys(&state)
+        let indexKey = try loadIndexKey(database: database, keys: keys)
+        logger.info(
+            "site.loaded",
+            metadata: [
+                "device.ref": "\(identity.ref)", "device.clearance": "\(identity.clearance)",
+                "charter.version": "\(charter.version)", "site.test_mode": "\(config.testMode)",
+            ])
+        return Site(
+            identity: identity, database: database, indexKey: indexKey, state: state, startupProblems: problems,
+            testMode: config.testMode, logger: logger)
+    }
+
+    /// The passphrase sealing the device keys: from `device.passphrase_file`, else from the
+    /// systemd credential `device-passphrase`, else none (an unencrypted key file).
+    private func passphrase() throws -> SecureBytes? {
+        var path = config.passphraseFile
+        if path == nil, let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
+            FileManager.default.fileExists(atPath: directory + "/device-passphrase")
+        {
+            path = directory + "/device-passphrase"
+        }
+        guard let path else { return nil }
+        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
+            throw DaemonError.startup("cannot read the passphrase file \(path)")
+        }
+        defer { bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        while let last = bytes.last, last == 0x0a || last == 0x0d { bytes.removeLast() }
+        return SecureBytes(copying: bytes)
+    }
+
+    /// A store belongs to one device for life: one identity on two machines forks its history.
+    private func bindStore(_ database: CairnDatabase, to keys: DeviceSecretKeys) throws {
+        let mine = keys.deviceID.bytes
+        if let bound = try database.meta(MetaKey.device) {
+            guard bound == mine else {
+                throw DaemonError.startup(
+                    "the store in \(config.stateDirectory) belongs to another device (\(Hex.string(bound).prefix(16))…); use a fresh state directory for this device")
+            }
+        } else {
+            try database.setMeta(MetaKey.device, mine)
+        }
+    }
+
+    private func initialState(database: CairnDatabase, identity: SiteIdentity) throws -> SiteState {
+        var heads: [String: StreamHead] = [:]
+        for row in try database.streamHeads() where row.author == identity.deviceID.bytes {
+            heads[row.level] = StreamHead(sequence: row.sequence, deltaID: row.headID)
+        }
+        let mark = try database.meta(MetaKey.clock).flatMap(ClockMark.decode) ?? .zero
+        return SiteState(
+            clock: HybridLogicalClock(clock: SystemWallClock(), last: mark), heads: heads, keyring: EpochKeyring(),
+            deletedCounts: nil)
+    }
+
+    /// The key that turns record ids into store keys, sealed to this device's wrapping key.
+    private func loadIndexKey(database: CairnDatabase, keys: DeviceSecretKeys) throws -> SecureBytes {
+        if let sealed = try database.meta(MetaKey.indexKey) {
+            do {
+                return try SealedBox.open(sealed, with: keys.wrapping)
+            } catch {
+                throw DaemonError.startup("the store's index key cannot be opened with this device's keys: \(error)")
+            }
+        }
+        let key = SecureRandom.secret(32)
+        try database.setMeta(MetaKey.indexKey, SealedBox.seal(key, to: keys.wrapping.publicKey))
+        return key
+    }
+
+    private func trust<T>(_ step: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DaemonError {
+            throw error
+        } catch {
+            throw DaemonError.startup("cannot \(step): \(error)")
+        }
+    }
+}

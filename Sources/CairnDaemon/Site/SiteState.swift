@@ -1,0 +1,14 @@
+import CairnModel
+import CairnProtocol
+
+/// The mutable part of a site, guarded by the site's mutex: the clock, the heads of this
+/// device's own streams, and the keys it holds.
+struct SiteState: Sendable {
+    var clock: HybridLogicalClock
+    /// Head of this device's stream at each level.
+    var heads: [String: StreamHead]
+    var keyring: EpochKeyring
+    /// Deleted records per level, counted on first use and kept up to date by deletes (the
+    /// deletion flag lives inside sealed state, so it cannot be counted in SQL).
+    var deletedCounts: [String: Int]?
+}

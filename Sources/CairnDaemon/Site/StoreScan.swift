@@ -1,0 +1,55 @@
+import CairnCrypto
+import CairnProtocol
+import CairnStore
+import Logging
+
+/// The start-up check of every stored delta: its id must be the hash of its bytes, its envelope
+/// must parse, and each stream must be contiguous. A delta that fails is moved to quarantine
+/// (kept as evidence, reported in `status` and the log); everything else is still served.
+struct StoreScan {
+    let database: CairnDatabase
+    let logger: Logger
+
+    func run() throws -> [String] {
+        var bad: [(id: [UInt8], reason: String)] = []
+        var problems: [String] = []
+        var expected: [String: UInt64] = [:]
+        try database.forEachDelta { stored in
+            let stream = Hex.string(stored.author) + "/" + stored.level
+            if BLAKE2b.hash(stored.envelope) != stored.id {
+                bad.append((stored.id, "its bytes do not match its id (corrupted or truncated)"))
+            } else if let reason = Self.parseProblem(stored) {
+                bad.append((stored.id, reason))
+            }
+            let next = expected[stream, default: 1]
+            if stored.sequence != next {
+                problems.append("stream \(stream.prefix(16))…/\(stored.level) jumps from \(next - 1) to \(stored.sequence)")
+            }
+            expected[stream] = stored.sequence + 1
+            return true
+        }
+        for (id, reason) in bad {
+            try database.quarantine(deltaID: id, reason: reason)
+            logger.error("store.delta_quarantined", metadata: ["delta.id": "\(Hex.string(id))", "reason": "\(reason)"])
+            problems.append("delta \(Hex.string(id).prefix(16))… was quarantined: \(reason)")
+        }
+        for problem in problems where !problem.hasPrefix("delta ") {
+            logger.warning("store.stream_gap", metadata: ["problem": "\(problem)"])
+        }
+        return problems
+    }
+
+    private static func parseProblem(_ stored: StoredDelta) -> String? {
+        do {
+            let delta = try SealedDelta.parse(stored.envelope)
+            guard delta.header.sequence == stored.sequence, delta.header.level == stored.level,
+                delta.header.author.bytes == stored.author
+            else {
+                return "its header does not match its index row"
+            }
+            return nil
+        } catch {
+            return "it does not parse: \(error)"
+        }
+    }
+}

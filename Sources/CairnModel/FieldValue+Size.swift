@@ -1,0 +1,37 @@
+extension FieldValue {
+    /// An upper bound on the length in bytes of this value as compact JSON.
+    ///
+    /// Limits are stated in bytes but the model has no encoder, so it bounds the encoding instead:
+    /// a value that passes here cannot exceed the limit once encoded, whatever encoder the wire
+    /// or store uses. Integers count 20 bytes, doubles 24 (the longest shortest-round-trip form),
+    /// and each string byte counts as its escaped form (6 bytes for control characters).
+    public var encodedSizeEstimate: Int {
+        switch self {
+        case .null: return 4
+        case .bool: return 5
+        case .int: return 20
+        case .double: return 24
+        case .string(let text): return Self.encodedSizeEstimate(of: text)
+        case .array(let items):
+            return 2 + items.reduce(max(items.count - 1, 0)) { $0 + $1.encodedSizeEstimate }
+        case .object(let members):
+            // Each member: key, a colon, the value; members are separated by commas.
+            return 2 + members.reduce(max(members.count - 1, 0)) {
+                $0 + Self.encodedSizeEstimate(of: $1.key) + 1 + $1.value.encodedSizeEstimate
+            }
+        }
+    }
+
+    /// An upper bound on the length of `text` as a quoted, escaped JSON string.
+    static func encodedSizeEstimate(of text: String) -> Int {
+        var size = 2
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): size += 2
+            case 0..<0x20: size += 6
+            default: size += 1
+            }
+        }
+        return size
+    }
+}

@@ -1,0 +1,93 @@
+import GRDB
+
+/// The database schema, as an ordered list of migrations.
+///
+/// Shipped migrations never change: a site's database records which ones it ran, and editing one
+/// would leave old and new sites with different schemas under the same name. To change the
+/// schema, append a new migration ("v2-…") below the last one.
+///
+/// Tables that grow with traffic (`delta`, `record_delta`, `quarantine`) have INTEGER row ids
+/// assigned in arrival order, so inserts append to the end of the table's B-tree; the random
+/// 32-byte ids live in UNIQUE indexes instead of being the primary key (SQLite inserts 4–5 times
+/// fewer rows per second into a table keyed by random bytes). Row ids are declared explicitly
+/// so that VACUUM cannot renumber them: `record_delta` and the paged readers rely on them.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial-schema") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    private static let v1 = """
+        CREATE TABLE delta (
+            rowid INTEGER PRIMARY KEY,
+            id BLOB NOT NULL UNIQUE,
+            author BLOB NOT NULL,
+            level TEXT NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence >= 1),
+            kind INTEGER NOT NULL,
+            hlc_wall INTEGER NOT NULL,
+            hlc_counter INTEGER NOT NULL,
+            envelope BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            UNIQUE (author, level, sequence)
+        );
+        CREATE INDEX delta_by_level ON delta(level);
+
+        CREATE TABLE stream (
+            author BLOB NOT NULL,
+            level TEXT NOT NULL,
+            sequence INTEGER NOT NULL CHECK (sequence >= 1),
+            head_id BLOB NOT NULL,
+            PRIMARY KEY (author, level)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE record (
+            rowid INTEGER PRIMARY KEY,
+            key BLOB NOT NULL UNIQUE,
+            level TEXT NOT NULL,
+            epoch_number INTEGER NOT NULL,
+            epoch_key_id BLOB NOT NULL,
+            sealed BLOB NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX record_by_level ON record(level);
+
+        CREATE TABLE record_delta (
+            record_key BLOB NOT NULL,
+            delta_rowid INTEGER NOT NULL REFERENCES delta(rowid) ON DELETE CASCADE,
+            PRIMARY KEY (record_key, delta_rowid)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_delta_by_delta ON record_delta(delta_rowid);
+
+        CREATE TABLE epoch_key (
+            level TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            key_id BLOB NOT NULL,
+            sealed BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (level, number, key_id)
+        );
+
+        CREATE TABLE meta (
+            key TEXT NOT NULL PRIMARY KEY,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE quarantine (
+            rowid INTEGER PRIMARY KEY,
+            delta_id BLOB NOT NULL,
+            author BLOB NOT NULL,
+            level TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            envelope BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            detected_at INTEGER NOT NULL
+        );
+        CREATE INDEX quarantine_by_delta ON quarantine(delta_id);
+        """
+}

@@ -1,0 +1,34 @@
+/// Everything one step of the daemon wants durable at once.
+///
+/// `CairnDatabase.commit` writes a batch in one transaction, so that deltas, the record states
+/// derived from them, their history links, new epoch keys and bookkeeping such as the clock's
+/// high-water mark can never disagree after a crash.
+public struct WriteBatch: Hashable, Sendable {
+    /// Deltas to append, in stream order within each stream.
+    public var deltas: [NewDelta]
+    /// Record states to insert or replace.
+    public var records: [RecordRow]
+    /// History links from records to deltas (stored earlier or in this batch).
+    public var links: [RecordDeltaLink]
+    /// Epoch keys to keep; a key already stored (same level, number and id) is left as it is.
+    public var epochKeys: [EpochKeyRow]
+    /// Meta entries to set, replacing earlier values.
+    public var meta: [String: [UInt8]]
+
+    /// Builds a batch; every part defaults to empty.
+    public init(
+        deltas: [NewDelta] = [], records: [RecordRow] = [], links: [RecordDeltaLink] = [],
+        epochKeys: [EpochKeyRow] = [], meta: [String: [UInt8]] = [:]
+    ) {
+        self.deltas = deltas
+        self.records = records
+        self.links = links
+        self.epochKeys = epochKeys
+        self.meta = meta
+    }
+
+    /// True when committing would write nothing.
+    public var isEmpty: Bool {
+        deltas.isEmpty && records.isEmpty && links.isEmpty && epochKeys.isEmpty && meta.isEmpty
+    }
+}

@@ -1,0 +1,33 @@
+/// Makes strings taken from untrusted files safe to put in error messages and logs.
+enum Display {
+    /// `text` cut to `limit` characters, with control characters replaced by `?`, so that a
+    /// crafted name cannot forge log lines or terminal escapes.
+    static func clean(_ text: String, limit: Int = 64) -> String {
+        var out = ""
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            if index == limit {
+                out += "…"
+                break
+            }
+            let isControl = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            out.unicodeScalars.append(isControl ? "?" : scalar)
+        }
+        return out
+    }
+}
+
+/// Lowercase hexadecimal, for fingerprints, federation ids and the test-key registry.
+enum Hex {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of `bytes`.
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
