@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "cairn", targets: ["cairn"]),
         .executable(name: "cairnd", targets: ["cairnd"]),
+        // The typed control-API client, for tools and benchmarks that drive a daemon.
+        .library(name: "CairnControl", targets: ["CairnControl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -89,13 +91,19 @@ let package = Package(
             name: "CairnTestSupport",
             dependencies: ["CairnModel", "CairnCrypto", "CairnTrust"]
         ),
-        .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto", "CairnTestSupport"]),
+        .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel", "CairnTestSupport"]),
-        .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnTestSupport"]),
+        .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnCrypto", "CairnTestSupport"]),
         .testTarget(name: "CairnProtocolTests", dependencies: ["CairnProtocol", "CairnTestSupport"]),
         .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnTestSupport"]),
         .testTarget(name: "CairnControlTests", dependencies: ["CairnControl"]),
-        .testTarget(name: "CairnDaemonTests", dependencies: ["CairnDaemon", "CairnTestSupport"]),
+        .testTarget(
+            name: "CairnDaemonTests",
+            dependencies: [
+                "CairnDaemon", "CairnControl", "CairnTrust", "CairnCrypto", "CairnModel", "CairnTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CairnIntegrationTests",
             dependencies: ["CairnControl", "CairnTestSupport"]

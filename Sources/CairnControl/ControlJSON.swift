@@ -35,4 +35,23 @@ public enum ControlJSON {
     public static func compactText<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try compactEncoder().encode(value), as: UTF8.self)
     }
+
+    /// A one-line account of a decoding error: the path to the bad member and what was wrong.
+    public static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return String(describing: error) }
+        let context: DecodingError.Context
+        switch decoding {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+            context = c
+        @unknown default:
+            return String(describing: error)
+        }
+        let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            .joined(separator: ".")
+        var detail = context.debugDescription
+        if case .keyNotFound(let key, _) = decoding {
+            detail = "missing key \"\(key.stringValue)\""
+        }
+        return path.isEmpty ? detail : "\(path): \(detail)"
+    }
 }

@@ -42,7 +42,7 @@ public struct ControlResponse: Hashable, Sendable {
         do {
             return try ControlJSON.decoder().decode(T.self, from: body)
         } catch {
-            throw .badResponse("HTTP \(status) body is not a valid \(T.self): \(Self.describe(error))")
+            throw .badResponse("HTTP \(status) body is not a valid \(T.self): \(ControlJSON.describe(error))")
         }
     }
 
@@ -54,24 +54,5 @@ public struct ControlResponse: Hashable, Sendable {
         }
         let excerpt = String(decoding: body.prefix(200), as: UTF8.self)
         return .badResponse("HTTP \(status) \(reason) without an error document: \(excerpt)")
-    }
-
-    /// A one-line account of a decoding error: the path to the bad member and what was wrong.
-    static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return String(describing: error) }
-        let context: DecodingError.Context
-        switch decoding {
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
-            context = c
-        @unknown default:
-            return String(describing: error)
-        }
-        let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            .joined(separator: ".")
-        var detail = context.debugDescription
-        if case .keyNotFound(let key, _) = decoding {
-            detail = "missing key \"\(key.stringValue)\""
-        }
-        return path.isEmpty ? detail : "\(path): \(detail)"
     }
 }

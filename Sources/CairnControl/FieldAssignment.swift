@@ -37,7 +37,10 @@ public struct FieldAssignment: Hashable, Sendable {
         }
         if forcesJSON {
             guard let value = JSONValue.parse(text) else {
-                throw .invalidRequest("field \"\(name)\": \(text.isEmpty ? "an empty value" : "\"\(text)\"") is not valid JSON (NAME:=JSON needs JSON; use NAME=VALUE for a string)")
+                let shown = text.isEmpty ? "an empty value" : "\"\(text)\""
+                throw .invalidRequest(
+                    "field \"\(name)\": \(shown) is not valid JSON "
+                        + "(NAME:=JSON needs JSON; use NAME=VALUE for a string)")
             }
             return FieldAssignment(name: name, value: value)
         }

@@ -207,7 +207,8 @@ struct HTTPResponseParser {
         state = .body(bodyFraming)
     }
 
-    private func framing(for code: Int, headers: [(name: String, value: String)]) throws(ControlClientError) -> Framing {
+    private func framing(for code: Int, headers: [(name: String, value: String)]) throws(ControlClientError) -> Framing
+    {
         func values(_ name: String) -> [String] {
             headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
         }
@@ -220,8 +221,9 @@ struct HTTPResponseParser {
             }
             return .chunked
         }
-        let lengths = Set(values("Content-Length").flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) })
+        let lengths = Set(
+            values("Content-Length").flatMap { $0.split(separator: ",") }
+                .map { $0.trimmingCharacters(in: .whitespaces) })
         if lengths.isEmpty { return .untilClose }
         guard lengths.count == 1, let text = lengths.first, !text.isEmpty, text.count <= 18,
             text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber), let length = Int(text)

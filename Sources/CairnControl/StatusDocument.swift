@@ -101,7 +101,7 @@ public struct StatusDocument: Codable, Hashable, Sendable {
 
     /// The state of the daemon's store.
     public struct Store: Codable, Hashable, Sendable {
-        /// The state directory.
+        /// The database file under the state directory.
         public var path: String
         /// The store's size on disk, in bytes.
         public var sizeBytes: Int64

@@ -92,7 +92,8 @@ struct UnixSocketConnection: ~Copyable {
             if written < 0 {
                 let code = errno
                 if code == EINTR || code == EAGAIN || code == EWOULDBLOCK { continue }
-                throw .badResponse("the daemon closed the connection while the request was sent (\(Self.errorText(code)))")
+                throw .badResponse(
+                    "the daemon closed the connection while the request was sent (\(Self.errorText(code)))")
             }
             offset += written
         }

@@ -18,6 +18,7 @@ public enum BLAKE2b {
     public final class Hasher {
         private let state: UnsafeMutableRawPointer
         private let outputLength: Int
+        private var finalized = false
 
         /// Starts a hash of `outputLength` bytes (16...64), keyed with `key` (0...64 bytes).
         public init(outputLength: Int = 32, key: [UInt8] = []) {
@@ -36,18 +37,24 @@ public enum BLAKE2b {
             state.deallocate()
         }
 
+        /// Adds `data` to the hash.
         public func update(_ data: [UInt8]) {
             data.withUnsafeBufferPointer { d in
                 _ = crypto_generichash_update(OpaquePointer(state), d.baseAddress, UInt64(d.count))
             }
         }
 
+        /// Adds the bytes of `data` to the hash.
         public func update(_ data: UnsafeRawBufferPointer) {
             _ = crypto_generichash_update(
                 OpaquePointer(state), data.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(data.count))
         }
 
+        /// The digest. A hasher finalizes once: libsodium wipes its state on the first call and a
+        /// second call would silently return zeros, so it is a programming error that traps.
         public func finalize() -> [UInt8] {
+            precondition(!finalized, "BLAKE2b.Hasher.finalize() called twice")
+            finalized = true
             var out = [UInt8](repeating: 0, count: outputLength)
             _ = crypto_generichash_final(OpaquePointer(state), &out, outputLength)
             return out

@@ -18,6 +18,7 @@ public enum SecureRandom {
 
     /// A uniformly distributed integer in `0..<upperBound` (no modulo bias).
     public static func uniform(_ upperBound: UInt32) -> UInt32 {
+        precondition(upperBound > 0, "SecureRandom.uniform needs an upper bound above 0")
         Sodium.ensure()
         return randombytes_uniform(upperBound)
     }

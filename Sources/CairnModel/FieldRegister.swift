@@ -46,11 +46,10 @@ public struct FieldRegister: Hashable, Sendable {
 
     /// Folds in one write and the context its author had observed.
     public mutating func apply(_ write: FieldWrite, observed: CausalContext) {
+        // Only the author's newest write matters: an author always observes its own earlier
+        // writes, so they are covered by the newer write's context anyway.
         let author = write.stamp.author
-        if false, let existing = writes[author], !write.supersedes(existing) {
-            // Keep the existing write; its author's older write is covered by the newer one's
-            // context anyway, because an author always observes its own earlier writes.
-        } else {
+        if writes[author].map(write.supersedes) ?? true {
             writes[author] = write
         }
         context.join(observed)

@@ -1,3 +1,4 @@
+import CairnModel
 import SwiftProtobuf
 
 /// Decoding of untrusted protobuf bytes with bounded nesting and a size check that runs before
@@ -5,7 +6,11 @@ import SwiftProtobuf
 enum WireDecoding {
     static let options: BinaryDecodingOptions = {
         var options = BinaryDecodingOptions()
-        options.messageDepthLimit = 64
+        // Deep enough for every value the model accepts, shallow enough to bound the stack:
+        // a value nested `maxNestingDepth` objects deep is 3 messages per level (Value,
+        // ValueMap, ValueEntry) plus the innermost Value, inside at most 3 enclosing messages
+        // (DeltaBody/Operation/SetField or RecordState/FieldState/FieldWrite).
+        options.messageDepthLimit = 3 * ModelLimits.maxNestingDepth + 8
         options.discardUnknownFields = false
         return options
     }()

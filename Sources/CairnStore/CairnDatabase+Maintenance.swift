@@ -8,10 +8,10 @@ extension CairnDatabase {
     /// command and for tests, not for every start.
     public func integrityCheck() throws -> [String] {
         try read("check the database's integrity") { db in
+            // SQLite answers "ok", or rows that may each hold several lines.
             var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if problems == ["ok"] {
-                problems = []
-            }
+                .flatMap { $0.split(separator: "\n").map(String.init) }
+                .filter { $0 != "ok" && !$0.hasPrefix("*** in database") }
             let violations = try Row.fetchCursor(db, sql: "PRAGMA foreign_key_check")
             while let row = try violations.next() {
                 let table: String = row[0] ?? "?"

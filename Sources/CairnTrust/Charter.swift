@@ -60,8 +60,8 @@ public struct Charter: Hashable, Sendable {
         try ceiling(of: agency.value)
     }
 
-    /// The member named `name` and whether `clearance` is a level at or below its ceiling:
-    /// the check both certificate issuance and verification make.
+    /// Throws unless `clearance` is a declared level at or below `agency`'s ceiling: the check
+    /// both certificate issuance and verification make.
     func requireClearance(_ clearance: String, for agency: AgencyInfo) throws {
         guard levels.contains(clearance) else { throw TrustError.unknownLevel(Display.clean(clearance)) }
         guard levels.isAtOrBelow(clearance, agency.ceiling) else {

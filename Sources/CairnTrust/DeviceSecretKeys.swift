@@ -39,12 +39,7 @@ public final class DeviceSecretKeys: Sendable {
         self.signing = signing
         self.wrapping = wrapping
         self.tls = tls
-        do {
-            deviceID = try DeviceID(signing.publicKey.bytes)
-        } catch {
-            throw TrustError.invalidLength(
-                what: "device id", expected: DeviceID.byteCount, actual: signing.publicKey.bytes.count)
-        }
+        deviceID = try DeviceKeyCheck.deviceID(signing.publicKey)
     }
 
     /// Fresh random keys for a new device.

@@ -15,19 +15,3 @@ enum Display {
         return out
     }
 }
-
-/// Lowercase hexadecimal, for fingerprints, federation ids and the test-key registry.
-enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Lowercase hex of `bytes`.
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnControl
 
 /// The root command: `cairn <group> <verb>`.
 struct CairnCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct CairnCommand: ParsableCommand {
             federation of daemons on this machine for testing.
 
             The control socket is --socket PATH, else $CAIRN_SOCKET, else \
-            \(ControlClientDefaults.systemSocketPath).
+            \(ControlClient.systemSocketPath).
 
             Exit codes: 0 success; 1 the daemon refused the request (its message is printed as \
             "cairn: <message>") or the command failed; 2 usage error; 3 the daemon could not be \
@@ -20,7 +21,7 @@ struct CairnCommand: ParsableCommand {
 
             Examples:
               cairn status
-              cairn record put --type incident --class SECRET --field title="Convoy stopped"
+              cairn record put --type incident --class SECRET --field title=Stopped
               cairn record list --class SECRET --json
               cairn lab create /tmp/lab && cairn lab up /tmp/lab
             """,

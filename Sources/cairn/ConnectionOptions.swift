@@ -1,11 +1,6 @@
 import ArgumentParser
 import CairnControl
 
-/// Where the default socket comes from, for help texts.
-enum ControlClientDefaults {
-    static let systemSocketPath = ControlClient.systemSocketPath
-}
-
 /// The options of every command that talks to the daemon.
 struct ConnectionOptions: ParsableArguments {
     @Option(

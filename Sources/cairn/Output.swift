@@ -38,9 +38,12 @@ enum Output {
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         for row in all {
             let cells = row.indices.map { column in
-                column == row.count - 1 ? row[column] : row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == row.count - 1
+                    ? row[column] : row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }
-            line(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            var text = cells.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            line(text)
         }
     }
 

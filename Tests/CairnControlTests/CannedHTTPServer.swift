@@ -94,7 +94,8 @@ final class CannedHTTPServer: @unchecked Sendable {
             let text = String(decoding: data, as: UTF8.self)
             if let range = text.range(of: "\r\n\r\n") {
                 let head = text[..<range.lowerBound].lowercased()
-                let length = head.components(separatedBy: "\r\n")
+                let length =
+                    head.components(separatedBy: "\r\n")
                     .first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if text.utf8.distance(from: text.utf8.startIndex, to: range.upperBound) + length <= data.count {

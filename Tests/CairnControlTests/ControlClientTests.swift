@@ -45,18 +45,21 @@ import Testing
         #expect(try client.history(id: "r/1").isEmpty)
         _ = try client.deleteRecord(id: "r?2")
         let lines = server.requests.map { $0.components(separatedBy: "\r\n")[0] }
-        #expect(lines == [
-            "GET /v1/records?class=SECRET&tag=a%20b&deleted=include HTTP/1.1",
-            "GET /v1/records/r%2F1/history HTTP/1.1",
-            "DELETE /v1/records/r%3F2 HTTP/1.1",
-        ])
+        #expect(
+            lines == [
+                "GET /v1/records?class=SECRET&tag=a%20b&deleted=include HTTP/1.1",
+                "GET /v1/records/r%2F1/history HTTP/1.1",
+                "DELETE /v1/records/r%3F2 HTTP/1.1",
+            ])
     }
 
     @Test func errorDocumentBecomesRefused() throws {
         let body = #"{"error": {"code": "record_not_found", "message": "No record has id r-9."}}"#
         let server = try CannedHTTPServer(texts: [httpResponse(404, "Not Found", body: body)])
         defer { server.stop() }
-        #expect(throws: ControlClientError.refused(status: 404, code: "record_not_found", message: "No record has id r-9.")) {
+        #expect(
+            throws: ControlClientError.refused(status: 404, code: "record_not_found", message: "No record has id r-9.")
+        ) {
             try ControlClient(socketPath: server.socketPath, timeout: 5).getRecord(id: "r-9")
         }
     }

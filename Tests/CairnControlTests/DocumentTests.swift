@@ -19,16 +19,18 @@ import Testing
         let entry = try #require(entries.first)
         #expect(entry.author == HistoryEntry.Author(by: "alpha/hq", device: "aa"))
         #expect(entry.sequence == 3)
-        #expect(entry.operations == [
-            .setType("incident"), .setField(field: "title", value: "x"), .setField(field: "empty", value: .null),
-            .removeField("old"), .addTag("north"), .removeTag("south"), .delete,
-        ])
+        #expect(
+            entry.operations == [
+                .setType("incident"), .setField(field: "title", value: "x"), .setField(field: "empty", value: .null),
+                .removeField("old"), .addTag("north"), .removeTag("south"), .delete,
+            ])
         let again = try ControlJSON.decoder().decode(
             [HistoryEntry].self, from: ControlJSON.compactEncoder().encode(entries))
         #expect(again == entries)
         #expect(try ControlJSON.compactText(OperationDocument.delete) == #"{"op":"delete"}"#)
-        #expect(try ControlJSON.compactText(OperationDocument.setField(field: "f", value: .null))
-            == #"{"field":"f","op":"set_field","value":null}"#)
+        #expect(
+            try ControlJSON.compactText(OperationDocument.setField(field: "f", value: .null))
+                == #"{"field":"f","op":"set_field","value":null}"#)
     }
 
     @Test func unknownOperationIsAnError() {
@@ -42,8 +44,10 @@ import Testing
          "clearance": "SECRET",
          "federation": {"name": "lab", "id": "\#(String(repeating: "f", count: 32))", "charterVersion": 1,
                         "charterFingerprint": "\#(String(repeating: "c", count: 64))"},
-         "levels": [{"name": "UNCLASSIFIED", "readable": true, "records": 3, "deletedRecords": 0, "deltas": 5, "epoch": 1},
-                    {"name": "SECRET", "readable": false, "records": 0, "deletedRecords": 0, "deltas": 0, "epoch": null}],
+         "levels": [{"name": "UNCLASSIFIED", "readable": true, "records": 3, "deletedRecords": 0,
+                     "deltas": 5, "epoch": 1},
+                    {"name": "SECRET", "readable": false, "records": 0, "deletedRecords": 0,
+                     "deltas": 0, "epoch": null}],
          "records": 3, "deltas": 5,
          "store": {"path": "/var/lib/cairn", "sizeBytes": 40960, "quarantinedDeltas": 0, "problems": []},
          "testMode": true, "startedAt": "2026-11-25T17:00:00.000Z", "version": "0.1.0",
@@ -66,8 +70,9 @@ import Testing
 
     @Test func errorDocumentHasTheNestedShape() throws {
         let document = ErrorDocument(.recordNotFound, message: "No record r-1.")
-        #expect(try ControlJSON.compactText(document)
-            == #"{"error":{"code":"record_not_found","message":"No record r-1."}}"#)
+        #expect(
+            try ControlJSON.compactText(document)
+                == #"{"error":{"code":"record_not_found","message":"No record r-1."}}"#)
         let back = try ControlJSON.decoder().decode(
             ErrorDocument.self, from: Data(#"{"error": {"code": "forbidden", "message": "No."}}"#.utf8))
         #expect(back == ErrorDocument(code: "forbidden", message: "No."))
@@ -85,8 +90,9 @@ import Testing
         #expect(ControlPath.encode("a/b?c#d e%") == "a%2Fb%3Fc%23d%20e%25")
         #expect(ControlPath.encode("é") == "%C3%A9")
         #expect(ControlPath.record("x/y", "history") == "/v1/records/x%2Fy/history")
-        #expect(ControlPath.withQuery("/v1/records", [("class", "TOP SECRET"), ("type", nil), ("tag", "a&b")])
-            == "/v1/records?class=TOP%20SECRET&tag=a%26b")
+        #expect(
+            ControlPath.withQuery("/v1/records", [("class", "TOP SECRET"), ("type", nil), ("tag", "a&b")])
+                == "/v1/records?class=TOP%20SECRET&tag=a%26b")
         #expect(ControlPath.withQuery("/v1/records", [("type", nil)]) == "/v1/records")
     }
 }

@@ -4,10 +4,13 @@ import Testing
 
 @Suite struct FieldAssignmentTests {
     private func value(_ argument: String) throws -> JSONValue {
-        try FieldAssignment.parse(argument, readFile: { path in
-            guard path == "note.txt" else { throw ControlClientError.invalidRequest("no such file") }
-            return "line one\n"
-        }).value
+        try FieldAssignment.parse(
+            argument,
+            readFile: { path in
+                guard path == "note.txt" else { throw ControlClientError.invalidRequest("no such file") }
+                return "line one\n"
+            }
+        ).value
     }
 
     @Test func plainValuesAreJSONWhenTheyParseElseStrings() throws {
@@ -65,9 +68,12 @@ import Testing
         let merged = try base.overlaid(
             type: "report", set: [FieldAssignment(name: "a", value: "new")], remove: ["b"], addTags: ["south"],
             removeTags: ["north"])
-        #expect(merged == PutRecordRequest(
-            id: "r-1", type: "report", classification: "SECRET", fields: ["a": "new", "b": .null], tags: ["x", "south"],
-            removeTags: ["north"]))
+        #expect(
+            merged
+                == PutRecordRequest(
+                    id: "r-1", type: "report", classification: "SECRET", fields: ["a": "new", "b": .null],
+                    tags: ["x", "south"],
+                    removeTags: ["north"]))
         #expect(try PutRecordRequest().overlaid() == PutRecordRequest())
     }
 

@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func chunkedBodyWithExtensionsAndTrailers() throws {
-        let text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let text =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-Trailer: 1\r\n\r\n"
         for step in [1, 3, 1000] {
             let response = try parse(text, step: step)

@@ -11,9 +11,11 @@ import Testing
         let request = try decode(
             #"{"id": "r-1", "type": "incident", "classification": "SECRET", "fields": {"a": 1, "b": null},"#
                 + #" "tags": ["x"], "removeTags": ["y"]}"#)
-        #expect(request == PutRecordRequest(
-            id: "r-1", type: "incident", classification: "SECRET", fields: ["a": 1, "b": .null], tags: ["x"],
-            removeTags: ["y"]))
+        #expect(
+            request
+                == PutRecordRequest(
+                    id: "r-1", type: "incident", classification: "SECRET", fields: ["a": 1, "b": .null], tags: ["x"],
+                    removeTags: ["y"]))
     }
 
     @Test func ignoresReadOnlyKeysOfAFetchedRecord() throws {
@@ -44,7 +46,8 @@ import Testing
 
     @Test func encodesOnlyWhatIsSetWithExplicitRemovals() throws {
         let request = PutRecordRequest(id: "r-9", fields: ["gone": .null, "n": 2], removeTags: ["old"])
-        #expect(try ControlJSON.compactText(request) == #"{"fields":{"gone":null,"n":2},"id":"r-9","removeTags":["old"]}"#)
+        #expect(
+            try ControlJSON.compactText(request) == #"{"fields":{"gone":null,"n":2},"id":"r-9","removeTags":["old"]}"#)
         #expect(try ControlJSON.compactText(PutRecordRequest()) == "{}")
         #expect(try decode(try ControlJSON.compactText(request)) == request)
     }

@@ -50,9 +50,10 @@ import Testing
         #expect(record.tags == ["a", "b"])
         let object = try #require(
             try JSONSerialization.jsonObject(with: ControlJSON.compactEncoder().encode(record)) as? [String: Any])
-        #expect(Set(object.keys) == [
-            "id", "type", "classification", "fields", "tags", "created", "updated", "deleted", "conflicts",
-        ])
+        #expect(
+            Set(object.keys) == [
+                "id", "type", "classification", "fields", "tags", "created", "updated", "deleted", "conflicts",
+            ])
         #expect(object["deleted"] is NSNull)
         #expect((object["conflicts"] as? [String: Any])?.isEmpty == true)
         #expect(Set((object["created"] as? [String: Any] ?? [:]).keys) == ["by", "device", "at", "hlc"])

@@ -3,7 +3,8 @@ import CairnTestSupport
 import Testing
 
 /// The merge laws, checked on realistic histories: any delivery order, with duplicates, gives
-/// the same records as delivery in the order written.
+/// the same records as delivery in the order written. A failure prints its seed; replay it with
+/// `Simulation(seed:)`.
 @Suite("Convergence properties")
 struct ConvergencePropertyTests {
     static let cases: UInt64 = 500
@@ -46,7 +47,8 @@ struct ConvergencePropertyTests {
             try expectLastWriterWins(reference, seed: seed)
             if failures > 3 { break }  // enough evidence; keep the log readable
         }
-        // The generator must produce histories worth checking.
+        // The generator must produce histories worth checking (meaningless once a case failed).
+        guard failures == 0 else { return }
         #expect(changesSeen > Int(Self.cases) * 8)
         #expect(conflictsSeen > Int(Self.cases) / 10, "too few conflicts generated: \(conflictsSeen)")
     }

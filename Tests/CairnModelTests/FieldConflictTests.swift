@@ -34,13 +34,12 @@ struct FieldConflictTests {
     @Test("equal clock readings are broken by device id")
     func tieBrokenByDevice() throws {
         var alice = RecordSet()
-        let create = try alice.write(id, by: Fixture.alice, at: Fixture.hlc(100), type: "incident")
+        try alice.write(id, by: Fixture.alice, at: Fixture.hlc(100), type: "incident")
         var bob = alice
         let a = try alice.write(id, by: Fixture.alice, at: Fixture.hlc(200), set: ["f": .int(1)])
         let b = try bob.write(id, by: Fixture.bob, at: Fixture.hlc(200), set: ["f": .int(2)])
         try alice.apply(b)
         try bob.apply(a)
-        _ = create
         #expect(alice == bob)
         #expect(alice[id]?.view().fields["f"] == .int(2))  // Bob's id sorts after Alice's
         #expect(alice[id]?.view().conflicts["f"]?.map(\.value) == [.int(1)])

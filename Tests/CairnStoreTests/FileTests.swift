@@ -17,12 +17,23 @@ struct FileTests {
         }
     }
 
+    @Test func theFileIsCreatedOwnerOnlyBeforeSQLiteTouchesIt() throws {
+        try withDatabasePath { path in
+            try FilePermissions.createOwnerOnlyFile(path)
+            #expect(FilePermissions.mode(of: path) == 0o600)
+            #expect(FilePermissions.size(of: path) == 0)
+        }
+    }
+
     @Test func looseFilesAreTightenedOnOpen() throws {
         try withDatabasePath { path in
             try CairnDatabase(path: path).close()
             #expect(chmod(path, 0o644) == 0)
+            #expect(chmod(path + "-wal", 0o666) == 0)
             let database = try CairnDatabase(path: path)
-            #expect(FilePermissions.mode(of: path) == 0o600)
+            for file in FilePermissions.databaseFiles(path) {
+                #expect(FilePermissions.mode(of: file) == 0o600, "\(file)")
+            }
             try database.close()
         }
     }
@@ -119,27 +130,61 @@ struct FileTests {
         }
     }
 
-    @Test(arguments: [40, 100, 5000, 0.5])
-    func truncationExperiment(_ keep: Double) throws {
+    /// Truncations of a closed database: to less than the 100-byte header, to half, and to
+    /// part of the last page. Each must be reported as `.corrupt` (when opening or reading) or by
+    /// the integrity check, never crash or pass silently.
+    @Test(arguments: [TruncateTo.bytes(60), .fraction(0.5), .shortBy(400)])
+    func aTruncatedFileIsReported(_ cut: TruncateTo) throws {
         try withDatabasePath { path in
             let database = try CairnDatabase(path: path)
             try database.commit(WriteBatch(
                 deltas: Fixture.stream(1...200, envelopeSize: 1200), records: (1...200).map { Fixture.record($0) }))
             try database.close()
-            print("TRUNC wal after close", FileManager.default.fileExists(atPath: path + "-wal"), FilePermissions.size(of: path + "-wal"))
+            #expect(FilePermissions.size(of: path + "-wal") == 0)  // close folded the log into the file
             let size = FilePermissions.size(of: path)
-            let newSize = keep < 1 ? Int64(Double(size) * keep) : Int64(keep)
-            #expect(truncate(path, off_t(newSize)) == 0)
-            print("TRUNC keep \(newSize) of \(size)")
-            do {
-                let reopened = try CairnDatabase(path: path)
-                print("TRUNC opened")
-                do { print("TRUNC count", try reopened.deltaCount()) } catch { print("TRUNC count err", error) }
-                do { var n = 0; try reopened.forEachDelta { _ in n += 1; return true }; print("TRUNC walk", n) } catch { print("TRUNC walk err", error) }
-                do { print("TRUNC check", try reopened.integrityCheck().prefix(3)) } catch { print("TRUNC check err", error) }
-            } catch {
-                print("TRUNC open err", error)
+            #expect(truncate(path, off_t(cut.newSize(of: size))) == 0)
+
+            #expect(try problemsAfterReopening(path).isEmpty == false)
+        }
+    }
+
+    /// What reopening and reading everything reveals: corruption errors and integrity problems.
+    private func problemsAfterReopening(_ path: String) throws -> [String] {
+        do {
+            let database = try CairnDatabase(path: path)
+            defer { try? database.close() }
+            try database.forEachDelta { _ in true }
+            try database.forEachRecord { _ in true }
+            return try database.integrityCheck()
+        } catch let error as StoreError {
+            guard case .corrupt(let reported, _) = error else {
+                Issue.record("expected corrupt, got \(error)")
+                return []
             }
+            #expect(reported == path)
+            return [error.description]
+        }
+    }
+}
+
+enum TruncateTo: Sendable, CustomTestStringConvertible {
+    case bytes(Int64)
+    case fraction(Double)
+    case shortBy(Int64)
+
+    func newSize(of size: Int64) -> Int64 {
+        switch self {
+        case .bytes(let bytes): return bytes
+        case .fraction(let fraction): return Int64(Double(size) * fraction)
+        case .shortBy(let bytes): return size - bytes
+        }
+    }
+
+    var testDescription: String {
+        switch self {
+        case .bytes(let bytes): return "to \(bytes) bytes"
+        case .fraction(let fraction): return "to \(fraction) of its size"
+        case .shortBy(let bytes): return "by \(bytes) bytes"
         }
     }
 }

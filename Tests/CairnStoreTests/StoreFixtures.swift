@@ -18,6 +18,7 @@ enum Fixture {
     static func deltaID(author: [UInt8], level: String, sequence: UInt64) -> [UInt8] {
         var id = bytes32(Int(sequence), tag: 0xD0)
         id[8] = author[8]
+        id[11] = author[7]
         id[9] = level.utf8.first ?? 0
         id[10] = UInt8(truncatingIfNeeded: level.utf8.count)
         return id

@@ -32,8 +32,9 @@ enum ControlRoute: Equatable, Sendable {
     /// Resolves `method` and `target` (path and query); throws a `DaemonError.request` with
     /// `not_found`, `method_not_allowed` or `bad_request`.
     static func resolve(method: String, target: String) throws -> ControlRoute {
-        let (path, query) = try RequestTarget.split(target)
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        let (path, decodedSegments, query) = try RequestTarget.split(target)
+        // Segments are split before decoding, so an encoded '/' (%2F) stays inside its segment.
+        let segments = Array(decodedSegments.dropFirst())
         guard segments.first == "v1" else { throw notFound(path) }
         let rest = Array(segments.dropFirst())
         let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && rest[2] == "history")))
@@ -80,7 +81,7 @@ enum ControlRoute: Equatable, Sendable {
 enum RequestTarget {
     static let maxLength = 8192
 
-    static func split(_ target: String) throws -> (path: String, query: [String: String]) {
+    static func split(_ target: String) throws -> (path: String, segments: [String], query: [String: String]) {
         guard target.utf8.count <= maxLength else { throw DaemonError.request(.badRequest, "request target too long") }
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = String(parts[0])
@@ -95,9 +96,9 @@ enum RequestTarget {
                 query[key] = value
             }
         }
-        let path = try rawPath.split(separator: "/", omittingEmptySubsequences: false)
-            .map { try decode(String($0), plusIsSpace: false) }.joined(separator: "/")
-        return (path, query)
+        let segments = try rawPath.split(separator: "/", omittingEmptySubsequences: false)
+            .map { try decode(String($0), plusIsSpace: false) }
+        return (segments.joined(separator: "/"), segments, query)
     }
 
     static func decode(_ text: String, plusIsSpace: Bool) throws -> String {

@@ -31,6 +31,11 @@ extension Site {
     /// Marks a record deleted (final; the record stays readable as deleted).
     func delete(id raw: String) throws -> RecordDocument {
         let id = try Self.recordID(raw)
+        // Checked here as well as under the lock: `writeRecord` refuses a level-less write to an
+        // unknown id as an invalid new record before the closure below could say "not found".
+        guard try loadState(id, keyring: keyring()) != nil else {
+            throw DaemonError.request(.recordNotFound, "no record \(id)")
+        }
         let (state, _) = try writeRecord(id: id, level: nil) { current in
             guard let current else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
             return try RecordState.deleteOperations(current: current)

@@ -16,7 +16,8 @@ extension Site {
         let size = try storeAccess { try database.databaseSizeBytes() }
         let levels = identity.readableLevels.map { level in
             StatusDocument.Level(
-                name: level, readable: keyring.holds(level: level), records: recordCounts[level] ?? 0,
+                name: level, readable: keyring.holds(level: level),
+                records: (recordCounts[level] ?? 0) - (deletedCounts[level] ?? 0),
                 deletedRecords: deletedCounts[level] ?? 0, deltas: deltaCounts[level] ?? 0,
                 epoch: keyring.current(level: level).map { UInt64($0.0.number) })
         }

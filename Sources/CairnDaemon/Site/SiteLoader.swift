@@ -27,6 +27,7 @@ struct SiteLoader {
         } catch {
             throw DaemonError.startup("cannot open the store: \(error)")
         }
+        try bindStore(database, to: keys)
         let charter = try CharterHistory(database: database).accept(offered)
         let certificate = try trust("verify the device certificate") {
             let signed = try SignedObject.read(from: config.certificate, kind: .certificate)
@@ -39,7 +40,6 @@ struct SiteLoader {
             try TestKeyRegistry.check(certificate, testMode: config.testMode)
             try TestKeyRegistry.check(keys, testMode: config.testMode)
         }
-        try bindStore(database, to: keys)
         let identity = SiteIdentity(keys: keys, certificate: certificate, charter: charter)
         let problems = try StoreScan(database: database, logger: logger).run()
         var state = try initialState(database: database, identity: identity)

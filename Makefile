@@ -1,0 +1,59 @@
+# Cairn — build, test and demo entry points. See README.md.
+#
+#   make demo    install what is missing, build, run the demo federation
+#   make test    install what is missing, build, run the whole test suite
+#   make proto   regenerate Sources/CairnWire from Proto/ (needs protoc; not needed to build)
+
+SHELL := /bin/bash
+SWIFT ?= swift
+# Debian packages the build and the tests need.
+SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps
+PROTO_PACKAGES := protobuf-compiler
+
+.PHONY: all deps build release test demo proto clean
+
+all: build
+
+# Installs missing system packages with apt-get when run as root; otherwise prints the command.
+deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	./scripts/demo.sh
+
+# Regenerates the committed protobuf code. Builds protoc-gen-swift from the swift-protobuf
+# dependency, so the generator always matches the runtime library.
+proto:
+	@command -v protoc >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PROTO_PACKAGES) >/dev/null; \
+	  else echo "install protoc with: sudo apt-get install $(PROTO_PACKAGES)"; exit 1; fi; }
+	$(SWIFT) build -c release --product protoc-gen-swift
+	protoc --plugin=protoc-gen-swift=.build/release/protoc-gen-swift \
+	  --swift_out=Sources/CairnWire --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
+	  -I Proto Proto/cairn/v1/*.proto
+	@git diff --stat -- Sources/CairnWire || true
+
+clean:
+	rm -rf .build

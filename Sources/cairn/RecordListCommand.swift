@@ -1,0 +1,69 @@
+import ArgumentParser
+import CairnControl
+
+/// `cairn record list`: the records matching filters.
+struct RecordListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List records, optionally filtered by level, type, tag and deletion.",
+        discussion: """
+            Lists the records the daemon holds at levels up to its clearance, sorted by id, as a \
+            table of id, type, classification, last update and a summary (the title, name or \
+            summary field, else the first field). Filters combine: a record must match all.
+
+            Examples:
+              cairn record list
+              cairn record list --class SECRET --type incident --tag north
+              cairn record list --deleted only
+              cairn record list --json | jq -r '.[].id'
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(
+        name: .customLong("class"), help: ArgumentHelp("Only records of this classification level.", valueName: "level")
+    )
+    var classification: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only records of this type.", valueName: "type"))
+    var type: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only records with this tag.", valueName: "tag"))
+    var tag: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Include deleted records (include) or show only them (only).", valueName: "include|only"))
+    var deleted: DeletedChoice?
+
+    @Flag(name: .long, help: "Print the API's JSON array (pretty, sorted keys).")
+    var json = false
+
+    enum DeletedChoice: String, ExpressibleByArgument, CaseIterable {
+        case include, only
+    }
+
+    func run() throws {
+        let filter = deleted.map { DeletedFilter(rawValue: $0.rawValue)! }
+        let records = try connection.client.listRecords(class: classification, type: type, tag: tag, deleted: filter)
+        if json { return try Output.json(records) }
+        if records.isEmpty { return Output.line("No records.") }
+        Output.table(
+            ["ID", "TYPE", "CLASS", "UPDATED", "SUMMARY"],
+            records.map { [$0.id, $0.type, $0.classification, $0.updated.at, Self.summary($0)] })
+    }
+
+    /// A title-ish cell: a well-known descriptive field, else the first field, with markers.
+    static func summary(_ record: RecordDocument) -> String {
+        var markers: [String] = []
+        if record.isDeleted { markers.append("[deleted]") }
+        if !record.conflicts.isEmpty { markers.append("[conflict]") }
+        var text = ""
+        if let name = ["title", "name", "summary", "subject"].first(where: { record.fields[$0] != nil }) {
+            text = Format.value(record.fields[name]!)
+        } else if let name = record.fields.keys.sorted().first {
+            text = "\(name)=\(Format.value(record.fields[name]!))"
+        }
+        return (markers + [Format.cell(text)]).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}

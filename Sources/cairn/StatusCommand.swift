@@ -1,0 +1,66 @@
+import ArgumentParser
+import CairnControl
+
+/// `cairn status`: who the daemon is and what it holds.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the daemon's identity, clearance, federation, levels and store.",
+        discussion: """
+            Asks the local daemon (GET /v1/status) which device it is, its clearance, the \
+            federation and charter in force, the records and deltas it holds at each level up to \
+            its clearance (levels above it are never shown), and the health of its store.
+
+            Exits 3 with a message naming the socket when the daemon cannot be reached, which \
+            makes `cairn status` the quick check of whether cairnd is running.
+
+            Examples:
+              cairn status
+              cairn status --json | jq .levels
+              cairn status --socket /tmp/lab/alpha-hq/cairnd.sock
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: .long, help: "Print the API's JSON document (pretty, sorted keys).")
+    var json = false
+
+    func run() throws {
+        let status = try connection.client.status()
+        if json { return try Output.json(status) }
+        var lines: [(String, String)] = [
+            ("device", "\(status.device.ref) (id \(status.device.id.prefix(16))…)"),
+            ("clearance", status.clearance),
+            ("federation", "\(status.federation.name) (id \(status.federation.id))"),
+            (
+                "charter",
+                "version \(status.federation.charterVersion), fingerprint \(status.federation.charterFingerprint)"
+            ),
+            (
+                "daemon",
+                "cairnd \(status.version), started \(status.startedAt)" + (status.testMode ? ", TEST MODE" : "")
+            ),
+            ("certificate", "expires \(status.certificateExpires)"),
+            (
+                "store",
+                "\(status.store.path), \(Format.bytes(status.store.sizeBytes)), "
+                    + Format.count(status.store.quarantinedDeltas, "quarantined delta")
+            ),
+            (
+                "holds",
+                "\(Format.count(status.records, "live record")) in \(Format.count(status.deltas, "delta"))"
+            ),
+        ]
+        for problem in status.store.problems { lines.append(("problem", problem)) }
+        Output.pairs(lines)
+        Output.line()
+        Output.table(
+            ["LEVEL", "READABLE", "RECORDS", "DELETED", "DELTAS", "EPOCH"],
+            status.levels.map { level in
+                [
+                    level.name, level.readable ? "yes" : "no", "\(level.records)", "\(level.deletedRecords)",
+                    "\(level.deltas)", level.epoch.map { "\($0)" } ?? "-",
+                ]
+            })
+    }
+}

@@ -1,0 +1,74 @@
+import CairnControl
+import Foundation
+import Testing
+
+@testable import CairnDaemon
+
+/// `ControlAPI.handle`: JSON in, status and JSON out, over a real site (no socket).
+@Suite struct ControlAPITests {
+    static let caller = PeerCredentials(pid: 1, uid: 1000, gid: 1000)
+
+    private func withAPI(_ body: (ControlAPI) throws -> Void) throws {
+        try withTemporaryDirectory { directory in
+            try SiteFixture.withSite(try SiteFixture.config(in: directory)) { site in
+                try body(ControlAPI(site: site, logger: SiteFixture.logger))
+            }
+        }
+    }
+
+    private func errorCode(_ reply: ControlReply) throws -> String {
+        try ControlJSON.decoder().decode(ErrorDocument.self, from: Data(reply.body)).code
+    }
+
+    @Test func putIs201ThenUpdatesAre200() throws {
+        try withAPI { api in
+            let body = Array(#"{"id":"r-1","type":"incident","classification":"SECRET","fields":{"title":"T"},"tags":["b","a"]}"#.utf8)
+            let created = api.handle(.putRecord, body: body, caller: Self.caller)
+            #expect(created.status == 201)
+            let document = try ControlJSON.decoder().decode(RecordDocument.self, from: Data(created.body))
+            #expect(document.id == "r-1" && document.tags == ["a", "b"] && document.fields == ["title": "T"])
+
+            // What `get --json` printed, edited, goes back in: read-only keys are ignored.
+            var edited = document
+            edited.fields["title"] = "U"
+            let updated = api.handle(.putRecord, body: Array(try ControlJSON.compactEncoder().encode(edited)), caller: Self.caller)
+            #expect(updated.status == 200)
+            #expect(try ControlJSON.decoder().decode(RecordDocument.self, from: Data(updated.body)).fields == ["title": "U"])
+
+            let fetched = api.handle(.getRecord("r-1"), body: [], caller: Self.caller)
+            #expect(fetched.status == 200)
+            let history = api.handle(.history("r-1"), body: [], caller: Self.caller)
+            #expect(try ControlJSON.decoder().decode([HistoryEntry].self, from: Data(history.body)).count == 2)
+            let status = api.handle(.status, body: [], caller: Self.caller)
+            #expect(try ControlJSON.decoder().decode(StatusDocument.self, from: Data(status.body)).records == 1)
+            let deleted = api.handle(.deleteRecord("r-1"), body: [], caller: Self.caller)
+            #expect(deleted.status == 200)
+            let list = api.handle(.listRecords(level: nil, type: nil, tag: nil, deleted: .only), body: [], caller: Self.caller)
+            #expect(try ControlJSON.decoder().decode([RecordDocument].self, from: Data(list.body)).map(\.id) == ["r-1"])
+        }
+    }
+
+    @Test func badBodiesAreInvalidJSON() throws {
+        try withAPI { api in
+            for body in ["", "{", "[]", #"{"type":"memo","classification":"SECRET","colour":"red"}"#, #"{"type":7}"#] {
+                let reply = api.handle(.putRecord, body: Array(body.utf8), caller: Self.caller)
+                #expect(reply.status == 400, "\(body)")
+                let code = try errorCode(reply)
+                #expect(code == "invalid_json", "\(body)")
+            }
+        }
+    }
+
+    @Test func refusalsCarryTheirCodeAndStatus() throws {
+        try withAPI { api in
+            let missing = api.handle(.getRecord("nope"), body: [], caller: Self.caller)
+            #expect(missing.status == 404)
+            #expect(try errorCode(missing) == "record_not_found")
+            let unknown = api.handle(.putRecord, body: Array(#"{"type":"memo","classification":"COSMIC"}"#.utf8), caller: Self.caller)
+            #expect(unknown.status == 422)
+            #expect(try errorCode(unknown) == "unknown_level")
+            let message = try ControlJSON.decoder().decode(ErrorDocument.self, from: Data(unknown.body)).message
+            #expect(message.contains("UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET"))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Runs `body` with a fresh directory (mode 0700, unique per call so that tests can run in
+/// parallel) and removes the directory and everything in it afterwards.
+///
+/// Paths stay short (`/tmp/cd-<12 hex>`) so that sockets and long-path tests have room.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let name = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+    let path = "/tmp/cd-" + name
+    guard mkdir(path, 0o700) == 0 else {
+        throw FixtureError("cannot create \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try body(path)
+}
+
+/// A failure of the test fixtures themselves (not of the code under test).
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes `text` to `path` with `mode`.
+func writeFile(_ path: String, _ text: String, mode: Int = 0o644) throws {
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+}
+
+/// The permission bits of `path`.
+func mode(of path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    guard let mode = attributes[.posixPermissions] as? Int else { throw FixtureError("no mode for \(path)") }
+    return mode & 0o777
+}

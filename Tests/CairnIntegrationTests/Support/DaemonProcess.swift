@@ -1,0 +1,58 @@
+import CairnControl
+import Foundation
+
+/// A real `cairnd` process for one site directory, with its output going to the site's log.
+final class DaemonProcess: @unchecked Sendable {
+    let site: SiteDirectory
+    private let process = Process()
+
+    /// Starts `cairnd --config` and waits until the control socket answers `status`, or throws
+    /// with the log if the daemon exits or does not become ready in time.
+    init(site: SiteDirectory, readyTimeout: TimeInterval = 30) throws {
+        self.site = site
+        process.executableURL = URL(fileURLWithPath: Binaries.cairnd)
+        process.arguments = ["--config", site.config]
+        FileManager.default.createFile(atPath: site.log, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: site.log))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let deadline = Date().addingTimeInterval(readyTimeout)
+        while true {
+            if !process.isRunning {
+                throw TestFailure("cairnd exited with \(process.terminationStatus) before it was ready:\n\(logText())")
+            }
+            if (try? client.status()) != nil { return }
+            if Date() > deadline { throw TestFailure("cairnd was not ready after \(readyTimeout) s:\n\(logText())") }
+            usleep(20_000)
+        }
+    }
+
+    var client: ControlClient { ControlClient(socketPath: site.socket, timeout: 10) }
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    func logText() -> String {
+        (try? String(contentsOfFile: site.log, encoding: .utf8)) ?? "(no log)"
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its termination status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 20) throws -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                throw TestFailure("cairnd did not stop within \(timeout) s after signal \(signal)")
+            }
+            usleep(10_000)
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
