@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnControl", "CairnTrust",
+                "CairnControl", "CairnTrust", "CairnCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

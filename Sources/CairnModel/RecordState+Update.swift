@@ -6,8 +6,10 @@ extension RecordState {
     ///   `type` (`ModelError.missingType`) and a deleted one cannot be updated
     ///   (`ModelError.recordDeleted`).
     /// - Only what is given changes: `setFields` maps names to new values (`nil` removes the
-    ///   field), `addTags` and `removeTags` list tags. A type equal to the current one and removals
-    ///   of tags never seen are left out.
+    ///   field), `addTags` and `removeTags` list tags. A type equal to the current one, a field
+    ///   value equal to the field's sole current value, and removals of tags never seen are left
+    ///   out (re-sending a whole record must not re-stamp old values over concurrent edits).
+    ///   Re-adding a present tag is kept: tags are add-wins, and the add is the user's intent.
     /// - Everything is validated, including the record-wide limits on the resulting record.
     ///
     /// Returns the operations in a stable order (type, fields by name, tags by name); the list is
@@ -35,6 +37,13 @@ extension RecordState {
             operations.append(.setType(record: id, type: type))
         }
         for name in setFields.keys.sorted(by: byBytes) {
+            // Writing the value a field already has, with no conflict to settle, would only
+            // re-stamp it and could override a concurrent edit elsewhere: leave it out.
+            if let register = current?.fields[name], register.conflicts.isEmpty,
+                let winner = register.winner, winner.value == (setFields[name] ?? nil)
+            {
+                continue
+            }
             let observed = current?.fields[name]?.knowledge ?? CausalContext()
             operations.append(.setField(record: id, name: name, value: setFields[name] ?? nil, observed: observed))
         }

@@ -30,8 +30,17 @@ public enum RecordStateCodec {
         return state
     }
 
+    /// Every part is length-prefixed (u32 big-endian) so that no boundary can shift between them.
     static func associatedData(rowKey: [UInt8], level: String, epoch: EpochRef) -> [UInt8] {
-        Array("cairn/v1/record\0".utf8) + rowKey + Array(level.utf8) + [0] + epoch.keyID
+        var data = Array("cairn/v1/record\0".utf8)
+        for part in [rowKey, Array(level.utf8), bigEndian(epoch.number), epoch.keyID] {
+            data += bigEndian(UInt32(part.count)) + part
+        }
+        return data
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xff), UInt8((value >> 8) & 0xff), UInt8(value & 0xff)]
     }
 
     static func toWire(_ state: RecordState) -> Cairn_V1_RecordState {

@@ -25,6 +25,16 @@ extension SealedDelta {
         header: DeltaHeader, headerBytes: [UInt8], body: [UInt8], signer: Ed25519.PrivateKey
     ) throws -> SealedDelta {
         guard signer.publicKey.bytes == header.author.bytes else { throw ProtocolError.authorMismatch }
+        // Refuse to sign a header that no receiver (this device included) would accept.
+        let written = try WireDecoding.decode(Cairn_V1_DeltaHeader.self, from: headerBytes, what: "delta header", limit: 4096)
+        guard try WireHeader.fromWire(written) == header else {
+            throw ProtocolError.malformed(what: "delta header", detail: "the header does not round-trip")
+        }
+        do {
+            try LevelLattice.validateName(header.level)
+        } catch {
+            throw ProtocolError.malformed(what: "delta header", detail: "\(error)")
+        }
         var wire = Cairn_V1_DeltaEnvelope()
         wire.header = Data(headerBytes)
         wire.body = Data(body)

@@ -37,6 +37,32 @@ struct RecordStateTests {
         #expect(view.updated == Fixture.stamp(11, 2))
     }
 
+    @Test("re-sending what the record already holds writes nothing; a value with a conflict is still written")
+    func unchangedValuesAreLeftOut() throws {
+        var set = RecordSet()
+        try set.write(id, by: Fixture.alice, at: Fixture.hlc(10), type: "incident", set: ["a": .int(1), "b": nil], add: ["t"])
+        let same = try RecordState.updateOperations(
+            current: set[id], id: id, type: "incident", setFields: ["a": .int(1), "b": nil], addTags: [], removeTags: [])
+        #expect(same.isEmpty)
+        let changed = try RecordState.updateOperations(
+            current: set[id], id: id, type: "incident", setFields: ["a": .int(1), "b": .int(2)], addTags: ["t", "u"], removeTags: [])
+        #expect(changed.count == 3)
+        #expect(changed.contains(.addTag(record: id, tag: "u")))
+        #expect(!changed.contains { if case .setField(_, "a", _, _) = $0 { return true } else { return false } })
+        // Two concurrent writes leave a conflict; writing the winner's value again settles it.
+        let base = set[id]
+        var other = set
+        let concurrent = try RecordState.updateOperations(
+            current: base, id: id, type: nil, setFields: ["a": .int(9)], addTags: [], removeTags: [])
+        try other.apply(Change(author: Fixture.bob, level: Fixture.level, hlc: Fixture.hlc(11), operations: concurrent))
+        try set.write(id, by: Fixture.carol, at: Fixture.hlc(12), set: ["a": .int(5)])
+        try set.apply(Change(author: Fixture.bob, level: Fixture.level, hlc: Fixture.hlc(11), operations: concurrent))
+        #expect(set[id]?.view().conflicts["a"]?.count == 1)
+        let settle = try RecordState.updateOperations(
+            current: set[id], id: id, type: nil, setFields: ["a": .int(5)], addTags: [], removeTags: [])
+        #expect(settle.count == 1)
+    }
+
     @Test("update errors: missing type, deleted record, wrong record, contradictory tags")
     func updateErrors() throws {
         #expect(throws: ModelError.missingType(id)) {

@@ -120,12 +120,12 @@ struct RecordStateCodecTests {
         }
     }
 
-    @Test func stateWhoseLevelDiffersFromTheRowsIsRefusedEvenIfTheAssociatedDataCollides() throws {
-        // rowKey || level is not length-prefixed, so (rowKey "…A", level "B") and (rowKey "…",
-        // level "AB") give the same associated data; the level inside the state still decides.
+    @Test func associatedDataPartsCannotShiftIntoEachOther() throws {
+        // Each part of the associated data is length-prefixed, so (rowKey "…A", level "B") and
+        // (rowKey "…", level "AB") differ and the AEAD refuses the moved row.
         let state = RecordState.new(id: Fixture.record("r1"), level: "AB", first: Self.stamp(Fixture.alpha.deviceID, 1))
         let sealed = RecordStateCodec.seal(state, rowKey: [0x10], epoch: Fixture.epoch, key: Fixture.key)
-        expectProtocolError(.malformed, what: "record state") {
+        expectProtocolError(.decryptionFailed) {
             _ = try RecordStateCodec.open(sealed, rowKey: [0x10, UInt8(ascii: "A")], level: "B", epoch: Fixture.epoch, key: Fixture.key)
         }
         #expect(try RecordStateCodec.open(sealed, rowKey: [0x10], level: "AB", epoch: Fixture.epoch, key: Fixture.key) == state)

@@ -20,15 +20,20 @@ struct Options {
             guard let value = iterator.next() else { usage("\(flag) needs a value") }
             switch flag {
             case "--socket": socket = value
-            case "--clients": clients = Int(value) ?? usage("--clients takes a number")
-            case "--records": records = Int(value) ?? usage("--records takes a number")
-            case "--field-bytes": fieldBytes = Int(value) ?? usage("--field-bytes takes a number")
-            case "--pid": pid = Int32(value) ?? usage("--pid takes a number")
+            case "--clients": clients = number(value, flag)
+            case "--records": records = number(value, flag)
+            case "--field-bytes": fieldBytes = number(value, flag)
+            case "--pid": pid = number(value, flag) as Int32
             case "--class": level = value
             default: usage("unknown option \(flag)")
             }
         }
     }
+}
+
+func number<T: LosslessStringConvertible>(_ text: String, _ flag: String) -> T {
+    guard let value = T(text) else { usage("\(flag) takes a number, not \(text)") }
+    return value
 }
 
 func usage(_ message: String) -> Never {
