@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnControl", "CairnTrust", "CairnCrypto",
+                "CairnControl", "CairnTrust", "CairnCrypto", "CairnModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,7 +93,7 @@ let package = Package(
         ),
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel", "CairnTestSupport"]),
-        .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnCrypto", "CairnTestSupport"]),
+        .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnCrypto", "CairnModel", "CairnTestSupport"]),
         .testTarget(name: "CairnProtocolTests", dependencies: ["CairnProtocol", "CairnTestSupport"]),
         .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnTestSupport"]),
         .testTarget(name: "CairnControlTests", dependencies: ["CairnControl"]),

@@ -1,9 +1,9 @@
 /// Hexadecimal encoding without Foundation, for ids shown to people and used as storage keys.
-enum Hex {
+public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Lowercase hex of `bytes`.
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         for byte in bytes {
@@ -14,7 +14,7 @@ enum Hex {
     }
 
     /// Decodes upper- or lowercase hex, refusing odd lengths and other characters.
-    static func decode(_ text: String) throws -> [UInt8] {
+    public static func decode(_ text: String) throws -> [UInt8] {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else { throw ModelError.invalidHex(text) }
         var out: [UInt8] = []

@@ -1,3 +1,4 @@
+import CairnModel
 /// The one error type of `CairnStore`.
 ///
 /// Every failure of the store, including those SQLite reports, arrives as one of these cases, so

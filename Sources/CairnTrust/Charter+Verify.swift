@@ -1,3 +1,4 @@
+import CairnModel
 import CairnCrypto
 
 extension Charter {

@@ -1,3 +1,4 @@
+import CairnModel
 import CairnCrypto
 
 /// The public keys of every key in `Keys/test/`, whose secret halves are published in this

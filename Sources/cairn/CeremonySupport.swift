@@ -1,4 +1,5 @@
 import CairnCrypto
+import CairnModel
 import CairnTrust
 import Foundation
 
@@ -27,33 +28,10 @@ enum Ceremony {
     }
 
     /// Lowercase hex.
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
+    static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
     /// Decodes lowercase or uppercase hex, or nil if `text` is not hex of even length.
-    static func unhex(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
+    static func unhex(_ text: String) -> [UInt8]? { try? Hex.decode(text) }
 
     /// Reads a charter file and checks its structure, without checking signatures.
     static func readCharter(_ path: String) throws -> CharterDraft {

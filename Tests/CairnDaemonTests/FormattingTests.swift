@@ -1,4 +1,5 @@
 import CairnControl
+import CairnModel
 import CairnTestSupport
 import CairnTrust
 import Testing
@@ -32,8 +33,8 @@ import Testing
     }
 
     @Test func hexIsLowercaseAndPadded() {
-        #expect(Hex.string([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
-        #expect(Hex.string([]) == "")
+        #expect(Hex.encode([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(Hex.encode([]) == "")
     }
 
     @Test func jsonAndFieldValuesMapBothWays() {

@@ -1,3 +1,4 @@
+import CairnModel
 import CairnCrypto
 import CairnTestSupport
 import Testing

@@ -83,7 +83,7 @@ extension Site {
             }
             let change = try delta.open(key: levelKey)
             return HistoryEntry(
-                delta: Hex.string(delta.id),
+                delta: Hex.encode(delta.id),
                 author: .init(by: identity.displayName(of: change.author), device: change.author.hex),
                 level: change.level, sequence: delta.header.sequence, at: DocumentMapping.time(change.hlc),
                 hlc: change.hlc.description,
@@ -129,12 +129,5 @@ enum DeletedFilter: String, Sendable {
         case .include: return true
         case .only: return isDeleted
         }
-    }
-}
-
-/// Lower-case hexadecimal.
-enum Hex {
-    static func string(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }

@@ -30,8 +30,8 @@ extension Site {
             device: .init(ref: identity.ref, agency: certificate.agency.value, name: certificate.device.value, id: identity.deviceID.hex),
             clearance: identity.clearance,
             federation: .init(
-                name: identity.charter.federationName, id: Hex.string(identity.charter.federationID),
-                charterVersion: identity.charter.version, charterFingerprint: Hex.string(identity.charter.fingerprint)),
+                name: identity.charter.federationName, id: Hex.encode(identity.charter.federationID),
+                charterVersion: identity.charter.version, charterFingerprint: Hex.encode(identity.charter.fingerprint)),
             levels: levels,
             records: levels.reduce(0) { $0 + $1.records }, deltas: levels.reduce(0) { $0 + $1.deltas },
             store: .init(path: database.path, sizeBytes: size, quarantinedDeltas: quarantined, problems: problems),

@@ -80,7 +80,7 @@ struct SiteLoader {
         if let bound = try database.meta(MetaKey.device) {
             guard bound == mine else {
                 throw DaemonError.startup(
-                    "the store in \(config.stateDirectory) belongs to another device (\(Hex.string(bound).prefix(16))…); use a fresh state directory for this device")
+                    "the store in \(config.stateDirectory) belongs to another device (\(Hex.encode(bound).prefix(16))…); use a fresh state directory for this device")
             }
         } else {
             try database.setMeta(MetaKey.device, mine)

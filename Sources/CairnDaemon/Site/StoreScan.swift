@@ -1,3 +1,4 @@
+import CairnModel
 import CairnCrypto
 import CairnProtocol
 import CairnStore
@@ -15,7 +16,7 @@ struct StoreScan {
         var problems: [String] = []
         var expected: [String: UInt64] = [:]
         try database.forEachDelta { stored in
-            let stream = Hex.string(stored.author) + "/" + stored.level
+            let stream = Hex.encode(stored.author) + "/" + stored.level
             if BLAKE2b.hash(stored.envelope) != stored.id {
                 bad.append((stored.id, "its bytes do not match its id (corrupted or truncated)"))
             } else if let reason = Self.parseProblem(stored) {
@@ -30,8 +31,8 @@ struct StoreScan {
         }
         for (id, reason) in bad {
             try database.quarantine(deltaID: id, reason: reason)
-            logger.error("store.delta_quarantined", metadata: ["delta.id": "\(Hex.string(id))", "reason": "\(reason)"])
-            problems.append("delta \(Hex.string(id).prefix(16))… was quarantined: \(reason)")
+            logger.error("store.delta_quarantined", metadata: ["delta.id": "\(Hex.encode(id))", "reason": "\(reason)"])
+            problems.append("delta \(Hex.encode(id).prefix(16))… was quarantined: \(reason)")
         }
         for problem in problems where !problem.hasPrefix("delta ") {
             logger.warning("store.stream_gap", metadata: ["problem": "\(problem)"])
