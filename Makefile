@@ -10,7 +10,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps
 PROTO_PACKAGES := protobuf-compiler
 
-.PHONY: all deps build release test demo proto clean
+.PHONY: all deps build release test demo bench proto clean
 
 all: build
 
@@ -42,6 +42,10 @@ test: deps
 
 demo: build
 	./scripts/demo.sh
+
+# First figures from release builds (see Docs/Performance.md). RECORDS=N sets the store size.
+bench: deps
+	./scripts/bench.sh
 
 # Regenerates the committed protobuf code. Builds protoc-gen-swift from the swift-protobuf
 # dependency, so the generator always matches the runtime library.

@@ -12,7 +12,7 @@ final class DaemonProcess: @unchecked Sendable {
         self.site = site
         process.executableURL = URL(fileURLWithPath: Binaries.cairnd)
         process.arguments = ["--config", site.config]
-        FileManager.default.createFile(atPath: site.log, contents: nil)
+        _ = FileManager.default.createFile(atPath: site.log, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: site.log))
         log.seekToEndOfFile()
         process.standardOutput = log
