@@ -13,7 +13,9 @@ public enum Daemon {
         let logger = makeLogger(level: config.logLevel)
         let site = try SiteLoader(config: config, logger: logger).load()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let threadPool = NIOThreadPool(numberOfThreads: 4)
+        // Blocking store work runs here; writers waiting on a commit group hold a thread each, so the
+        // pool is larger than the core count to let groups form.
+        let threadPool = NIOThreadPool(numberOfThreads: 16)
         threadPool.start()
         let server = ControlServer(
             socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger),

@@ -64,7 +64,12 @@ let filler = String(repeating: "x", count: options.fieldBytes)
 let run = UUID().uuidString.prefix(8)
 let perClient = options.records / options.clients
 let started = Date()
-DispatchQueue.concurrentPerform(iterations: options.clients) { client in
+// One thread per client (concurrentPerform would cap the parallelism at the core count).
+let finished = DispatchGroup()
+for client in 0..<options.clients {
+    finished.enter()
+    Thread.detachNewThread {
+    defer { finished.leave() }
     let connection = ControlClient(socketPath: options.socket, timeout: 30)
     for n in 0..<perClient {
         let request = PutRecordRequest(
@@ -80,7 +85,9 @@ DispatchQueue.concurrentPerform(iterations: options.clients) { client in
             if latencies.failures == 1 { FileHandle.standardError.write(Data("first failure: \(error)\n".utf8)) }
         }
     }
+    }
 }
+finished.wait()
 let elapsed = Date().timeIntervalSince(started)
 let sorted = latencies.sorted
 func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }

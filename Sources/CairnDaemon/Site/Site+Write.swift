@@ -4,84 +4,137 @@ import CairnStore
 import Foundation
 
 extension Site {
-    /// Applies a local change to one record: builds its operations from the record as stored
-    /// (under the write lock, so no concurrent write is lost), seals and signs the delta,
-    /// updates the materialized state, and commits both in one durable transaction.
+    /// Applies a local change to one record: builds its operations from the record as held
+    /// (after every earlier write, so no concurrent write is lost), seals and signs the delta,
+    /// updates the materialized state, and commits both durably — grouped with whatever other
+    /// writes arrived meanwhile (see `GroupCommit`).
     ///
     /// Returns the new state and whether the record was created.
     func writeRecord(
         id: RecordID, level requestedLevel: String?,
-        operations build: (RecordState?) throws -> [CairnModel.Operation]
+        operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
     ) throws -> (RecordState, created: Bool) {
-        try state.withLock { state in
-            let existing = try loadState(id, keyring: state.keyring)
-            let level: String
-            if let existing {
-                if let requestedLevel, requestedLevel != existing.level {
-                    try checkLevel(requestedLevel)
-                    throw DaemonError.request(
-                        .classificationMismatch,
-                        "record \(id) is \(existing.level); changing its classification to \(requestedLevel) is not supported by this version")
-                }
-                level = existing.level
-            } else {
-                guard let requestedLevel else {
-                    throw DaemonError.request(.invalidRecord, "a new record needs a classification (one of \(identity.readableLevels.joined(separator: ", ")))")
-                }
-                level = requestedLevel
+        let outcome = try writes.submit({ [self] context in
+            try prepareWrite(id: id, level: requestedLevel, build: build, in: &context)
+        }, run: runGroup)
+        return (outcome.state, outcome.created)
+    }
+
+    /// Builds one write into the group's context; refuses it (without touching the context's
+    /// batch) if it is invalid.
+    private func prepareWrite(
+        id: RecordID, level requestedLevel: String?,
+        build: (RecordState?) throws -> [CairnModel.Operation], in context: inout WriteContext
+    ) throws -> GroupCommit.Outcome {
+        let rowKey = rowKey(id)
+        let existing = try context.pending[rowKey] ?? loadState(id, keyring: context.keyring)
+        let level: String
+        if let existing {
+            if let requestedLevel, requestedLevel != existing.level {
+                try checkLevel(requestedLevel)
+                throw DaemonError.request(
+                    .classificationMismatch,
+                    "record \(id) is \(existing.level); changing its classification to \(requestedLevel) is not supported by this version")
             }
-            try checkLevel(level)
-            let operations: [CairnModel.Operation]
-            do {
-                operations = try build(existing)
-            } catch let error as ModelError {
-                throw DaemonError.from(error)
+            level = existing.level
+        } else {
+            guard let requestedLevel else {
+                throw DaemonError.request(.invalidRecord, "a new record needs a classification (one of \(identity.readableLevels.joined(separator: ", ")))")
             }
-            if operations.isEmpty {
-                // Nothing would change (same type, no fields, no tags): no delta is written.
-                if let existing { return (existing, false) }
-                throw DaemonError.request(.invalidRecord, "nothing to write")
-            }
-            guard let (epoch, key) = state.keyring.current(level: level) else {
-                throw DaemonError.request(.unavailable, "this site holds no key for \(level) yet")
-            }
-            let hlc = state.clock.now()
-            let change = Change(author: identity.deviceID, level: level, hlc: hlc, operations: operations)
-            let head = state.heads[level]
-            let delta: SealedDelta
-            do {
-                delta = try SealedDelta.seal(
-                    change: change, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [],
-                    epoch: epoch, key: key, signer: identity.keys.signing)
-            } catch let error as ModelError {
-                throw DaemonError.from(error)
-            }
-            var record = existing ?? RecordState.new(id: id, level: level, first: change.stamp)
-            for operation in operations {
-                try record.apply(operation, stamp: change.stamp)
-            }
-            let rowKey = rowKey(id)
-            let now = Int64(Date().timeIntervalSince1970)
-            let batch = WriteBatch(
-                deltas: [NewDelta(delta, receivedAt: now)],
-                records: [
-                    RecordRow(
-                        key: rowKey, level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
-                        sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now)
-                ],
-                links: [RecordDeltaLink(recordKey: rowKey, deltaID: delta.id)],
-                epochKeys: [],
-                meta: [MetaKey.clock: ClockMark.encode(hlc)])
-            try commit(batch)
-            state.heads[level] = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
-            if record.isDeleted, existing?.isDeleted == false {
-                state.deletedCounts?[level, default: 0] += 1
-            }
-            logger.debug(
-                "record.written",
-                metadata: ["record.level": "\(level)", "delta.sequence": "\(delta.header.sequence)", "delta.ops": "\(operations.count)"])
-            return (record, existing == nil)
+            level = requestedLevel
         }
+        try checkLevel(level)
+        let operations: [CairnModel.Operation]
+        do {
+            operations = try build(existing)
+        } catch let error as ModelError {
+            throw DaemonError.from(error)
+        }
+        if operations.isEmpty {
+            // Nothing would change: no delta is written.
+            if let existing { return (existing, false) }
+            throw DaemonError.request(.invalidRecord, "nothing to write")
+        }
+        guard let (epoch, key) = context.keyring.current(level: level) else {
+            throw DaemonError.request(.unavailable, "this site holds no key for \(level) yet")
+        }
+        let hlc = context.clock.now()
+        let change = Change(author: identity.deviceID, level: level, hlc: hlc, operations: operations)
+        let head = context.heads[level]
+        let delta: SealedDelta
+        do {
+            delta = try SealedDelta.seal(
+                change: change, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [],
+                epoch: epoch, key: key, signer: identity.keys.signing)
+        } catch let error as ModelError {
+            throw DaemonError.from(error)
+        }
+        var record = existing ?? RecordState.new(id: id, level: level, first: change.stamp)
+        for operation in operations {
+            try record.apply(operation, stamp: change.stamp)
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        context.batch.deltas.append(NewDelta(delta, receivedAt: now))
+        // A record written twice in one group keeps only its last row.
+        context.batch.records.removeAll { $0.key == rowKey }
+        context.batch.records.append(
+            RecordRow(
+                key: rowKey, level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
+                sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now))
+        context.batch.links.append(RecordDeltaLink(recordKey: rowKey, deltaID: delta.id))
+        context.heads[level] = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
+        context.pending[rowKey] = record
+        if record.isDeleted, existing?.isDeleted == false {
+            context.deletions[level, default: 0] += 1
+        }
+        logger.debug(
+            "record.written",
+            metadata: ["record.level": "\(level)", "delta.sequence": "\(delta.header.sequence)", "delta.ops": "\(operations.count)"])
+        return (record, existing == nil)
+    }
+
+    /// The leader's part of group commit: builds every job of the group in order, commits the
+    /// batch once, then publishes the new heads and each job's result.
+    private func runGroup(_ jobs: [GroupCommit.Job]) {
+        let (start, hadCounts) = state.withLock { state in
+            (WriteContext(clock: state.clock, heads: state.heads, keyring: state.keyring), state.deletedCounts != nil)
+        }
+        var context = start
+        var built: [(GroupCommit.Job, GroupCommit.Outcome)] = []
+        for job in jobs {
+            var attempt = context
+            do {
+                let outcome = try job.work(&attempt)
+                context = attempt
+                built.append((job, outcome))
+            } catch {
+                job.result = .failure(error)
+            }
+        }
+        var failure: (any Error)?
+        if !context.batch.deltas.isEmpty {
+            context.batch.meta[MetaKey.clock] = ClockMark.encode(context.clock.last)
+            do {
+                try commit(context.batch)
+            } catch {
+                failure = error
+            }
+        }
+        state.withLock { state in
+            state.clock = context.clock  // never backwards, even if the commit failed
+            guard failure == nil else { return }
+            state.heads = context.heads
+            if hadCounts {
+                for (level, count) in context.deletions { state.deletedCounts?[level, default: 0] += count }
+            } else if !context.deletions.isEmpty {
+                // A count may have been taken while this group committed: count again next time.
+                state.deletedCounts = nil
+            }
+        }
+        for (job, outcome) in built {
+            job.result = failure.map { .failure($0) } ?? .success(outcome)
+        }
+        logger.trace("store.group_committed", metadata: ["group.size": "\(jobs.count)", "group.deltas": "\(context.batch.deltas.count)"])
     }
 
     /// Commits a batch, translating store failures into a daemon error that says what happened.

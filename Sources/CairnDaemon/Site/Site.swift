@@ -10,8 +10,9 @@ import Synchronization
 /// One running Cairn site: the write and read paths over the store, with everything sealed and
 /// signed. Blocking (SQLite) — callers run it off the event loops.
 ///
-/// Writes are serialized by `state`'s mutex so that each of this device's streams gets
-/// contiguous sequence numbers; a write returns only after its transaction is durable.
+/// Writes are built one at a time by the leader of a commit group (`GroupCommit`), so each of
+/// this device's streams gets contiguous sequence numbers; a write returns only after the
+/// transaction holding it is durable. `state`'s mutex guards the clock, heads and keys.
 final class Site: Sendable {
     let identity: SiteIdentity
     let database: CairnDatabase
@@ -23,6 +24,8 @@ final class Site: Sendable {
     /// Keyed-hash key for record lookup keys, so that record ids never appear on disk.
     private let indexKey: SecureBytes
     let state: Mutex<SiteState>
+    /// Queues local writes so that concurrent ones share one durable transaction.
+    let writes = GroupCommit()
 
     init(
         identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,

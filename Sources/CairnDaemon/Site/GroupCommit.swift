@@ -1,0 +1,80 @@
+import CairnModel
+import CairnProtocol
+import CairnStore
+import Dispatch
+import Synchronization
+
+/// Group commit for local writes.
+///
+/// Every acknowledged write must be durable, and durability costs an fsync per transaction. So
+/// writers that arrive while one transaction is being made durable queue up, and the next
+/// *leader* (one of the waiting writers' own threads) builds all their changes one after
+/// another, in arrival order, and commits them in a single transaction: one fsync for the whole
+/// group. Each writer returns only after the transaction holding its change has committed, so
+/// the guarantee is unchanged; a failed commit fails every write of the group, and a write that
+/// is refused while being built fails alone.
+final class GroupCommit: Sendable {
+    /// What a write produces once built: the record's new state and whether it was created.
+    typealias Outcome = (state: RecordState, created: Bool)
+    /// Builds one write into the group's context (and nothing else: no I/O but reads).
+    typealias Work = @Sendable (inout WriteContext) throws -> Outcome
+
+    /// One queued write. Its result is set by the leader before it is signalled.
+    final class Job: @unchecked Sendable {
+        let work: Work
+        var result: Result<Outcome, any Error>?
+        let signal = DispatchSemaphore(value: 0)
+
+        init(_ work: @escaping Work) { self.work = work }
+    }
+
+    /// Most writes built into one transaction.
+    static let maxGroup = 512
+
+    private let queue = Mutex<(jobs: [Job], leading: Bool)>(([], false))
+
+    /// Queues `work` and returns once it is durable (or refused). `run` is how a leader builds
+    /// and commits a group.
+    func submit(_ work: @escaping Work, run: ([Job]) -> Void) throws -> Outcome {
+        let job = Job(work)
+        let leads = queue.withLock { queue -> Bool in
+            queue.jobs.append(job)
+            if queue.leading { return false }
+            queue.leading = true
+            return true
+        }
+        if !leads { job.signal.wait() }
+        if job.result == nil {
+            // This thread leads: take the queue (its own job included), commit it, then hand
+            // the lead to the first writer that queued meanwhile, or give it up.
+            let group = queue.withLock { queue -> [Job] in
+                let taken = Array(queue.jobs.prefix(Self.maxGroup))
+                queue.jobs.removeFirst(taken.count)
+                return taken
+            }
+            run(group)
+            for other in group where other !== job { other.signal.signal() }
+            let next = queue.withLock { queue -> Job? in
+                if let first = queue.jobs.first { return first }
+                queue.leading = false
+                return nil
+            }
+            next?.signal.signal()
+        }
+        return try job.result!.get()
+    }
+}
+
+/// What the leader of a group builds on: the device's clock and stream heads as they will be
+/// once the group commits, the keys, the records written earlier in the group, and the batch.
+struct WriteContext {
+    var clock: HybridLogicalClock
+    var heads: [String: StreamHead]
+    let keyring: EpochKeyring
+    /// Records written earlier in this group, by row key: a later write in the same group must
+    /// build on them, not on the store.
+    var pending: [[UInt8]: RecordState] = [:]
+    var batch = WriteBatch()
+    /// Records newly deleted in this group, per level.
+    var deletions: [String: Int] = [:]
+}
