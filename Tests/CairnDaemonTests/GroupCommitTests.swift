@@ -8,14 +8,8 @@ import Testing
 
 /// Concurrent writes share commit groups without losing, reordering or mixing anything up.
 @Suite struct GroupCommitTests {
-    private func withAlphaSite(_ body: (Site) throws -> Void) throws {
-        try withTemporaryDirectory { directory in
-            try SiteFixture.withSite(try SiteFixture.config(in: directory), body)
-        }
-    }
-
     @Test func concurrentWritesToOneRecordAreAllKept() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             _ = try site.put(PutRecordRequest(id: "shared", type: "incident", classification: "SECRET"))
             let writers = 16
             let failures = Mutexed<[String]>([])
@@ -39,7 +33,7 @@ import Testing
     }
 
     @Test func aRefusedWriteFailsAloneInItsGroup() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             let results = Mutexed<[Int: Bool]>([:])
             concurrently(24) { n in
                 // Every third write names a level that does not exist.
@@ -55,7 +49,7 @@ import Testing
     }
 
     @Test func deletionsInAGroupAreCounted() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             for n in 0..<8 { _ = try site.put(PutRecordRequest(id: "d\(n)", type: "note", classification: "SECRET")) }
             _ = try site.status()  // take the count before deleting
             concurrently(8) { n in _ = try? site.delete(id: "d\(n)") }

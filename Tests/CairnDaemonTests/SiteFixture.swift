@@ -69,6 +69,13 @@ enum SiteFixture {
         return try body(site)
     }
 
+    /// Runs `body` with the alpha/hq site (cleared SECRET) in a fresh temporary directory.
+    static func withAlphaSite(_ body: (Site) throws -> Void) throws {
+        try withTemporaryDirectory { directory in
+            try withSite(try config(in: directory), body)
+        }
+    }
+
     /// The control error code `body` was refused with, or `nil` (and a recorded issue) when it
     /// succeeded or failed otherwise.
     static func refusal<T>(

@@ -7,14 +7,8 @@ import Testing
 
 /// The record operations of a site loaded from real files (alpha/hq, cleared SECRET).
 @Suite struct SiteRecordTests {
-    private func withAlphaSite(_ body: (Site) throws -> Void) throws {
-        try withTemporaryDirectory { directory in
-            try SiteFixture.withSite(try SiteFixture.config(in: directory), body)
-        }
-    }
-
     @Test func putCreatesARecordWithAGeneratedID() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             let (document, created) = try site.put(
                 PutRecordRequest(
                     type: "incident", classification: "SECRET",
@@ -40,7 +34,7 @@ import Testing
     }
 
     @Test func putWithAnIDUpdatesOnlyWhatItNames() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             let (original, created) = try site.put(
                 PutRecordRequest(
                     id: "r-1", type: "incident", classification: "RESTRICTED", fields: ["title": "A", "count": 1, "gone": true],
@@ -75,7 +69,7 @@ import Testing
     }
 
     @Test func refusesWhatTheContractRefuses() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             _ = try site.put(PutRecordRequest(id: "doc", type: "memo", classification: "CONFIDENTIAL"))
             #expect(SiteFixture.refusal { try site.put(PutRecordRequest(id: "doc", classification: "SECRET")) } == .classificationMismatch)
             #expect(SiteFixture.refusal { try site.put(PutRecordRequest(id: "doc", classification: "TOP_SECRET")) } == .unknownLevel)
@@ -97,7 +91,7 @@ import Testing
     }
 
     @Test func deletedRecordsStayReadableButFinal() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             _ = try site.put(PutRecordRequest(id: "gone", type: "memo", classification: "SECRET", fields: ["a": 1]))
             let deleted = try site.delete(id: "gone")
             #expect(deleted.deleted != nil)
@@ -109,7 +103,7 @@ import Testing
     }
 
     @Test func unknownRecordsAreNotFound() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             #expect(SiteFixture.refusal { try site.get(id: "nope") } == .recordNotFound)
             #expect(SiteFixture.refusal { try site.history(id: "nope") } == .recordNotFound)
             #expect(SiteFixture.refusal { try site.delete(id: "nope") } == .recordNotFound)
@@ -134,7 +128,7 @@ import Testing
     }
 
     @Test func listFiltersByClassTypeTagAndDeletion() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             _ = try site.put(PutRecordRequest(id: "c", type: "incident", classification: "SECRET", tags: ["north"]))
             _ = try site.put(PutRecordRequest(id: "a", type: "incident", classification: "UNCLASSIFIED", tags: ["north", "urgent"]))
             _ = try site.put(PutRecordRequest(id: "b", type: "note", classification: "SECRET", tags: ["urgent"]))
@@ -163,7 +157,7 @@ import Testing
     }
 
     @Test func historyListsEveryDeltaWithItsOperations() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             _ = try site.put(
                 PutRecordRequest(id: "h", type: "incident", classification: "SECRET", fields: ["b": 1, "a": "x"], tags: ["t1"]))
             _ = try site.put(PutRecordRequest(id: "other", type: "note", classification: "SECRET"))
@@ -188,7 +182,7 @@ import Testing
     }
 
     @Test func statusCountsRecordsDeltasAndDeletions() throws {
-        try withAlphaSite { site in
+        try SiteFixture.withAlphaSite { site in
             let fresh = try site.status()
             #expect(fresh.records == 0)
             #expect(fresh.deltas == 4)  // the epoch-1 grant of each of the four levels
