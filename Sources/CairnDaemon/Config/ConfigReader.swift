@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 import Logging
 
@@ -10,7 +11,7 @@ struct ConfigReader {
 
     static let knownTables: Set<String> = ["device", "store", "control", "sync", "daemon"]
     static let knownKeys: Set<String> = [
-        "device.keys", "device.certificate", "device.charter", "device.passphrase_file",
+        "device.keys", "device.certificate", "device.charter", "device.charter_fingerprint", "device.passphrase_file",
         "store.state_dir",
         "control.socket", "control.write_uids", "control.write_gids", "control.read_uids", "control.read_gids",
         "sync.listen",
@@ -38,6 +39,13 @@ struct ConfigReader {
             configPath: configPath, deviceKeys: keys ?? "", certificate: certificate ?? "", charter: charter ?? "",
             passphraseFile: path("device.passphrase_file", required: false), stateDirectory: stateDirectory ?? "",
             socketPath: socket ?? "")
+        if let fingerprint = string("device.charter_fingerprint") {
+            if let bytes = try? Hex.decode(fingerprint), bytes.count == 32 {
+                config.charterFingerprint = bytes
+            } else {
+                report("device.charter_fingerprint", "expected the 64 hex digits that `cairn charter show` prints as the genesis fingerprint")
+            }
+        }
         config.writeUIDs = ids("control.write_uids")
         config.writeGIDs = ids("control.write_gids")
         config.readUIDs = ids("control.read_uids")

@@ -9,6 +9,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var certificate: String
     public var charter: String
     public var passphraseFile: String?
+    /// BLAKE2b-256 of the genesis charter's body, when the operator pins it: the first start
+    /// then refuses any other federation's charter, however validly signed.
+    public var charterFingerprint: [UInt8]?
     public var stateDirectory: String
     public var socketPath: String
     public var writeUIDs: [UInt32] = []

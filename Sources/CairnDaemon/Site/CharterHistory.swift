@@ -6,6 +6,8 @@ import CairnTrust
 /// refused (rollback protection).
 struct CharterHistory {
     let database: CairnDatabase
+    /// The genesis fingerprint the configuration pins, if any.
+    var genesisFingerprint: [UInt8]? = nil
 
     /// Verifies the stored chain, then accepts `offered`: the same version (byte-identical), or
     /// the next one signed by a threshold of the current signers. Returns the newest charter.
@@ -13,13 +15,16 @@ struct CharterHistory {
         let chain = try stored()
         let held: Charter?
         do {
-            held = chain.isEmpty ? nil : try Charter.verifyChain(chain)
+            held = chain.isEmpty ? nil : try Charter.verifyChain(chain, expectedGenesisFingerprint: genesisFingerprint)
+        } catch TrustError.fingerprintMismatch(let expected, let found) {
+            throw DaemonError.startup(
+                "this store belongs to the federation whose genesis charter has fingerprint \(found), not the configured \(expected); check device.charter_fingerprint or use a fresh state directory")
         } catch {
             throw DaemonError.startup("the charters held in the store no longer verify (\(error)); the store may be damaged")
         }
         let accepted: Charter
         do {
-            accepted = try Charter.accept(offered: offered, held: held)
+            accepted = try Charter.accept(offered: offered, held: held, expectedGenesisFingerprint: genesisFingerprint)
         } catch TrustError.rollback(let offeredVersion, let heldVersion) {
             throw DaemonError.startup(
                 "the configured charter is version \(offeredVersion) but this site already holds version \(heldVersion); a charter is never rolled back: configure the newest charter")

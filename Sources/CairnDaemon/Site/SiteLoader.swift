@@ -28,7 +28,7 @@ struct SiteLoader {
             throw DaemonError.startup("cannot open the store: \(error)")
         }
         try bindStore(database, to: keys)
-        let charter = try CharterHistory(database: database).accept(offered)
+        let charter = try CharterHistory(database: database, genesisFingerprint: config.charterFingerprint).accept(offered)
         let certificate = try trust("verify the device certificate") {
             let signed = try SignedObject.read(from: config.certificate, kind: .certificate)
             let certificate = try DeviceCertificate.verify(signed, charter: charter, now: now())
