@@ -8,7 +8,8 @@ BIN=$(swift build --show-bin-path)
 export PATH="$BIN:$PATH"
 LAB=${LAB:-/tmp/cairn-demo-$$}
 
-bold=$(tput bold 2>/dev/null || true); plain=$(tput sgr0 2>/dev/null || true)
+bold=""; plain=""
+if [ -t 1 ]; then bold=$(tput bold 2>/dev/null || true); plain=$(tput sgr0 2>/dev/null || true); fi
 say()  { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 run()  { printf '%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
 
