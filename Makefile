@@ -7,10 +7,10 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need.
-SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps
+SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps systemd
 PROTO_PACKAGES := protobuf-compiler
 
-.PHONY: all deps build release test demo bench proto clean
+.PHONY: all deps build release test demo bench install proto clean
 
 all: build
 
@@ -42,6 +42,22 @@ test: deps
 
 demo: build
 	./scripts/demo.sh
+
+# Installs release binaries, the systemd unit, the sysusers snippet, an example configuration
+# and the documentation. DESTDIR stages into another root; PREFIX defaults to /usr/local.
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: release
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/cairn
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/cairnd" "$$($(SWIFT) build -c release --show-bin-path)/cairn" $(DESTDIR)$(PREFIX)/bin/
+	install -d -m 0755 $(DESTDIR)/etc/systemd/system $(DESTDIR)/usr/lib/sysusers.d
+	sed 's#/usr/local#$(PREFIX)#g' systemd/cairnd.service > $(DESTDIR)/etc/systemd/system/cairnd.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/cairnd.service
+	install -m 0644 systemd/cairn.sysusers $(DESTDIR)/usr/lib/sysusers.d/cairn.conf
+	install -d -m 0750 $(DESTDIR)/etc/cairn
+	install -m 0640 systemd/cairnd.toml.example $(DESTDIR)/etc/cairn/cairnd.toml.example
+	install -m 0644 README.md Docs/*.md $(DESTDIR)$(PREFIX)/share/doc/cairn/
+	@echo "installed into $(DESTDIR)/ — next: systemd-sysusers, write /etc/cairn/cairnd.toml, systemctl enable --now cairnd"
 
 # First figures from release builds (see Docs/Performance.md). RECORDS=N sets the store size.
 bench: deps

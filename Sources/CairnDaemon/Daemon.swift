@@ -17,17 +17,27 @@ public enum Daemon {
         // pool is larger than the core count to let groups form.
         let threadPool = NIOThreadPool(numberOfThreads: 16)
         threadPool.start()
+        let notifier = SystemdNotifier()
         let server = ControlServer(
             socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger),
             authorizer: Authorizer(config: config), group: group, threadPool: threadPool, logger: logger,
-            onReady: { logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"]) })
-        let services = ServiceGroup(
+            onReady: {
+                logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"])
+                notifier.notify("READY=1\nSTATUS=serving \(site.identity.ref)")
+            },
+            onStopping: { notifier.notify("STOPPING=1") })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if let interval = SystemdNotifier.watchdogInterval() {
+            services.append(
+                .init(service: WatchdogService(interval: interval, notifier: notifier, threadPool: threadPool, site: site, logger: logger)))
+        }
+        let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {
-            try await services.run()
+            try await serviceGroup.run()
         } catch {
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()

@@ -88,3 +88,12 @@ import Testing
         #expect(rules.right(of: peer(uid: 7, gid: 1), groups: { [] }) == .none)
     }
 }
+
+/// Supplementary groups come from the group database by uid, not from /proc.
+@Suite struct SupplementaryGroupTests {
+    @Test func rootBelongsToItsGroupsAndAnUnknownUidToNone() {
+        let root = PeerCredentials(pid: 0, uid: 0, gid: 0).supplementaryGroups()
+        #expect(root.contains(0))
+        #expect(PeerCredentials(pid: 0, uid: 3_999_999_999, gid: 3_999_999_999).supplementaryGroups().isEmpty)
+    }
+}

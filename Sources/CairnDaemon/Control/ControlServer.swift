@@ -17,10 +17,13 @@ final class ControlServer: Service, Sendable {
     let logger: Logger
     /// Called once the socket is listening (readiness notification).
     let onReady: @Sendable () -> Void
+    /// Called when graceful shutdown begins.
+    let onStopping: @Sendable () -> Void
 
     init(
         socketPath: String, api: ControlAPI, authorizer: Authorizer, group: MultiThreadedEventLoopGroup,
-        threadPool: NIOThreadPool, logger: Logger, onReady: @escaping @Sendable () -> Void = {}
+        threadPool: NIOThreadPool, logger: Logger, onReady: @escaping @Sendable () -> Void = {},
+        onStopping: @escaping @Sendable () -> Void = {}
     ) {
         self.socketPath = socketPath
         self.api = api
@@ -29,6 +32,7 @@ final class ControlServer: Service, Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.onReady = onReady
+        self.onStopping = onStopping
     }
 
     func run() async throws {
@@ -53,7 +57,8 @@ final class ControlServer: Service, Sendable {
         onReady()
         await withGracefulShutdownHandler {
             try? await channel.closeFuture.get()
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [onStopping] in
+            onStopping()
             channel.close(promise: nil)
         }
         unlink(socketPath)

@@ -8,13 +8,28 @@ struct PeerCredentials: Sendable, Equatable {
     var uid: UInt32
     var gid: UInt32
 
-    /// The peer's supplementary groups, from /proc (empty if the process is gone or hidden).
+    /// The groups the peer's user belongs to in the system's group database (what an admin
+    /// configures with `usermod -aG`), looked up by uid. The database is used rather than
+    /// /proc/PID/status because the sandboxed unit (ProtectProc=invisible) cannot see other
+    /// users' processes. Empty when the uid has no account.
     func supplementaryGroups() -> [UInt32] {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return [] }
-        for line in status.split(separator: "\n") where line.hasPrefix("Groups:") {
-            return line.dropFirst("Groups:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) }
+        var buffer = [CChar](repeating: 0, count: 16 * 1024)
+        return buffer.withUnsafeMutableBufferPointer { storage -> [UInt32] in
+            var record = passwd()
+            var result: UnsafeMutablePointer<passwd>?
+            guard let base = storage.baseAddress, getpwuid_r(uid, &record, base, storage.count, &result) == 0, result != nil,
+                let name = record.pw_name
+            else {
+                return []
+            }
+            var count: Int32 = 64
+            var groups = [gid_t](repeating: 0, count: Int(count))
+            if getgrouplist(name, gid, &groups, &count) < 0 {
+                groups = [gid_t](repeating: 0, count: Int(count))
+                guard getgrouplist(name, gid, &groups, &count) >= 0 else { return [] }
+            }
+            return Array(groups.prefix(Int(count)))
         }
-        return []
     }
 }
 

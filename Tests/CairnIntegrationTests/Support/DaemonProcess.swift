@@ -8,10 +8,11 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Starts `cairnd --config` and waits until the control socket answers `status`, or throws
     /// with the log if the daemon exits or does not become ready in time.
-    init(site: SiteDirectory, readyTimeout: TimeInterval = 30) throws {
+    init(site: SiteDirectory, environment: [String: String] = [:], readyTimeout: TimeInterval = 30) throws {
         self.site = site
         process.executableURL = URL(fileURLWithPath: Binaries.cairnd)
         process.arguments = ["--config", site.config]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         _ = FileManager.default.createFile(atPath: site.log, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: site.log))
         log.seekToEndOfFile()
