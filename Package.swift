@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnIntegrationTests",
-            dependencies: ["CairnControl", "CairnTestSupport"]
+            dependencies: ["CairnControl", "CairnCrypto", "CairnTestSupport"]
         ),
     ]
 )

@@ -42,4 +42,22 @@ extension ControlClient {
     public func history(id: String) throws(ControlClientError) -> [HistoryEntry] {
         try call([HistoryEntry].self, method: "GET", path: ControlPath.record(id, "history")).0
     }
+
+    /// `GET /v1/audit`: audit entries after `after`, oldest first (needs the write right).
+    public func auditEntries(after: Int64 = 0, limit: Int = 1000) throws(ControlClientError) -> [AuditEntryDocument] {
+        try call(
+            [AuditEntryDocument].self, method: "GET",
+            path: ControlPath.withQuery("/v1/audit", [("after", String(after)), ("limit", String(limit))])
+        ).0
+    }
+
+    /// `GET /v1/audit/verify`: checks the whole chain in the daemon.
+    public func verifyAudit() throws(ControlClientError) -> AuditVerifyDocument {
+        try call(AuditVerifyDocument.self, method: "GET", path: "/v1/audit/verify").0
+    }
+
+    /// `GET /v1/audit/export`: every entry and the head signed by the device.
+    public func exportAudit() throws(ControlClientError) -> AuditExportDocument {
+        try call(AuditExportDocument.self, method: "GET", path: "/v1/audit/export").0
+    }
 }

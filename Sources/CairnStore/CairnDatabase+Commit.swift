@@ -23,6 +23,7 @@ extension CairnDatabase {
             for key in batch.meta.keys.sorted() {
                 try Self.setMeta(key, batch.meta[key] ?? [], db)
             }
+            try Self.appendAudit(batch.audit, db)
         }
     }
 

@@ -17,8 +17,26 @@ enum StoreSchema {
         migrator.registerMigration("v1-initial-schema") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-audit-log") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// The append-only, hash-chained audit log: each entry's hash covers its fields and the
+    /// hash of the entry before it (computed by the daemon), so an edit, removal or reordering
+    /// breaks the chain from that entry on.
+    private static let v2 = """
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            previous BLOB NOT NULL,
+            hash BLOB NOT NULL
+        );
+        """
 
     private static let v1 = """
         CREATE TABLE delta (

@@ -14,21 +14,24 @@ public struct WriteBatch: Hashable, Sendable {
     public var epochKeys: [EpochKeyRow]
     /// Meta entries to set, replacing earlier values.
     public var meta: [String: [UInt8]]
+    /// Audit entries to append, continuing the stored chain in order.
+    public var audit: [AuditRow]
 
     /// Builds a batch; every part defaults to empty.
     public init(
         deltas: [NewDelta] = [], records: [RecordRow] = [], links: [RecordDeltaLink] = [],
-        epochKeys: [EpochKeyRow] = [], meta: [String: [UInt8]] = [:]
+        epochKeys: [EpochKeyRow] = [], meta: [String: [UInt8]] = [:], audit: [AuditRow] = []
     ) {
         self.deltas = deltas
         self.records = records
         self.links = links
         self.epochKeys = epochKeys
         self.meta = meta
+        self.audit = audit
     }
 
     /// True when committing would write nothing.
     public var isEmpty: Bool {
-        deltas.isEmpty && records.isEmpty && links.isEmpty && epochKeys.isEmpty && meta.isEmpty
+        deltas.isEmpty && records.isEmpty && links.isEmpty && epochKeys.isEmpty && meta.isEmpty && audit.isEmpty
     }
 }

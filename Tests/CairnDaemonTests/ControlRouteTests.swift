@@ -96,3 +96,34 @@ import Testing
         #expect(refusal("get", "/v1/status") == .methodNotAllowed)
     }
 }
+
+/// The audit routes: administrators only, with bounded paging.
+@Suite struct AuditRouteTests {
+    @Test func auditRoutesNeedTheWriteRight() throws {
+        #expect(try ControlRoute.resolve(method: "GET", target: "/v1/audit") == .auditList(after: 0, limit: 1000))
+        #expect(try ControlRoute.resolve(method: "GET", target: "/v1/audit?after=5&limit=10") == .auditList(after: 5, limit: 10))
+        #expect(try ControlRoute.resolve(method: "GET", target: "/v1/audit/verify") == .auditVerify)
+        #expect(try ControlRoute.resolve(method: "GET", target: "/v1/audit/export") == .auditExport)
+        for route in [ControlRoute.auditList(after: 0, limit: 1), .auditVerify, .auditExport] {
+            #expect(route.requiredRight == .write)
+        }
+    }
+
+    @Test func badAuditRequestsAreRefused() {
+        for (method, target, code) in [
+            ("GET", "/v1/audit?limit=0", "bad_request"), ("GET", "/v1/audit?after=-1", "bad_request"),
+            ("GET", "/v1/audit?limit=10001", "bad_request"), ("GET", "/v1/audit?since=1", "bad_request"),
+            ("POST", "/v1/audit", "method_not_allowed"), ("DELETE", "/v1/audit/verify", "method_not_allowed"),
+            ("GET", "/v1/audit/other", "not_found"), ("GET", "/v1/audit/verify/x", "not_found"),
+        ] {
+            do {
+                _ = try ControlRoute.resolve(method: method, target: target)
+                Issue.record("\(method) \(target) should be refused")
+            } catch DaemonError.request(let refused, _) {
+                #expect(refused.rawValue == code, "\(method) \(target)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+}

@@ -32,6 +32,13 @@ struct PermissionTests {
         #expect(write.stderr.contains("may not write"))
         #expect(try daemon.client.getRecord(id: "r1").fields["a"] == .int(1))
         #expect(daemon.logText().contains("control.forbidden"))
+        // The refusal is in the audit log with the caller's uid (written off the event loop).
+        var audited = false
+        for _ in 0..<50 where !audited {
+            audited = try daemon.client.auditEntries().contains { $0.kind == "control.forbidden" && $0.actor == "uid:\(Self.nobody)" }
+            if !audited { usleep(20_000) }
+        }
+        #expect(audited)
         try daemon.stop()
     }
 

@@ -124,3 +124,26 @@ struct AtomicityTests {
         try expectOnlyFirstBatch(database)
     }
 }
+
+/// The audit table only ever continues its chain, inside the batch's transaction.
+@Suite struct AuditStoreTests {
+    private func row(_ seq: Int64, previous: [UInt8]) -> AuditRow {
+        AuditRow(seq: seq, at: 1, kind: "k", actor: "a", detail: "{}", previous: previous, hash: [UInt8](repeating: UInt8(seq), count: 32))
+    }
+
+    @Test func entriesMustContinueTheChain() throws {
+        let database = try CairnDatabase.inMemory()
+        let zero = [UInt8](repeating: 0, count: 32)
+        try database.appendAudit([row(1, previous: zero), row(2, previous: [UInt8](repeating: 1, count: 32))])
+        #expect(try database.auditHead()?.seq == 2)
+        #expect(throws: StoreError.self) { try database.appendAudit([row(4, previous: [UInt8](repeating: 2, count: 32))]) }
+        #expect(throws: StoreError.self) { try database.appendAudit([row(3, previous: zero)]) }
+        // A batch whose audit entry breaks the chain leaves nothing of the batch.
+        #expect(throws: StoreError.self) {
+            try database.commit(WriteBatch(meta: ["m": [1]], audit: [row(9, previous: zero)]))
+        }
+        #expect(try database.meta("m") == nil)
+        #expect(try database.auditEntries().map(\.seq) == [1, 2])
+        #expect(try database.auditEntries(after: 1, limit: 5).map(\.seq) == [2])
+    }
+}

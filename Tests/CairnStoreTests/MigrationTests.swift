@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
-    static let tables: Set = ["delta", "stream", "record", "record_delta", "epoch_key", "meta", "quarantine"]
+    static let tables: Set = ["delta", "stream", "record", "record_delta", "epoch_key", "meta", "quarantine", "audit"]
+    static let migrations = ["v1-initial-schema", "v2-audit-log"]
 
     private func tableNames(_ database: CairnDatabase) throws -> Set<String> {
         try database.writer.read { db in
@@ -21,7 +22,7 @@ struct MigrationTests {
         try withDatabasePath { path in
             let database = try CairnDatabase(path: path)
             #expect(try tableNames(database).isSuperset(of: Self.tables))
-            #expect(try appliedMigrations(database) == ["v1-initial-schema"])
+            #expect(try appliedMigrations(database) == Self.migrations)
             #expect(try database.integrityCheck() == [])
         }
     }
@@ -38,7 +39,7 @@ struct MigrationTests {
             try first.close()
 
             let second = try CairnDatabase(path: path)
-            #expect(try appliedMigrations(second) == ["v1-initial-schema"])
+            #expect(try appliedMigrations(second) == Self.migrations)
             #expect(try second.deltaCount() == 3)
             #expect(try second.meta("k") == [1])
             try second.close()

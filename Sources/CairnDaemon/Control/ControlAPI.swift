@@ -41,15 +41,21 @@ struct ControlAPI: Sendable {
                 return .json(200, try site.get(id: id))
             case .history(let id):
                 return .json(200, try site.history(id: id))
+            case .auditList(let after, let limit):
+                return .json(200, try site.auditEntries(after: after, limit: limit))
+            case .auditVerify:
+                return .json(200, try site.verifyAudit())
+            case .auditExport:
+                return .json(200, try site.exportAudit())
             case .putRecord:
                 let request = try decode(PutRecordRequest.self, from: body)
-                let (document, created) = try site.put(request)
+                let (document, created) = try site.put(request, actor: "uid:\(caller.uid)")
                 logger.info(
                     "control.record_put",
                     metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)", "record.created": "\(created)"])
                 return .json(created ? 201 : 200, document)
             case .deleteRecord(let id):
-                let document = try site.delete(id: id)
+                let document = try site.delete(id: id, actor: "uid:\(caller.uid)")
                 logger.info("control.record_deleted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
                 return .json(200, document)
             }

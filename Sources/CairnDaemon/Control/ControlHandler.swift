@@ -50,7 +50,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            pending = start(head)
+            pending = start(head, eventLoop: context.eventLoop)
         case .body(var chunk):
             guard case .reading(let route, let keepAlive, var body) = pending else { return }
             if body.readableBytes + chunk.readableBytes > ControlAPI.maxRequestBodyBytes {
@@ -70,7 +70,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func start(_ head: HTTPRequestHead) -> Pending {
+    private func start(_ head: HTTPRequestHead, eventLoop: any EventLoop) -> Pending {
         let keepAlive = head.isKeepAlive
         guard let peer else { return .refusing(.error(.forbidden, "the caller's identity could not be established"), keepAlive: false) }
         let route: ControlRoute
@@ -85,7 +85,14 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard right >= route.requiredRight else {
             logger.warning(
                 "control.forbidden",
-                metadata: ["caller.uid": "\(peer.uid)", "caller.gid": "\(peer.gid)", "request.method": "\(head.method.rawValue)", "request.path": "\(head.uri)"])
+                metadata: ["caller.uid": "\(peer.uid)", "caller.gid": "\(peer.gid)", "request.route": "\(route.name)"])
+            let site = api.site
+            let detail = ["route": route.name, "gid": "\(peer.gid)"]
+            // Audited off the event loop; the refusal does not wait for it.
+            let peerUID = peer.uid
+            _ = threadPool.runIfActive(eventLoop: eventLoop) {
+                try site.audit("control.forbidden", actor: "uid:\(peerUID)", detail: detail)
+            }
             let needed = route.requiredRight == .write ? "write" : "read"
             return .refusing(
                 .error(.forbidden, "uid \(peer.uid) may not \(needed) through this socket; ask the site admin to add it to control.\(needed)_uids or control.\(needed)_gids"),

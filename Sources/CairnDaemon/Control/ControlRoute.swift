@@ -18,11 +18,31 @@ enum ControlRoute: Equatable, Sendable {
     case getRecord(String)
     case deleteRecord(String)
     case history(String)
+    case auditList(after: Int64, limit: Int)
+    case auditVerify
+    case auditExport
 
     var requiredRight: AccessRight {
         switch self {
         case .status, .listRecords, .getRecord, .history: return .read
         case .putRecord, .deleteRecord: return .write
+        // The audit trail says who did what: for administrators only.
+        case .auditList, .auditVerify, .auditExport: return .write
+        }
+    }
+
+    /// The route's name without its parameters (record ids never reach logs or the audit log).
+    var name: String {
+        switch self {
+        case .status: return "status"
+        case .listRecords: return "records.list"
+        case .putRecord: return "records.put"
+        case .getRecord: return "records.get"
+        case .deleteRecord: return "records.delete"
+        case .history: return "records.history"
+        case .auditList: return "audit.list"
+        case .auditVerify: return "audit.verify"
+        case .auditExport: return "audit.export"
         }
     }
 
@@ -37,6 +57,7 @@ enum ControlRoute: Equatable, Sendable {
         let segments = Array(decodedSegments.dropFirst())
         guard segments.first == "v1" else { throw notFound(path) }
         let rest = Array(segments.dropFirst())
+        if rest.first == "audit" { return try auditRoute(method: method, rest: rest, query: query, path: path) }
         let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && rest[2] == "history")))
         guard known, rest.count < 2 || !rest[1].isEmpty else { throw notFound(path) }
         switch (method, rest.count) {
@@ -55,6 +76,19 @@ enum ControlRoute: Equatable, Sendable {
         default:
             throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)")
         }
+    }
+
+    private static func auditRoute(method: String, rest: [String], query: [String: String], path: String) throws -> ControlRoute {
+        guard rest.count <= 2, rest.count == 1 || ["verify", "export"].contains(rest[1]) else { throw notFound(path) }
+        guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+        if rest.count == 2 { return rest[1] == "verify" ? .auditVerify : .auditExport }
+        if let key = Set(query.keys).subtracting(["after", "limit"]).sorted().first {
+            throw DaemonError.request(.badRequest, "unknown query parameter \"\(key)\" (known: after, limit)")
+        }
+        guard let after = Int64(query["after"] ?? "0"), after >= 0, let limit = Int(query["limit"] ?? "1000"), (1...10_000).contains(limit) else {
+            throw DaemonError.request(.badRequest, "after must be a sequence number ≥ 0 and limit between 1 and 10000")
+        }
+        return .auditList(after: after, limit: limit)
     }
 
     private static func listRoute(_ query: [String: String]) throws -> ControlRoute {

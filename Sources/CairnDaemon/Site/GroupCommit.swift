@@ -2,6 +2,7 @@ import CairnModel
 import CairnProtocol
 import CairnStore
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Group commit for local writes.
@@ -14,8 +15,9 @@ import Synchronization
 /// the guarantee is unchanged; a failed commit fails every write of the group, and a write that
 /// is refused while being built fails alone.
 final class GroupCommit: Sendable {
-    /// What a write produces once built: the record's new state and whether it was created.
-    typealias Outcome = (state: RecordState, created: Bool)
+    /// What a write produces once built: the record's new state and whether it was created
+    /// (no state for an audit-only entry).
+    typealias Outcome = (state: RecordState?, created: Bool)
     /// Builds one write into the group's context (and nothing else: no I/O but reads).
     typealias Work = @Sendable (inout WriteContext) throws -> Outcome
 
@@ -77,4 +79,15 @@ struct WriteContext {
     var batch = WriteBatch()
     /// Records newly deleted in this group, per level.
     var deletions: [String: Int] = [:]
+    /// The audit log's head as it will be once the group commits.
+    var auditHead: (seq: Int64, hash: [UInt8])?
+
+    /// Appends an audit entry to the group's batch, continuing the chain.
+    mutating func audit(_ kind: String, actor: String, detail: [String: String]) {
+        let row = AuditChain.next(
+            after: auditHead, at: Int64(Date().timeIntervalSince1970 * 1000), kind: kind, actor: actor,
+            detail: AuditChain.detail(detail))
+        batch.audit.append(row)
+        auditHead = (row.seq, row.hash)
+    }
 }

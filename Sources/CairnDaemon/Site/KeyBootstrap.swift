@@ -13,7 +13,7 @@ struct KeyBootstrap {
     let identity: SiteIdentity
     let logger: Logger
 
-    func ensureEpochKeys(_ state: inout SiteState) throws {
+    func ensureEpochKeys(_ state: inout SiteState, events: inout [StartupEvent]) throws {
         for row in try database.epochKeys() {
             guard identity.levels.isAtOrBelow(row.level, identity.clearance) else { continue }
             let epoch = try EpochRef(number: row.number, keyID: row.keyID)
@@ -25,11 +25,12 @@ struct KeyBootstrap {
             }
         }
         for level in identity.readableLevels where !state.keyring.holds(level: level) {
-            try createFirstEpoch(level: level, state: &state)
+            let epoch = try createFirstEpoch(level: level, state: &state)
+            events.append(StartupEvent(kind: "keys.epoch_created", detail: ["level": level, "epoch": "\(epoch.number)", "grant": "self"]))
         }
     }
 
-    private func createFirstEpoch(level: String, state: inout SiteState) throws {
+    private func createFirstEpoch(level: String, state: inout SiteState) throws -> EpochRef {
         let key = XChaCha20Poly1305.Key()
         let epoch = EpochRef.random(number: 1)
         let me = identity.deviceID
@@ -51,5 +52,6 @@ struct KeyBootstrap {
         state.heads[level] = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
         state.keyring.insert(level: level, epoch: epoch, key: key)
         logger.info("keys.epoch_created", metadata: ["sync.level": "\(level)", "key.epoch": "\(epoch)"])
+        return epoch
     }
 }

@@ -9,7 +9,7 @@ extension Site {
     var mapping: DocumentMapping { DocumentMapping(identity: identity) }
 
     /// Creates or updates a record; only what the request names changes.
-    func put(_ request: PutRecordRequest) throws -> (RecordDocument, created: Bool) {
+    func put(_ request: PutRecordRequest, actor: String = "local") throws -> (RecordDocument, created: Bool) {
         let id: RecordID
         do {
             id = try request.id.map(RecordID.init) ?? RecordID.generate(randomBytes: SecureRandom.bytes(16))
@@ -20,7 +20,7 @@ extension Site {
         let fields: [String: FieldValue?] = (request.fields ?? [:]).mapValues { value -> FieldValue? in
             value == .null ? nil : DocumentMapping.field(value)
         }
-        let (state, created) = try writeRecord(id: id, level: request.classification) { current in
+        let (state, created) = try writeRecord(id: id, level: request.classification, actor: actor, auditKind: "record.put") { current in
             try RecordState.updateOperations(
                 current: current, id: id, type: request.type, setFields: fields,
                 addTags: request.tags ?? [], removeTags: request.removeTags ?? [])
@@ -29,14 +29,14 @@ extension Site {
     }
 
     /// Marks a record deleted (final; the record stays readable as deleted).
-    func delete(id raw: String) throws -> RecordDocument {
+    func delete(id raw: String, actor: String = "local") throws -> RecordDocument {
         let id = try Self.recordID(raw)
         // Checked here as well as under the lock: `writeRecord` refuses a level-less write to an
         // unknown id as an invalid new record before the closure below could say "not found".
         guard try loadState(id, keyring: keyring()) != nil else {
             throw DaemonError.request(.recordNotFound, "no record \(id)")
         }
-        let (state, _) = try writeRecord(id: id, level: nil) { current in
+        let (state, _) = try writeRecord(id: id, level: nil, actor: actor, auditKind: "record.delete") { current in
             guard let current else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
             return try RecordState.deleteOperations(current: current)
         }

@@ -11,19 +11,28 @@ extension Site {
     ///
     /// Returns the new state and whether the record was created.
     func writeRecord(
-        id: RecordID, level requestedLevel: String?,
+        id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
     ) throws -> (RecordState, created: Bool) {
         let outcome = try writes.submit({ [self] context in
-            try prepareWrite(id: id, level: requestedLevel, build: build, in: &context)
+            try prepareWrite(id: id, level: requestedLevel, actor: actor, auditKind: auditKind, build: build, in: &context)
         }, run: runGroup)
-        return (outcome.state, outcome.created)
+        return (outcome.state!, outcome.created)
+    }
+
+    /// Appends an entry to the audit log (through the commit queue, so the chain has one
+    /// writer), and returns once it is durable.
+    func audit(_ kind: String, actor: String, detail: [String: String]) throws {
+        _ = try writes.submit({ context in
+            context.audit(kind, actor: actor, detail: detail)
+            return (nil, false)
+        }, run: runGroup)
     }
 
     /// Builds one write into the group's context; refuses it (without touching the context's
     /// batch) if it is invalid.
     private func prepareWrite(
-        id: RecordID, level requestedLevel: String?,
+        id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         build: (RecordState?) throws -> [CairnModel.Operation], in context: inout WriteContext
     ) throws -> GroupCommit.Outcome {
         let rowKey = rowKey(id)
@@ -87,6 +96,10 @@ extension Site {
         if record.isDeleted, existing?.isDeleted == false {
             context.deletions[level, default: 0] += 1
         }
+        // The audit entry names the delta, never the record's id or contents.
+        context.audit(
+            auditKind, actor: actor,
+            detail: ["delta": Hex.encode(delta.id), "level": level, "created": existing == nil ? "true" : "false"])
         logger.debug(
             "record.written",
             metadata: ["record.level": "\(level)", "delta.sequence": "\(delta.header.sequence)", "delta.ops": "\(operations.count)"])
@@ -97,7 +110,10 @@ extension Site {
     /// batch once, then publishes the new heads and each job's result.
     private func runGroup(_ jobs: [GroupCommit.Job]) {
         let (start, hadCounts) = state.withLock { state in
-            (WriteContext(clock: state.clock, heads: state.heads, keyring: state.keyring), state.deletedCounts != nil)
+            (
+                WriteContext(clock: state.clock, heads: state.heads, keyring: state.keyring, auditHead: state.auditHead),
+                state.deletedCounts != nil
+            )
         }
         var context = start
         var built: [(GroupCommit.Job, GroupCommit.Outcome)] = []
@@ -112,7 +128,7 @@ extension Site {
             }
         }
         var failure: (any Error)?
-        if !context.batch.deltas.isEmpty {
+        if !context.batch.isEmpty {
             context.batch.meta[MetaKey.clock] = ClockMark.encode(context.clock.last)
             do {
                 try commit(context.batch)
@@ -124,6 +140,7 @@ extension Site {
             state.clock = context.clock  // never backwards, even if the commit failed
             guard failure == nil else { return }
             state.heads = context.heads
+            state.auditHead = context.auditHead
             if hadCounts {
                 for (level, count) in context.deletions { state.deletedCounts?[level, default: 0] += count }
             } else if !context.deletions.isEmpty {

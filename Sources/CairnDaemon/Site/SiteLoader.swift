@@ -41,9 +41,24 @@ struct SiteLoader {
             try TestKeyRegistry.check(keys, testMode: config.testMode)
         }
         let identity = SiteIdentity(keys: keys, certificate: certificate, charter: charter)
-        let problems = try StoreScan(database: database, logger: logger).run()
+        var events: [StartupEvent] = []
+        let problems = try StoreScan(database: database, logger: logger).run(events: &events)
         var state = try initialState(database: database, identity: identity)
-        try KeyBootstrap(database: database, identity: identity, logger: logger).ensureEpochKeys(&state)
+        try KeyBootstrap(database: database, identity: identity, logger: logger).ensureEpochKeys(&state, events: &events)
+        events.append(
+            StartupEvent(
+                kind: "daemon.started",
+                detail: [
+                    "device": identity.ref, "charterVersion": "\(charter.version)", "testMode": "\(config.testMode)",
+                    "version": Site.version,
+                ]))
+        state.auditHead = try StartupEvent.record(events, in: database)
+        var allProblems = problems
+        let verdict = try AuditChain.verify { visit in try database.forEachAudit(visit) }
+        if let broken = verdict.broken {
+            logger.error("audit.chain_broken", metadata: ["audit.seq": "\(broken.seq)", "reason": "\(broken.reason)"])
+            allProblems.append("the audit log is broken at entry \(broken.seq): \(broken.reason)")
+        }
         let indexKey = try loadIndexKey(database: database, keys: keys)
         logger.info(
             "site.loaded",
@@ -52,7 +67,7 @@ struct SiteLoader {
                 "charter.version": "\(charter.version)", "site.test_mode": "\(config.testMode)",
             ])
         return Site(
-            identity: identity, database: database, indexKey: indexKey, state: state, startupProblems: problems,
+            identity: identity, database: database, indexKey: indexKey, state: state, startupProblems: allProblems,
             testMode: config.testMode, logger: logger)
     }
 

@@ -11,4 +11,6 @@ struct SiteState: Sendable {
     /// Deleted records per level, counted on first use and kept up to date by deletes (the
     /// deletion flag lives inside sealed state, so it cannot be counted in SQL).
     var deletedCounts: [String: Int]?
+    /// The audit log's last entry, which the next entry chains to.
+    var auditHead: (seq: Int64, hash: [UInt8])?
 }

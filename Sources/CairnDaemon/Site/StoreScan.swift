@@ -11,7 +11,8 @@ struct StoreScan {
     let database: CairnDatabase
     let logger: Logger
 
-    func run() throws -> [String] {
+    /// Checks every delta; quarantined ones are added to `events` for the audit log.
+    func run(events: inout [StartupEvent]) throws -> [String] {
         var bad: [(id: [UInt8], reason: String)] = []
         var problems: [String] = []
         var expected: [String: UInt64] = [:]
@@ -33,6 +34,7 @@ struct StoreScan {
             try database.quarantine(deltaID: id, reason: reason)
             logger.error("store.delta_quarantined", metadata: ["delta.id": "\(Hex.encode(id))", "reason": "\(reason)"])
             problems.append("delta \(Hex.encode(id).prefix(16))… was quarantined: \(reason)")
+            events.append(StartupEvent(kind: "store.delta_quarantined", detail: ["delta": Hex.encode(id), "reason": reason]))
         }
         for problem in problems where !problem.hasPrefix("delta ") {
             logger.warning("store.stream_gap", metadata: ["problem": "\(problem)"])

@@ -1,0 +1,23 @@
+import CairnStore
+import Foundation
+
+/// Something the start-up did that belongs in the audit log (a quarantined delta, an epoch
+/// key created, the start itself). Written before the site serves, so in order and alone.
+struct StartupEvent {
+    var kind: String
+    var detail: [String: String]
+
+    /// Appends `events` to the log, continuing its stored chain; returns the new head.
+    static func record(_ events: [StartupEvent], in database: CairnDatabase) throws -> (seq: Int64, hash: [UInt8])? {
+        var head = try database.auditHead()
+        var rows: [AuditRow] = []
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for event in events {
+            let row = AuditChain.next(after: head, at: now, kind: event.kind, actor: "daemon", detail: AuditChain.detail(event.detail))
+            rows.append(row)
+            head = (row.seq, row.hash)
+        }
+        try database.appendAudit(rows)
+        return head
+    }
+}
