@@ -60,4 +60,11 @@ extension ControlClient {
     public func exportAudit() throws(ControlClientError) -> AuditExportDocument {
         try call(AuditExportDocument.self, method: "GET", path: "/v1/audit/export").0
     }
+
+    /// `GET /metrics`: every metric in the Prometheus text format.
+    public func metrics() throws(ControlClientError) -> String {
+        let response = try send(method: "GET", path: "/metrics")
+        guard response.isSuccess else { throw response.refusal() }
+        return String(decoding: response.body, as: UTF8.self)
+    }
 }

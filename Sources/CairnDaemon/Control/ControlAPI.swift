@@ -6,6 +6,7 @@ import Logging
 struct ControlReply: Sendable {
     var status: Int
     var body: [UInt8]
+    var contentType = "application/json"
 
     static func json(_ status: Int, _ value: some Encodable) -> ControlReply {
         do {
@@ -31,6 +32,12 @@ struct ControlAPI: Sendable {
     let logger: Logger
 
     func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
+        let reply = respond(route, body: body, caller: caller)
+        site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", String(reply.status))])
+        return reply
+    }
+
+    private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
         do {
             switch route {
             case .status:
@@ -47,6 +54,8 @@ struct ControlAPI: Sendable {
                 return .json(200, try site.verifyAudit())
             case .auditExport:
                 return .json(200, try site.exportAudit())
+            case .metrics:
+                return ControlReply(status: 200, body: try site.metricsExposition(), contentType: "text/plain; version=0.0.4")
             case .putRecord:
                 let request = try decode(PutRecordRequest.self, from: body)
                 let (document, created) = try site.put(request, actor: "uid:\(caller.uid)")

@@ -87,6 +87,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
                 "control.forbidden",
                 metadata: ["caller.uid": "\(peer.uid)", "caller.gid": "\(peer.gid)", "request.route": "\(route.name)"])
             let site = api.site
+            site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", "403")])
             let detail = ["route": route.name, "gid": "\(peer.gid)"]
             // Audited off the event loop; the refusal does not wait for it.
             let peerUID = peer.uid
@@ -125,7 +126,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(_ reply: ControlReply, keepAlive: Bool, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-type", value: reply.contentType)
         headers.add(name: "content-length", value: String(reply.body.count))
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)

@@ -21,10 +21,11 @@ enum ControlRoute: Equatable, Sendable {
     case auditList(after: Int64, limit: Int)
     case auditVerify
     case auditExport
+    case metrics
 
     var requiredRight: AccessRight {
         switch self {
-        case .status, .listRecords, .getRecord, .history: return .read
+        case .status, .listRecords, .getRecord, .history, .metrics: return .read
         case .putRecord, .deleteRecord: return .write
         // The audit trail says who did what: for administrators only.
         case .auditList, .auditVerify, .auditExport: return .write
@@ -43,6 +44,7 @@ enum ControlRoute: Equatable, Sendable {
         case .auditList: return "audit.list"
         case .auditVerify: return "audit.verify"
         case .auditExport: return "audit.export"
+        case .metrics: return "metrics"
         }
     }
 
@@ -55,6 +57,11 @@ enum ControlRoute: Equatable, Sendable {
         let (path, decodedSegments, query) = try RequestTarget.split(target)
         // Segments are split before decoding, so an encoded '/' (%2F) stays inside its segment.
         let segments = Array(decodedSegments.dropFirst())
+        // Prometheus scrapes the conventional unversioned path.
+        if segments == ["metrics"] {
+            guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+            return .metrics
+        }
         guard segments.first == "v1" else { throw notFound(path) }
         let rest = Array(segments.dropFirst())
         if rest.first == "audit" { return try auditRoute(method: method, rest: rest, query: query, path: path) }

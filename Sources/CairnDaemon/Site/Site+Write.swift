@@ -151,6 +151,14 @@ extension Site {
         for (job, outcome) in built {
             job.result = failure.map { .failure($0) } ?? .success(outcome)
         }
+        if failure == nil, !context.batch.isEmpty {
+            metrics.count("cairn_commit_groups_total")
+            for delta in context.batch.deltas {
+                metrics.count("cairn_deltas_stored_total", [("level", delta.level), ("origin", "local")])
+            }
+        } else if failure != nil {
+            metrics.count("cairn_commit_failures_total")
+        }
         logger.trace("store.group_committed", metadata: ["group.size": "\(jobs.count)", "group.deltas": "\(context.batch.deltas.count)"])
     }
 

@@ -26,6 +26,8 @@ final class Site: Sendable {
     let state: Mutex<SiteState>
     /// Queues local writes so that concurrent ones share one durable transaction.
     let writes = GroupCommit()
+    /// Counters and gauges exposed on `GET /metrics`.
+    let metrics = SiteMetrics()
 
     init(
         identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,
