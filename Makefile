@@ -10,7 +10,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps systemd
 PROTO_PACKAGES := protobuf-compiler
 
-.PHONY: all deps build release test demo bench install proto clean
+.PHONY: all deps build release test demo bench install man completions proto clean
 
 all: build
 
@@ -57,7 +57,23 @@ install: release
 	install -d -m 0750 $(DESTDIR)/etc/cairn
 	install -m 0640 systemd/cairnd.toml.example $(DESTDIR)/etc/cairn/cairnd.toml.example
 	install -m 0644 README.md Docs/*.md $(DESTDIR)$(PREFIX)/share/doc/cairn/
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 Docs/man/cairn.1 Docs/man/cairnd.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 Docs/completions/cairn.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cairn
+	install -m 0644 Docs/completions/cairnd.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cairnd
 	@echo "installed into $(DESTDIR)/ — next: systemd-sysusers, write /etc/cairn/cairnd.toml, systemctl enable --now cairnd"
+
+# Regenerates the committed man pages (swift-argument-parser's generate-manual plugin) and
+# shell completions from the CLI definitions. A test fails when the completions are stale.
+man: deps
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual
+	cp .build/plugins/GenerateManual/outputs/cairn/cairn.1 .build/plugins/GenerateManual/outputs/cairnd/cairnd.1 Docs/man/
+
+completions: build
+	for sh in bash zsh fish; do \
+	  .build/debug/cairn --generate-completion-script $$sh > Docs/completions/cairn.$$sh; \
+	  .build/debug/cairnd --generate-completion-script $$sh > Docs/completions/cairnd.$$sh; \
+	done
 
 # First figures from release builds (see Docs/Performance.md). RECORDS=N sets the store size.
 bench: deps
