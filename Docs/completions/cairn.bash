@@ -173,13 +173,13 @@ _cairn() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|record|agency|charter|device|lab|audit|metrics|help)
+    status|record|agency|charter|device|lab|audit|metrics|watch|help)
         # Offer subcommand argument completions
         "_cairn_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status record agency charter device lab audit metrics help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status record agency charter device lab audit metrics watch help' -- "${cur}"))
         ;;
     esac
 }
@@ -723,6 +723,27 @@ _cairn_metrics() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    esac
+}
+
+_cairn_watch() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --class)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--class')
         return
         ;;
     esac

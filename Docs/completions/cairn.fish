@@ -86,6 +86,8 @@ function __cairn_parse_tokens -S
             end
         case 'metrics'
             __cairn_parse_subcommand 0 'socket=' 'timeout=' 'version' 'h/help'
+        case 'watch'
+            __cairn_parse_subcommand 0 'socket=' 'timeout=' 'class=' 'json' 'version' 'h/help'
         case 'help'
             __cairn_parse_subcommand -r 1 'version'
         end
@@ -151,6 +153,7 @@ complete -c 'cairn' -n '__cairn_should_offer_completions_for_positional "cairn" 
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_positional "cairn" -eq 1' -fa 'lab' -d 'Build and run a local test federation of daemons on this machine.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_positional "cairn" -eq 1' -fa 'audit' -d 'Read, verify and export the site\'s hash-chained audit log.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_positional "cairn" -eq 1' -fa 'metrics' -d 'Print the daemon\'s metrics (Prometheus text format).'
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_positional "cairn" -eq 1' -fa 'watch' -d 'Follow changes to records as they are committed, until interrupted.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_positional "cairn" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn status" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).' -rfka ''
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn status" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s answer.' -rfka ''
@@ -290,4 +293,10 @@ complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "c
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn metrics" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s answer.' -rfka ''
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn metrics" version' -l 'version' -d 'Show the version.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn metrics" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn watch" socket' -l 'socket' -d 'The daemon\'s control socket (default: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).' -rfka ''
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn watch" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s answer.' -rfka ''
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn watch" class' -l 'class' -d 'Show only records of this classification level.' -rfka ''
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn watch" json' -l 'json' -d 'Print each event as one JSON line.'
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn watch" version' -l 'version' -d 'Show the version.'
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn watch" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn help" version' -l 'version' -d 'Show the version.'

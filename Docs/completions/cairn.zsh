@@ -58,13 +58,14 @@ _cairn() {
             'lab:Build and run a local test federation of daemons on this machine.'
             'audit:Read, verify and export the site'\''s hash-chained audit log.'
             'metrics:Print the daemon'\''s metrics (Prometheus text format).'
+            'watch:Follow changes to records as they are committed, until interrupted.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        status|record|agency|charter|device|lab|audit|metrics|help)
+        status|record|agency|charter|device|lab|audit|metrics|watch|help)
             "_cairn_${words[1]}" && ret=0
             ;;
         esac
@@ -548,6 +549,21 @@ _cairn_metrics() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_watch() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--class[Show only records of this classification level.]:class:'
+        '--json[Print each event as one JSON line.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -67,4 +67,58 @@ extension ControlClient {
         guard response.isSuccess else { throw response.refusal() }
         return String(decoding: response.body, as: UTF8.self)
     }
+
+    /// `GET /v1/watch`: calls `onEvent` for each change as it is committed, until `onEvent`
+    /// returns false or the daemon closes the stream. The overall deadline does not apply.
+    public func watch(_ onEvent: (WatchEvent) -> Bool) throws(ControlClientError) {
+        let connection = try UnixSocketConnection(path: socketPath, timeout: 100 * 365 * 86_400)
+        try connection.writeAll(Self.request(method: "GET", path: "/v1/watch", body: nil))
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var head: [UInt8] = []
+        var decoder = ChunkedLineDecoder()
+        var streaming = false
+        while true {
+            let count = try connection.read(into: &buffer)
+            if count == 0 { return }
+            var bytes = buffer[..<count]
+            if !streaming {
+                head.append(contentsOf: bytes)
+                guard let end = Self.endOfHead(head) else {
+                    if head.count > 64 * 1024 { throw .badResponse("response head too large") }
+                    continue
+                }
+                let status = String(decoding: head.prefix(12), as: UTF8.self)
+                guard status.hasPrefix("HTTP/1.1 200") else {
+                    // An error document: read the rest through the ordinary parser.
+                    var parser = HTTPResponseParser()
+                    try parser.feed(head[...])
+                    while !parser.isComplete {
+                        let more = try connection.read(into: &buffer)
+                        if more == 0 { break }
+                        try parser.feed(buffer[..<more])
+                    }
+                    throw try parser.finish().refusal()
+                }
+                bytes = head[end...][...]
+                streaming = true
+            }
+            for line in try decoder.feed(bytes) where !line.isEmpty {
+                do {
+                    let event = try ControlJSON.decoder().decode(WatchEvent.self, from: Data(line))
+                    if !onEvent(event) { return }
+                } catch {
+                    throw .badResponse("a change-stream line is not a watch event: \(error)")
+                }
+            }
+            if decoder.finished { return }
+        }
+    }
+
+    private static func endOfHead(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in 0...(bytes.count - 4) where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+            return index + 4
+        }
+        return nil
+    }
 }

@@ -28,7 +28,7 @@ struct CairnCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, RecordCommand.self, AgencyCommand.self, CharterCommand.self,
-            DeviceCommand.self, LabCommand.self, AuditCommand.self, MetricsCommand.self,
+            DeviceCommand.self, LabCommand.self, AuditCommand.self, MetricsCommand.self, WatchCommand.self,
         ]
     )
 }

@@ -83,3 +83,22 @@ import Testing
         }
     }
 }
+
+/// The change stream's chunked decoding, whatever way the bytes are split.
+@Suite struct ChunkedLineDecoderTests {
+    @Test func linesSurviveAnySplit() throws {
+        let body = Array("5\r\n{\"a\":\r\n4\r\n1}\n{\r\n7\r\n\"b\":2}\n\r\n0\r\n\r\n".utf8)
+        for split in 1..<body.count {
+            var decoder = ChunkedLineDecoder()
+            var lines = try decoder.feed(body[..<split])
+            lines += try decoder.feed(body[split...])
+            #expect(lines.map { String(decoding: $0, as: UTF8.self) } == [#"{"a":1}"#, #"{"b":2}"#], "split at \(split)")
+            #expect(decoder.finished)
+        }
+    }
+
+    @Test func badChunkSizesAreRefused() {
+        var decoder = ChunkedLineDecoder()
+        #expect(throws: ControlClientError.self) { _ = try decoder.feed(Array("zz\r\n".utf8)) }
+    }
+}

@@ -54,6 +54,8 @@ struct ControlAPI: Sendable {
                 return .json(200, try site.verifyAudit())
             case .auditExport:
                 return .json(200, try site.exportAudit())
+            case .watch:
+                return .error(.badRequest, "the change stream is served by the connection handler")
             case .metrics:
                 return ControlReply(status: 200, body: try site.metricsExposition(), contentType: "text/plain; version=0.0.4")
             case .putRecord:

@@ -24,6 +24,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let threadPool: NIOThreadPool
     private let logger: Logger
     private var peer: PeerCredentials?
+    /// The change-stream subscription of this connection, if it is watching.
+    private var watchID: UInt64?
     private var pending = Pending.idle
 
     init(api: ControlAPI, authorizer: Authorizer, threadPool: NIOThreadPool, logger: Logger) {
@@ -65,6 +67,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch current {
             case .idle: return
             case .refusing(let reply, let keepAlive): write(reply, keepAlive: keepAlive, context: context)
+            case .reading(.watch, _, _): startWatch(context: context)
             case .reading(let route, let keepAlive, var body): run(route, body: body.readBytes(length: body.readableBytes) ?? [], keepAlive: keepAlive, context: context)
             }
         }
@@ -137,6 +140,47 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
         }
+    }
+
+    /// Turns this connection into a change stream: a chunked response with one JSON line per
+    /// committed change. A watcher that does not read (the channel stops being writable) is
+    /// disconnected rather than buffered without bound; it can reconnect.
+    private func startWatch(context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/x-ndjson")
+        headers.add(name: "transfer-encoding", value: "chunked")
+        headers.add(name: "connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        let site = api.site
+        site.metrics.count("cairn_control_requests_total", [("route", "watch"), ("status", "200")])
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let channel = context.channel
+        let logger = self.logger
+        watchID = site.changes.subscribe { line in
+            loop.execute {
+                let (handler, context) = bound.value
+                guard channel.isActive, handler.watchID != nil else { return }
+                guard channel.isWritable else {
+                    logger.notice("control.watch_slow_consumer_dropped")
+                    handler.stopWatching(site)
+                    context.close(promise: nil)
+                    return
+                }
+                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: line)))), promise: nil)
+            }
+        }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "{\"event\":\"watching\"}\n")))), promise: nil)
+    }
+
+    private func stopWatching(_ site: Site) {
+        if let id = watchID { site.changes.unsubscribe(id) }
+        watchID = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopWatching(api.site)
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -22,10 +22,11 @@ enum ControlRoute: Equatable, Sendable {
     case auditVerify
     case auditExport
     case metrics
+    case watch
 
     var requiredRight: AccessRight {
         switch self {
-        case .status, .listRecords, .getRecord, .history, .metrics: return .read
+        case .status, .listRecords, .getRecord, .history, .metrics, .watch: return .read
         case .putRecord, .deleteRecord: return .write
         // The audit trail says who did what: for administrators only.
         case .auditList, .auditVerify, .auditExport: return .write
@@ -45,6 +46,7 @@ enum ControlRoute: Equatable, Sendable {
         case .auditVerify: return "audit.verify"
         case .auditExport: return "audit.export"
         case .metrics: return "metrics"
+        case .watch: return "watch"
         }
     }
 
@@ -65,6 +67,10 @@ enum ControlRoute: Equatable, Sendable {
         guard segments.first == "v1" else { throw notFound(path) }
         let rest = Array(segments.dropFirst())
         if rest.first == "audit" { return try auditRoute(method: method, rest: rest, query: query, path: path) }
+        if rest == ["watch"] {
+            guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+            return .watch
+        }
         let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && rest[2] == "history")))
         guard known, rest.count < 2 || !rest[1].isEmpty else { throw notFound(path) }
         switch (method, rest.count) {

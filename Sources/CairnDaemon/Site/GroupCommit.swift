@@ -81,6 +81,8 @@ struct WriteContext {
     var deletions: [String: Int] = [:]
     /// The audit log's head as it will be once the group commits.
     var auditHead: (seq: Int64, hash: [UInt8])?
+    /// Every record write of the group that made a delta, in order, for the change stream.
+    var changes: [(state: RecordState, created: Bool, deltaID: [UInt8])] = []
 
     /// Appends an audit entry to the group's batch, continuing the chain.
     mutating func audit(_ kind: String, actor: String, detail: [String: String]) {

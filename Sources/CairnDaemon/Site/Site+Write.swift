@@ -1,3 +1,4 @@
+import CairnControl
 import CairnModel
 import CairnProtocol
 import CairnStore
@@ -84,6 +85,7 @@ extension Site {
         }
         let now = Int64(Date().timeIntervalSince1970)
         context.batch.deltas.append(NewDelta(delta, receivedAt: now))
+        context.changes.append((record, existing == nil, delta.id))
         // A record written twice in one group keeps only its last row.
         context.batch.records.removeAll { $0.key == rowKey }
         context.batch.records.append(
@@ -151,6 +153,9 @@ extension Site {
         for (job, outcome) in built {
             job.result = failure.map { .failure($0) } ?? .success(outcome)
         }
+        if failure == nil, !changes.isEmpty {
+            publishChanges(context.changes)
+        }
         if failure == nil, !context.batch.isEmpty {
             metrics.count("cairn_commit_groups_total")
             for delta in context.batch.deltas {
@@ -160,6 +165,16 @@ extension Site {
             metrics.count("cairn_commit_failures_total")
         }
         logger.trace("store.group_committed", metadata: ["group.size": "\(jobs.count)", "group.deltas": "\(context.batch.deltas.count)"])
+    }
+
+    /// One change-stream line per committed record write, in commit order.
+    private func publishChanges(_ changes: [(state: RecordState, created: Bool, deltaID: [UInt8])]) {
+        for change in changes {
+            let event = change.created ? "record.created" : (change.state.isDeleted ? "record.deleted" : "record.updated")
+            let document = WatchEvent(event: event, record: mapping.document(change.state), delta: Hex.encode(change.deltaID))
+            guard let line = try? ControlJSON.compactEncoder().encode(document) else { continue }
+            self.changes.publish(Array(line) + [UInt8(ascii: "\n")])
+        }
     }
 
     /// Commits a batch, translating store failures into a daemon error that says what happened.

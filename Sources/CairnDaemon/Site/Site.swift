@@ -28,6 +28,8 @@ final class Site: Sendable {
     let writes = GroupCommit()
     /// Counters and gauges exposed on `GET /metrics`.
     let metrics = SiteMetrics()
+    /// Watchers of committed changes (`GET /v1/watch`).
+    let changes = ChangeFeed()
 
     init(
         identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,
