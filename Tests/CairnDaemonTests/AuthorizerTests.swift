@@ -68,18 +68,7 @@ import Testing
     }
 
     @Test func configGroupsReachTheAuthorizer() throws {
-        let text = """
-            [device]
-            keys = "k"
-            certificate = "c"
-            charter = "ch"
-            [store]
-            state_dir = "s"
-            [control]
-            socket = "sock"
-            write_uids = [1000]
-            read_gids = [300]
-            """
+        let text = minimalConfigText(control: ["write_uids = [1000]", "read_gids = [300]"])
         let (config, problems) = DaemonConfig.parse(text, path: "/x/cairnd.toml")
         #expect(problems == [])
         let rules = Authorizer(config: try #require(config), daemonUID: Self.daemonUID)

@@ -11,12 +11,12 @@ import Testing
     @Test func configParsesAndChecksTheFingerprint() {
         let good = String(repeating: "ab", count: 32)
         let (config, problems) = DaemonConfig.parse(
-            "[device]\nkeys = \"k\"\ncertificate = \"c\"\ncharter = \"ch\"\ncharter_fingerprint = \"\(good)\"\n[store]\nstate_dir = \"s\"\n[control]\nsocket = \"x.sock\"\n",
+            minimalConfigText(device: ["charter_fingerprint = \"\(good)\""]),
             path: "/etc/cairn/cairnd.toml")
         #expect(problems.isEmpty)
         #expect(config?.charterFingerprint == [UInt8](repeating: 0xab, count: 32))
         let (_, bad) = DaemonConfig.parse(
-            "[device]\nkeys = \"k\"\ncertificate = \"c\"\ncharter = \"ch\"\ncharter_fingerprint = \"abc\"\n[store]\nstate_dir = \"s\"\n[control]\nsocket = \"x.sock\"\n",
+            minimalConfigText(device: ["charter_fingerprint = \"abc\""]),
             path: "/etc/cairn/cairnd.toml")
         #expect(bad.map(\.key) == ["device.charter_fingerprint"])
         #expect(bad.first?.line == 5)

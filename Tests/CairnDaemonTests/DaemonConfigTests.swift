@@ -52,16 +52,7 @@ import Testing
     }
 
     @Test func optionalKeysHaveSafeDefaults() throws {
-        let text = """
-            [device]
-            keys = "k"
-            certificate = "c"
-            charter = "ch"
-            [store]
-            state_dir = "s"
-            [control]
-            socket = "sock"
-            """
+        let text = minimalConfigText()
         let (config, problems) = DaemonConfig.parse(text, path: "/a/b.toml")
         #expect(problems == [])
         let parsed = try #require(config)
@@ -171,16 +162,7 @@ import Testing
 
     @Test func socketPathLimitIsOnTheResolvedPath() {
         let base = "/" + String(repeating: "d", count: 90)
-        let text = """
-            [device]
-            keys = "k"
-            certificate = "c"
-            charter = "ch"
-            [store]
-            state_dir = "s"
-            [control]
-            socket = "\(String(repeating: "s", count: 20)).sock"
-            """
+        let text = minimalConfigText(socket: "\(String(repeating: "s", count: 20)).sock")
         let (config, problems) = DaemonConfig.parse(text, path: base + "/cairnd.toml")
         #expect(config == nil)
         #expect(problems.map(\.key) == ["control.socket"])
