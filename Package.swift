@@ -31,6 +31,11 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // Core, no I/O.
         .target(name: "CairnModel"),
@@ -60,6 +65,15 @@ let package = Package(
             dependencies: ["CairnModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "CairnControl"),
+        .target(
+            name: "CairnTransport",
+            dependencies: [
+                "COpenSSL", "CairnCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "CairnDaemon",
             dependencies: [
@@ -101,6 +115,14 @@ let package = Package(
         .testTarget(name: "CairnProtocolTests", dependencies: ["CairnProtocol", "CairnTestSupport"]),
         .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnTestSupport"]),
         .testTarget(name: "CairnControlTests", dependencies: ["CairnControl"]),
+        .testTarget(
+            name: "CairnTransportTests",
+            dependencies: [
+                "CairnTransport", "COpenSSL", "CairnCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CairnDaemonTests",
             dependencies: [
