@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way, down this list (see Docs/Architecture.md):
-// executables → CairnDaemon → CairnStore / CairnProtocol → CairnTrust → CairnWire, CairnCrypto, CairnModel.
+// executables → CairnDaemon → CairnTransport / CairnStore / CairnProtocol → CairnTrust → CairnWire, CairnCrypto, CairnModel.
 // The CLI links only CairnControl and the offline key-ceremony code in CairnTrust.
 
 let package = Package(
@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "cairnd", targets: ["cairnd"]),
         // The typed control-API client, for tools and benchmarks that drive a daemon.
         .library(name: "CairnControl", targets: ["CairnControl"]),
+        // The crypto primitives, for benchmarks that compare against the machine's limits.
+        .library(name: "CairnCrypto", targets: ["CairnCrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "CairnDaemon",
             dependencies: [
-                "CairnModel", "CairnCrypto", "CairnTrust", "CairnProtocol", "CairnStore", "CairnControl",
+                "CairnModel", "CairnCrypto", "CairnTrust", "CairnProtocol", "CairnStore", "CairnControl", "CairnTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -132,7 +134,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnIntegrationTests",
-            dependencies: ["CairnControl", "CairnCrypto", "CairnTestSupport"]
+            dependencies: [
+                "CairnControl", "CairnCrypto", "CairnTestSupport", "CairnTransport", "CairnProtocol", "CairnTrust",
+                "CairnModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

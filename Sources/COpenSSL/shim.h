@@ -24,4 +24,19 @@ static inline long cairn_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode)
 static inline long cairn_BIO_pending(BIO *bio) {
     return (long)BIO_ctrl_pending(bio);
 }
+static inline long cairn_SSL_CTX_set1_sigalgs_list(SSL_CTX *ctx, const char *list) {
+    return SSL_CTX_set1_sigalgs_list(ctx, list);
+}
+static inline long cairn_SSL_CTX_set1_client_sigalgs_list(SSL_CTX *ctx, const char *list) {
+    return SSL_CTX_set1_client_sigalgs_list(ctx, list);
+}
+static inline long cairn_BIO_set_mem_eof_return(BIO *bio, long value) {
+    return BIO_set_mem_eof_return(bio, value);
+}
+static inline int cairn_ERR_GET_REASON(unsigned long code) {
+    return ERR_GET_REASON(code);
+}
+static inline uint64_t cairn_SSL_OP_NO_TICKET(void) {
+    return SSL_OP_NO_TICKET;
+}
 #endif
