@@ -78,6 +78,7 @@ completions: build
 # First figures from release builds (see Docs/Performance.md). RECORDS=N sets the store size.
 bench: deps
 	./scripts/bench.sh
+	./scripts/bench-sync.sh
 
 # Regenerates the committed protobuf code. Builds protoc-gen-swift from the swift-protobuf
 # dependency, so the generator always matches the runtime library.

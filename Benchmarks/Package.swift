@@ -13,5 +13,9 @@ let package = Package(
             name: "cairn-load",
             dependencies: [.product(name: "CairnControl", package: "cairn")]
         ),
+        .executableTarget(
+            name: "cairn-limits",
+            dependencies: [.product(name: "CairnCrypto", package: "cairn")]
+        ),
     ]
 )

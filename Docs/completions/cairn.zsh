@@ -55,6 +55,8 @@ _cairn() {
             'agency:Manage agency root keys (offline key ceremony).'
             'charter:Create, sign and inspect federation charters (offline key ceremony).'
             'device:Certify devices (offline key ceremony).'
+            'peer:List, add and remove the sites this daemon syncs with.'
+            'sync:Start a reconciliation round with connected peers now, and report what moved.'
             'lab:Build and run a local test federation of daemons on this machine.'
             'audit:Read, verify and export the site'\''s hash-chained audit log.'
             'metrics:Print the daemon'\''s metrics (Prometheus text format).'
@@ -65,7 +67,7 @@ _cairn() {
         ;;
     arg)
         case "${words[1]}" in
-        status|record|agency|charter|device|lab|audit|metrics|watch|help)
+        status|record|agency|charter|device|peer|sync|lab|audit|metrics|watch|help)
             "_cairn_${words[1]}" && ret=0
             ;;
         esac
@@ -364,6 +366,96 @@ _cairn_device_certify() {
         '--clearance[The clearance level to certify.]:level:'
         '--days[Days the certificate is valid.]:n:'
         '--out[The certificate file to create.]:file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_peer() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:Show every peer: connected or not, its device and clearance, what it lacks.'
+            'add:Add a peer (kept across restarts) and dial it now.'
+            'remove:Forget a peer added with `cairn peer add` and close its connection.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|add|remove)
+            "_cairn_peer_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_cairn_peer_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--json[Print the API'\''s JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_peer_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        ':name:'
+        ':host\:port:'
+        '--json[Print the API'\''s JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_peer_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_sync() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--peer[Only this peer (its name or agency/device).]:name:'
+        '--wait[Wait for the rounds to finish.]'
+        '--json[Print the API'\''s JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -46,10 +46,15 @@ public struct ControlErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// The daemon cannot serve the request now (starting, stopping, store unavailable).
     public static let unavailable = ControlErrorCode("unavailable", httpStatus: 503)
 
+    /// The request conflicts with the configuration (a peer set in the configuration file).
+    public static let conflict = ControlErrorCode("conflict", httpStatus: 409)
+    /// No peer has that name, or it is not connected.
+    public static let peerNotFound = ControlErrorCode("peer_not_found", httpStatus: 404)
+
     /// Every code the contract defines.
     public static let all: [ControlErrorCode] = [
         .badRequest, .invalidJSON, .invalidRecord, .unknownLevel, .aboveClearance, .classificationMismatch,
         .recordDeleted, .recordNotFound, .forbidden, .payloadTooLarge, .notFound, .methodNotAllowed,
-        .internal, .unavailable,
+        .internal, .unavailable, .conflict, .peerNotFound,
     ]
 }

@@ -141,6 +141,8 @@ public struct StatusDocument: Codable, Hashable, Sendable {
     public var version: String
     /// When the device certificate expires, ISO-8601 UTC.
     public var certificateExpires: String
+    /// Federation sync: the listen address and every peer, configured or connected.
+    public var sync: SyncStatusDocument = SyncStatusDocument(listen: nil, peers: [])
 
     /// Creates a status document.
     public init(
@@ -158,5 +160,26 @@ public struct StatusDocument: Codable, Hashable, Sendable {
         self.startedAt = startedAt
         self.version = version
         self.certificateExpires = certificateExpires
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case device, clearance, federation, levels, records, deltas, store, testMode, startedAt, version, certificateExpires, sync
+    }
+
+    /// Decodes a status; one from a daemon without sync reads as no peers.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        device = try c.decode(Device.self, forKey: .device)
+        clearance = try c.decode(String.self, forKey: .clearance)
+        federation = try c.decode(Federation.self, forKey: .federation)
+        levels = try c.decode([Level].self, forKey: .levels)
+        records = try c.decode(Int.self, forKey: .records)
+        deltas = try c.decode(Int.self, forKey: .deltas)
+        store = try c.decode(Store.self, forKey: .store)
+        testMode = try c.decode(Bool.self, forKey: .testMode)
+        startedAt = try c.decode(String.self, forKey: .startedAt)
+        version = try c.decode(String.self, forKey: .version)
+        certificateExpires = try c.decode(String.self, forKey: .certificateExpires)
+        sync = try c.decodeIfPresent(SyncStatusDocument.self, forKey: .sync) ?? SyncStatusDocument(listen: nil, peers: [])
     }
 }

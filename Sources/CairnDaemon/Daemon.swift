@@ -18,15 +18,23 @@ public enum Daemon {
         let threadPool = NIOThreadPool(numberOfThreads: 16)
         threadPool.start()
         let notifier = SystemdNotifier()
+        let sync = try SyncService(config: config, site: site, group: group, threadPool: threadPool, logger: logger)
+        // Keys held but not yet granted to known devices (say, after a crash) are granted now.
+        try site.learn([], from: "daemon")
+        let reload = SignalWatcher(signal: SIGHUP) {
+            logger.info("daemon.reload", metadata: ["signal": "SIGHUP"])
+            sync.reloadPeers()
+        }
+        defer { reload.cancel() }
         let server = ControlServer(
-            socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger),
+            socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger, sync: sync),
             authorizer: Authorizer(config: config), group: group, threadPool: threadPool, logger: logger,
             onReady: {
                 logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"])
                 notifier.notify("READY=1\nSTATUS=serving \(site.identity.ref)")
             },
             onStopping: { notifier.notify("STOPPING=1") })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: server)]
         if let interval = SystemdNotifier.watchdogInterval() {
             services.append(
                 .init(service: WatchdogService(interval: interval, notifier: notifier, threadPool: threadPool, site: site, logger: logger)))

@@ -24,6 +24,7 @@ extension CairnDatabase {
                 try Self.setMeta(key, batch.meta[key] ?? [], db)
             }
             try Self.appendAudit(batch.audit, db)
+            try Self.writeSyncState(batch, knownRowids: rowids, db)
         }
     }
 

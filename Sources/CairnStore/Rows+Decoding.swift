@@ -3,7 +3,13 @@ import GRDB
 // Each row type knows the column list it is read from, so SELECTs and decoders stay in step.
 
 extension StoredDelta {
-    static let columns = "rowid, id, author, level, sequence, kind, hlc_wall, hlc_counter, envelope, received_at"
+    static let columns = columns(prefix: "")
+
+    /// The column list with each column qualified by a table alias (such as "d.").
+    static func columns(prefix: String) -> String {
+        ["rowid", "id", "author", "level", "sequence", "kind", "hlc_wall", "hlc_counter", "envelope", "received_at"]
+            .map { prefix + $0 }.joined(separator: ", ")
+    }
 
     init(row: Row) throws {
         self.init(

@@ -20,8 +20,51 @@ enum StoreSchema {
         migrator.registerMigration("v2-audit-log") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-sync") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
+
+    /// Federation sync: the device certificates this site knows (its own and its peers', kept
+    /// to verify the deltas they author), the peers an admin added at run time, the deltas
+    /// stored but not yet applied because their epoch key has not arrived, the grants seen (who
+    /// holds which key), and evidence of equivocation.
+    private static let v3 = """
+        CREATE TABLE device (
+            signing_key BLOB NOT NULL PRIMARY KEY,
+            agency TEXT NOT NULL,
+            name TEXT NOT NULL,
+            clearance TEXT NOT NULL,
+            tls_key BLOB NOT NULL,
+            not_after INTEGER NOT NULL,
+            certificate BLOB NOT NULL,
+            learned_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX device_by_tls_key ON device(tls_key);
+
+        CREATE TABLE peer (
+            name TEXT NOT NULL PRIMARY KEY,
+            address TEXT NOT NULL,
+            added_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE unapplied (
+            delta_rowid INTEGER NOT NULL PRIMARY KEY REFERENCES delta(rowid) ON DELETE CASCADE,
+            level TEXT NOT NULL,
+            epoch_number INTEGER NOT NULL,
+            epoch_key_id BLOB NOT NULL
+        );
+        CREATE INDEX unapplied_by_epoch ON unapplied(level, epoch_number, epoch_key_id);
+
+        CREATE TABLE grant_seen (
+            level TEXT NOT NULL,
+            epoch_number INTEGER NOT NULL,
+            epoch_key_id BLOB NOT NULL,
+            recipient BLOB NOT NULL,
+            PRIMARY KEY (level, epoch_number, epoch_key_id, recipient)
+        ) WITHOUT ROWID;
+        """
 
     /// The append-only, hash-chained audit log: each entry's hash covers its fields and the
     /// hash of the entry before it (computed by the daemon), so an edit, removal or reordering

@@ -16,6 +16,17 @@ public struct WriteBatch: Hashable, Sendable {
     public var meta: [String: [UInt8]]
     /// Audit entries to append, continuing the stored chain in order.
     public var audit: [AuditRow]
+    /// Device certificates learned; a device already known is replaced (a renewed certificate).
+    public var devices: [DeviceRow] = []
+    /// Deltas stored (in this batch or earlier) whose epoch key this site does not hold yet.
+    public var unapplied: [UnappliedDelta] = []
+    /// Deltas no longer waiting for a key: applied now.
+    public var applied: [[UInt8]] = []
+    /// Grants seen: which device was given which epoch key.
+    public var grants: [GrantSeen] = []
+    /// Deltas refused as evidence (an equivocating second delta at a taken position), never
+    /// stored as deltas.
+    public var evidence: [QuarantineRow] = []
 
     /// Builds a batch; every part defaults to empty.
     public init(
@@ -33,5 +44,6 @@ public struct WriteBatch: Hashable, Sendable {
     /// True when committing would write nothing.
     public var isEmpty: Bool {
         deltas.isEmpty && records.isEmpty && links.isEmpty && epochKeys.isEmpty && meta.isEmpty && audit.isEmpty
+            && devices.isEmpty && unapplied.isEmpty && applied.isEmpty && grants.isEmpty && evidence.isEmpty
     }
 }

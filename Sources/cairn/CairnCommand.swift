@@ -28,7 +28,8 @@ struct CairnCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, RecordCommand.self, AgencyCommand.self, CharterCommand.self,
-            DeviceCommand.self, LabCommand.self, AuditCommand.self, MetricsCommand.self, WatchCommand.self,
+            DeviceCommand.self, PeerCommand.self, SyncCommand.self, LabCommand.self, AuditCommand.self, MetricsCommand.self,
+            WatchCommand.self,
         ]
     )
 }

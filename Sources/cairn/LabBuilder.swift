@@ -86,9 +86,12 @@ struct LabBuilder {
 
         let ports = try LoopbackPorts.free(count: plan.devices.count)
         var devices: [LabManifest.Device] = []
+        // Every pair of sites is peered: each site dials every other one.
+        let everyone = zip(plan.devices, ports).map { (name: $0.0.directoryName, listen: "127.0.0.1:\($0.1)") }
         for (device, port) in zip(plan.devices, ports) {
             let rootKey = rootKeys.first { $0.name == device.ref.agency }!
-            devices.append(try writeDevice(device, port: port, rootKey: rootKey, charter: charter, now: now))
+            let peers = everyone.filter { $0.name != device.directoryName }
+            devices.append(try writeDevice(device, port: port, peers: peers, rootKey: rootKey, charter: charter, now: now))
         }
 
         let manifest = LabManifest(
@@ -104,7 +107,8 @@ struct LabBuilder {
     }
 
     private func writeDevice(
-        _ device: LabPlan.Device, port: UInt16, rootKey: AgencyRootKey, charter: Charter, now: Int64
+        _ device: LabPlan.Device, port: UInt16, peers: [(name: String, listen: String)], rootKey: AgencyRootKey,
+        charter: Charter, now: Int64
     ) throws -> LabManifest.Device {
         let dir = device.directoryName
         try makePrivateDirectory(paths.resolve(dir))
@@ -137,6 +141,11 @@ struct LabBuilder {
 
             [sync]
             listen = "\(listen)"
+            # Labs reconcile often, so that a restarted site catches up within seconds.
+            anti_entropy_seconds = 5
+
+            [peers]
+            \(peers.map { "\($0.name) = \"\($0.listen)\"" }.joined(separator: "\n"))
 
             [daemon]
             test_mode = true

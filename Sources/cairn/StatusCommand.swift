@@ -62,5 +62,17 @@ struct StatusCommand: ParsableCommand {
                     "\(level.deltas)", level.epoch.map { "\($0)" } ?? "-",
                 ]
             })
+        Output.line()
+        Output.line("sync: " + (status.sync.listen.map { "listening on \($0)" } ?? "not listening"))
+        if !status.sync.peers.isEmpty {
+            Output.table(
+                ["PEER", "DEVICE", "CONNECTED", "LAST ROUND", "LACKING"],
+                status.sync.peers.map { peer in
+                    [
+                        peer.name, peer.device ?? "-", peer.connected ? "yes" : "no", peer.lastRound ?? "-",
+                        peer.levels.isEmpty ? "-" : peer.levels.map { "\($0.name)=\($0.lacking)" }.joined(separator: " "),
+                    ]
+                })
+        }
     }
 }

@@ -155,9 +155,49 @@ import Testing
         ("127.0.0.1:7401", true), ("0.0.0.0:1", true), ("[::1]:7401", true), ("[fe80::1]:65535", true),
         ("host.example:443", true), ("localhost", false), ("127.0.0.1:0", false), ("127.0.0.1:65536", false),
         (":7401", false), ("[::1]7401", false), ("[]:7401", false), ("127.0.0.1:port", false), ("127.0.0.1:", false),
+        // An IPv6 address needs brackets, or its last group would be read as the port.
+        ("::1:7401", false), ("fe80::1:443", false),
     ])
     func listenAddresses(text: String, valid: Bool) {
         #expect((ListenAddress(text) != nil) == valid)
+    }
+
+    @Test func peersAndSyncTimingsAreRead() {
+        let text = minimalConfigText() + """
+            [sync]
+            listen = "127.0.0.1:7401"
+            anti_entropy_seconds = 5
+            handshake_timeout_seconds = 3
+            idle_timeout_seconds = 90
+            [peers]
+            bravo-hq = "10.0.0.2:7401"
+            relay = "[fd00::7]:7402"
+            """
+        let (config, problems) = DaemonConfig.parse(text, path: "/etc/cairn/cairnd.toml")
+        #expect(problems == [])
+        #expect(config?.antiEntropySeconds == 5 && config?.handshakeTimeoutSeconds == 3 && config?.idleTimeoutSeconds == 90)
+        #expect(config?.peers == [
+            PeerAddress(name: "bravo-hq", host: "10.0.0.2", port: 7401), PeerAddress(name: "relay", host: "fd00::7", port: 7402),
+        ])
+        #expect(config?.peers.last?.address == "[fd00::7]:7402")
+    }
+
+    @Test func badPeersAndTimingsAreReportedWithTheirKeys() {
+        let text = minimalConfigText() + """
+            [sync]
+            anti_entropy_seconds = 0
+            idle_timeout_seconds = "long"
+            [peers]
+            Bravo = "10.0.0.2:7401"
+            charlie = "::1:7401"
+            delta = 7401
+            """
+        let (config, problems) = DaemonConfig.parse(text, path: "/etc/cairn/cairnd.toml")
+        #expect(config == nil)
+        #expect(Set(problems.map(\.key)) == [
+            "sync.anti_entropy_seconds", "sync.idle_timeout_seconds", "peers.Bravo", "peers.charlie", "peers.delta",
+        ])
+        #expect(problems.allSatisfy { $0.line > 0 })
     }
 
     @Test func socketPathLimitIsOnTheResolvedPath() {

@@ -5,8 +5,11 @@ import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
-    static let tables: Set = ["delta", "stream", "record", "record_delta", "epoch_key", "meta", "quarantine", "audit"]
-    static let migrations = ["v1-initial-schema", "v2-audit-log"]
+    static let tables: Set = [
+        "delta", "stream", "record", "record_delta", "epoch_key", "meta", "quarantine", "audit", "device", "peer", "unapplied",
+        "grant_seen",
+    ]
+    static let migrations = ["v1-initial-schema", "v2-audit-log", "v3-sync"]
 
     private func tableNames(_ database: CairnDatabase) throws -> Set<String> {
         try database.writer.read { db in

@@ -9,12 +9,12 @@ struct ConfigReader {
     let baseDirectory: String
     var problems: [ConfigProblem] = []
 
-    static let knownTables: Set<String> = ["device", "store", "control", "sync", "daemon"]
+    static let knownTables: Set<String> = ["device", "store", "control", "sync", "peers", "daemon"]
     static let knownKeys: Set<String> = [
         "device.keys", "device.certificate", "device.charter", "device.charter_fingerprint", "device.passphrase_file",
         "store.state_dir",
         "control.socket", "control.write_uids", "control.write_gids", "control.read_uids", "control.read_gids",
-        "sync.listen",
+        "sync.listen", "sync.anti_entropy_seconds", "sync.handshake_timeout_seconds", "sync.idle_timeout_seconds",
         "daemon.test_mode", "daemon.log_level",
     ]
 
@@ -27,7 +27,7 @@ struct ConfigReader {
         for (table, line) in document.tables where !Self.knownTables.contains(table) {
             problems.append(ConfigProblem(line: line, key: "[\(table)]", message: "unknown table (known: \(Self.knownTables.sorted().joined(separator: ", ")))"))
         }
-        for entry in document.entries where !Self.knownKeys.contains(entry.path) {
+        for entry in document.entries where !Self.knownKeys.contains(entry.path) && !entry.path.hasPrefix("peers.") {
             problems.append(ConfigProblem(line: entry.line, key: entry.path, message: "unknown key"))
         }
         let keys = path("device.keys", required: true)
@@ -56,6 +56,10 @@ struct ConfigReader {
             }
             config.syncListen = listen
         }
+        config.antiEntropySeconds = seconds("sync.anti_entropy_seconds", default: config.antiEntropySeconds, range: 1...86_400)
+        config.handshakeTimeoutSeconds = seconds("sync.handshake_timeout_seconds", default: config.handshakeTimeoutSeconds, range: 1...300)
+        config.idleTimeoutSeconds = seconds("sync.idle_timeout_seconds", default: config.idleTimeoutSeconds, range: 5...86_400)
+        config.peers = peers()
         if let socket, socket.utf8.count > 107 {
             report("control.socket", "the socket path is \(socket.utf8.count) bytes; Unix sockets allow at most 107")
         }
@@ -111,6 +115,33 @@ struct ConfigReader {
         return flag
     }
 
+    private mutating func seconds(_ key: String, default value: Int, range: ClosedRange<Int>) -> Int {
+        guard let entry = entry(key) else { return value }
+        guard case .integer(let number) = entry.value, range.contains(Int(clamping: number)) else {
+            report(key, "expected a whole number of seconds from \(range.lowerBound) to \(range.upperBound)")
+            return value
+        }
+        return Int(number)
+    }
+
+    /// `[peers]`: one `name = "HOST:PORT"` per peer this site connects to.
+    private mutating func peers() -> [PeerAddress] {
+        var result: [PeerAddress] = []
+        for entry in document.entries where entry.path.hasPrefix("peers.") {
+            let name = String(entry.path.dropFirst("peers.".count))
+            guard PeerAddress.isValidName(name) else {
+                report(entry.path, "a peer name is 1 to 64 of a-z, 0-9 and -")
+                continue
+            }
+            guard case .string(let text) = entry.value, let address = ListenAddress(text) else {
+                report(entry.path, "expected \"HOST:PORT\" such as \"10.0.0.2:7401\" or \"[fd00::2]:7401\"")
+                continue
+            }
+            result.append(PeerAddress(name: name, host: address.host, port: address.port))
+        }
+        return result
+    }
+
     private mutating func ids(_ key: String) -> [UInt32] {
         guard let entry = entry(key) else { return [] }
         guard case .array(let items) = entry.value else {
@@ -144,10 +175,40 @@ struct ListenAddress: Equatable {
         } else {
             guard let colon = text.lastIndex(of: ":") else { return nil }
             hostPart = text[..<colon]
+            // An IPv6 address must be bracketed, or its last group would read as the port.
+            guard !hostPart.contains(":") else { return nil }
             portPart = text[text.index(after: colon)...]
         }
         guard !hostPart.isEmpty, let port = Int(portPart), (1...65535).contains(port) else { return nil }
         host = String(hostPart)
         self.port = port
+    }
+}
+
+/// A peer this site connects to: a local name and where it listens.
+public struct PeerAddress: Hashable, Sendable {
+    public var name: String
+    public var host: String
+    public var port: Int
+
+    public init(name: String, host: String, port: Int) {
+        self.name = name
+        self.host = host
+        self.port = port
+    }
+
+    /// `HOST:PORT`, IPv6 hosts bracketed.
+    public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Peer names: 1 to 64 of a-z, 0-9 and -.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64
+            && name.utf8.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d }
+    }
+
+    /// Parses `HOST:PORT` for a named peer; nil when malformed.
+    public static func parse(name: String, address: String) -> PeerAddress? {
+        guard isValidName(name), let parsed = ListenAddress(address) else { return nil }
+        return PeerAddress(name: name, host: parsed.host, port: parsed.port)
     }
 }

@@ -19,6 +19,15 @@ public struct DaemonConfig: Sendable, Equatable {
     public var readUIDs: [UInt32] = []
     public var readGIDs: [UInt32] = []
     public var syncListen: String?
+    /// Seconds between anti-entropy rounds with a random connected peer.
+    public var antiEntropySeconds = 30
+    /// Seconds a TLS handshake (and the Hello exchange) may take.
+    public var handshakeTimeoutSeconds = 10
+    /// Seconds without any bytes from a peer before its connection is closed (peers send a
+    /// summary at least every anti-entropy interval, so this must be larger).
+    public var idleTimeoutSeconds = 120
+    /// Peers from `[peers]`, reloaded on SIGHUP.
+    public var peers: [PeerAddress] = []
     public var testMode = false
     public var logLevel: Logger.Level = .info
 

@@ -30,6 +30,8 @@ struct ControlAPI: Sendable {
 
     let site: Site
     let logger: Logger
+    /// Federation sync, when the daemon runs it (tests of the control API may run without).
+    var sync: SyncService? = nil
 
     func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
         let reply = respond(route, body: body, caller: caller)
@@ -41,7 +43,23 @@ struct ControlAPI: Sendable {
         do {
             switch route {
             case .status:
-                return .json(200, try site.status())
+                var status = try site.status()
+                if let sync { status.sync = SyncStatusDocument(listen: sync.listenAddress.withLock { $0 }, peers: sync.peerDocuments()) }
+                return .json(200, status)
+            case .listPeers:
+                return .json(200, SyncStatusDocument(listen: sync?.listenAddress.withLock { $0 }, peers: sync?.peerDocuments() ?? []))
+            case .addPeer:
+                let request = try decode(AddPeerRequest.self, from: body)
+                let document = try requireSync().addPeer(request)
+                try site.audit("peer.added", actor: "uid:\(caller.uid)", detail: ["peer": request.name, "address": request.address])
+                return .json(201, document)
+            case .removePeer(let name):
+                try requireSync().removePeer(named: name)
+                try site.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
+                return .json(200, ["removed": name])
+            case .sync:
+                let request = try decode(SyncRequest.self, from: body)
+                return .json(200, try requireSync().syncNow(request))
             case .listRecords(let level, let type, let tag, let deleted):
                 return .json(200, try site.list(level: level, type: type, tag: tag, deleted: deleted))
             case .getRecord(let id):
@@ -57,6 +75,7 @@ struct ControlAPI: Sendable {
             case .watch:
                 return .error(.badRequest, "the change stream is served by the connection handler")
             case .metrics:
+                sync?.recordGauges()
                 return ControlReply(status: 200, body: try site.metricsExposition(), contentType: "text/plain; version=0.0.4")
             case .putRecord:
                 let request = try decode(PutRecordRequest.self, from: body)
@@ -77,6 +96,11 @@ struct ControlAPI: Sendable {
             logger.error("control.failed", metadata: ["caller.uid": "\(caller.uid)", "error": "\(error)"])
             return .error(.internal, "internal error: \(error)")
         }
+    }
+
+    private func requireSync() throws -> SyncService {
+        guard let sync else { throw DaemonError.request(.unavailable, "federation sync is not running in this daemon") }
+        return sync
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {

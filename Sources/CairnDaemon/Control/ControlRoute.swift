@@ -23,11 +23,15 @@ enum ControlRoute: Equatable, Sendable {
     case auditExport
     case metrics
     case watch
+    case listPeers
+    case addPeer
+    case removePeer(String)
+    case sync
 
     var requiredRight: AccessRight {
         switch self {
-        case .status, .listRecords, .getRecord, .history, .metrics, .watch: return .read
-        case .putRecord, .deleteRecord: return .write
+        case .status, .listRecords, .getRecord, .history, .metrics, .watch, .listPeers: return .read
+        case .putRecord, .deleteRecord, .addPeer, .removePeer, .sync: return .write
         // The audit trail says who did what: for administrators only.
         case .auditList, .auditVerify, .auditExport: return .write
         }
@@ -47,11 +51,15 @@ enum ControlRoute: Equatable, Sendable {
         case .auditExport: return "audit.export"
         case .metrics: return "metrics"
         case .watch: return "watch"
+        case .listPeers: return "peers.list"
+        case .addPeer: return "peers.add"
+        case .removePeer: return "peers.remove"
+        case .sync: return "sync"
         }
     }
 
     /// Whether the route reads a request body.
-    var takesBody: Bool { self == .putRecord }
+    var takesBody: Bool { self == .putRecord || self == .addPeer || self == .sync }
 
     /// Resolves `method` and `target` (path and query); throws a `DaemonError.request` with
     /// `not_found`, `method_not_allowed` or `bad_request`.
@@ -67,6 +75,11 @@ enum ControlRoute: Equatable, Sendable {
         guard segments.first == "v1" else { throw notFound(path) }
         let rest = Array(segments.dropFirst())
         if rest.first == "audit" { return try auditRoute(method: method, rest: rest, query: query, path: path) }
+        if rest.first == "peers" { return try peersRoute(method: method, rest: rest, path: path) }
+        if rest == ["sync"] {
+            guard method == "POST" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+            return .sync
+        }
         if rest == ["watch"] {
             guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
             return .watch
@@ -88,6 +101,16 @@ enum ControlRoute: Equatable, Sendable {
             return .history(rest[1])
         default:
             throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)")
+        }
+    }
+
+    private static func peersRoute(method: String, rest: [String], path: String) throws -> ControlRoute {
+        switch (method, rest.count) {
+        case ("GET", 1): return .listPeers
+        case ("POST", 1): return .addPeer
+        case ("DELETE", 2) where !rest[1].isEmpty: return .removePeer(rest[1])
+        case (_, 1), (_, 2): throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)")
+        default: throw notFound(path)
         }
     }
 

@@ -6,6 +6,8 @@ import Foundation
 /// types; the API never sees model types.
 struct DocumentMapping: Sendable {
     let identity: SiteIdentity
+    /// The certificates known when the mapping was made: authors are shown as agency/name.
+    var devices = KnownDevices()
 
     func document(_ state: RecordState) -> RecordDocument {
         let view = state.view()
@@ -20,8 +22,13 @@ struct DocumentMapping: Sendable {
 
     func stamp(_ stamp: Stamp) -> StampDocument {
         StampDocument(
-            by: identity.displayName(of: stamp.author), device: stamp.author.hex,
+            by: displayName(stamp.author), device: stamp.author.hex,
             at: Self.time(stamp.hlc), hlc: stamp.hlc.description)
+    }
+
+    /// agency/name of a known device, else the start of its id.
+    func displayName(_ author: DeviceID) -> String {
+        author == identity.deviceID ? identity.ref : devices.displayName(author)
     }
 
     static func time(_ hlc: HLCTimestamp) -> String {

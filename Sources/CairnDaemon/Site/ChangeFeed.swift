@@ -1,10 +1,11 @@
+import CairnModel
 import Synchronization
 
-/// Subscribers to the change stream (`GET /v1/watch`). The commit leader publishes a line per
-/// committed change; each subscriber's callback must not block (it hands the bytes to its
-/// connection's event loop).
-final class ChangeFeed: Sendable {
-    typealias Subscriber = @Sendable ([UInt8]) -> Void
+/// Subscribers to something the commit leader publishes after each durable group: change-stream
+/// lines for `GET /v1/watch`, stored delta positions for gossip. A subscriber's callback must
+/// not block (it hands the value to its connection's event loop or queue).
+final class Feed<Value: Sendable>: Sendable {
+    typealias Subscriber = @Sendable (Value) -> Void
 
     private let subscribers = Mutex<(next: UInt64, all: [UInt64: Subscriber])>((0, [:]))
 
@@ -22,8 +23,15 @@ final class ChangeFeed: Sendable {
         _ = subscribers.withLock { $0.all.removeValue(forKey: id) }
     }
 
-    func publish(_ line: [UInt8]) {
+    func publish(_ value: Value) {
         let all = subscribers.withLock { Array($0.all.values) }
-        for subscriber in all { subscriber(line) }
+        for subscriber in all { subscriber(value) }
     }
 }
+
+/// One JSON line per committed record change.
+typealias ChangeFeed = Feed<[UInt8]>
+
+/// The positions of the deltas a group stored (local writes, grants and received deltas alike):
+/// what gossip pushes to connected peers at once.
+typealias DeltaFeed = Feed<[(stream: StreamID, sequence: UInt64)]>

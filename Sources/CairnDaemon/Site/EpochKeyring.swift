@@ -21,4 +21,18 @@ struct EpochKeyring: Sendable {
     }
 
     func holds(level: String) -> Bool { keys[level]?.isEmpty == false }
+
+    /// Every key held, flattened, ordered by level then epoch.
+    var entries: [(level: String, epoch: EpochRef, key: XChaCha20Poly1305.Key)] {
+        keys.keys.sorted().flatMap { level in
+            keys[level]!.keys.sorted().map { (level, $0, keys[level]![$0]!) }
+        }
+    }
+}
+
+extension EpochKeyring {
+    /// Every key held, by level and epoch.
+    var all: [(level: String, epoch: EpochRef, key: XChaCha20Poly1305.Key)] {
+        entries
+    }
 }

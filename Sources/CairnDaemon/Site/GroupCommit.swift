@@ -1,4 +1,5 @@
 import CairnModel
+import CairnCrypto
 import CairnProtocol
 import CairnStore
 import Dispatch
@@ -72,7 +73,15 @@ final class GroupCommit: Sendable {
 struct WriteContext {
     var clock: HybridLogicalClock
     var heads: [String: StreamHead]
-    let keyring: EpochKeyring
+    var keyring: EpochKeyring
+    /// Every stream's head as it will be once the group commits.
+    var streams: [StreamID: StreamHead] = [:]
+    /// Known device certificates, with those learned in this group.
+    var devices = KnownDevices()
+    /// Grants seen, with those of this group.
+    var grantsSeen: Set<GrantSeen> = []
+    /// Deltas of this group still waiting for a key, by epoch (level, number, key id).
+    var unappliedInGroup: [EpochSlot: [SealedDelta]] = [:]
     /// Records written earlier in this group, by row key: a later write in the same group must
     /// build on them, not on the store.
     var pending: [[UInt8]: RecordState] = [:]
@@ -84,6 +93,14 @@ struct WriteContext {
     /// Every record write of the group that made a delta, in order, for the change stream.
     var changes: [(state: RecordState, created: Bool, deltaID: [UInt8])] = []
 
+    /// Appends a delta to the batch and moves its stream's head (and this device's own head).
+    mutating func append(_ delta: SealedDelta, receivedAt: Int64, own: Bool) {
+        batch.deltas.append(NewDelta(delta, receivedAt: receivedAt))
+        let head = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
+        streams[StreamID(author: delta.header.author, level: delta.header.level)] = head
+        if own { heads[delta.header.level] = head }
+    }
+
     /// Appends an audit entry to the group's batch, continuing the chain.
     mutating func audit(_ kind: String, actor: String, detail: [String: String]) {
         let row = AuditChain.next(
@@ -92,4 +109,10 @@ struct WriteContext {
         batch.audit.append(row)
         auditHead = (row.seq, row.hash)
     }
+}
+
+/// Names one epoch key: level, number and key id.
+struct EpochSlot: Hashable, Sendable {
+    let level: String
+    let epoch: EpochRef
 }

@@ -48,8 +48,10 @@ struct KeyBootstrap {
                 epochKeys: [
                     EpochKeyRow(level: level, number: epoch.number, keyID: epoch.keyID, sealed: grant.sealedKey, createdAt: now)
                 ],
-                meta: [MetaKey.clock: ClockMark.encode(hlc)]))
+                meta: [MetaKey.clock: ClockMark.encode(hlc)]).with(grants: [GrantSeen(grant)]))
         state.heads[level] = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
+        state.streams[StreamID(author: me, level: level)] = state.heads[level]
+        state.grantsSeen.insert(GrantSeen(grant))
         state.keyring.insert(level: level, epoch: epoch, key: key)
         logger.info("keys.epoch_created", metadata: ["sync.level": "\(level)", "key.epoch": "\(epoch)"])
         return epoch

@@ -6,7 +6,7 @@ import CairnStore
 
 /// The record operations of the control API, over the write path and the sealed store.
 extension Site {
-    var mapping: DocumentMapping { DocumentMapping(identity: identity) }
+    var mapping: DocumentMapping { DocumentMapping(identity: identity, devices: state.withLock { $0.devices }) }
 
     /// Creates or updates a record; only what the request names changes.
     func put(_ request: PutRecordRequest, actor: String = "local") throws -> (RecordDocument, created: Bool) {
@@ -55,6 +55,7 @@ extension Site {
     func list(level: String?, type: String?, tag: String?, deleted: DeletedFilter) throws -> [RecordDocument] {
         if let level { try checkLevel(level) }
         let keyring = keyring()
+        let mapping = self.mapping
         var documents: [RecordDocument] = []
         try storeAccess {
             try database.forEachRecord(level: level) { row in
@@ -75,6 +76,7 @@ extension Site {
         let key = rowKey(id)
         let keyring = keyring()
         guard try database.record(key: key) != nil else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
+        let mapping = self.mapping
         return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> HistoryEntry? in
             guard let stored = try database.delta(id: deltaID) else { return nil }
             let delta = try SealedDelta.parse(stored.envelope)
@@ -84,7 +86,7 @@ extension Site {
             let change = try delta.open(key: levelKey)
             return HistoryEntry(
                 delta: Hex.encode(delta.id),
-                author: .init(by: identity.displayName(of: change.author), device: change.author.hex),
+                author: .init(by: mapping.displayName(change.author), device: change.author.hex),
                 level: change.level, sequence: delta.header.sequence, at: DocumentMapping.time(change.hlc),
                 hlc: change.hlc.description,
                 operations: change.operations.filter { $0.record == id }.map(mapping.operation))

@@ -84,20 +84,8 @@ extension Site {
             try record.apply(operation, stamp: change.stamp)
         }
         let now = Int64(Date().timeIntervalSince1970)
-        context.batch.deltas.append(NewDelta(delta, receivedAt: now))
-        context.changes.append((record, existing == nil, delta.id))
-        // A record written twice in one group keeps only its last row.
-        context.batch.records.removeAll { $0.key == rowKey }
-        context.batch.records.append(
-            RecordRow(
-                key: rowKey, level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
-                sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now))
-        context.batch.links.append(RecordDeltaLink(recordKey: rowKey, deltaID: delta.id))
-        context.heads[level] = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
-        context.pending[rowKey] = record
-        if record.isDeleted, existing?.isDeleted == false {
-            context.deletions[level, default: 0] += 1
-        }
+        context.append(delta, receivedAt: now, own: true)
+        context.stage(record, rowKey: rowKey, previous: existing, deltaID: delta.id, epoch: epoch, key: key, at: now)
         // The audit entry names the delta, never the record's id or contents.
         context.audit(
             auditKind, actor: actor,
@@ -110,10 +98,12 @@ extension Site {
 
     /// The leader's part of group commit: builds every job of the group in order, commits the
     /// batch once, then publishes the new heads and each job's result.
-    private func runGroup(_ jobs: [GroupCommit.Job]) {
+    func runGroup(_ jobs: [GroupCommit.Job]) {
         let (start, hadCounts) = state.withLock { state in
             (
-                WriteContext(clock: state.clock, heads: state.heads, keyring: state.keyring, auditHead: state.auditHead),
+                WriteContext(
+                    clock: state.clock, heads: state.heads, keyring: state.keyring, streams: state.streams,
+                    devices: state.devices, grantsSeen: state.grantsSeen, auditHead: state.auditHead),
                 state.deletedCounts != nil
             )
         }
@@ -143,6 +133,10 @@ extension Site {
             guard failure == nil else { return }
             state.heads = context.heads
             state.auditHead = context.auditHead
+            state.streams = context.streams
+            state.keyring = context.keyring
+            state.devices = context.devices
+            state.grantsSeen = context.grantsSeen
             if hadCounts {
                 for (level, count) in context.deletions { state.deletedCounts?[level, default: 0] += count }
             } else if !context.deletions.isEmpty {
@@ -156,10 +150,16 @@ extension Site {
         if failure == nil, !changes.isEmpty {
             publishChanges(context.changes)
         }
+        if failure == nil, !context.batch.deltas.isEmpty {
+            deltaFeed.publish(context.batch.deltas.compactMap { delta in
+                (try? DeviceID(delta.author)).map { (StreamID(author: $0, level: delta.level), delta.sequence) }
+            })
+        }
         if failure == nil, !context.batch.isEmpty {
             metrics.count("cairn_commit_groups_total")
             for delta in context.batch.deltas {
-                metrics.count("cairn_deltas_stored_total", [("level", delta.level), ("origin", "local")])
+                let origin = delta.author == identity.deviceID.bytes ? "local" : "peer"
+                metrics.count("cairn_deltas_stored_total", [("level", delta.level), ("origin", origin)])
             }
         } else if failure != nil {
             metrics.count("cairn_commit_failures_total")

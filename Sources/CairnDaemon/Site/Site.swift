@@ -30,6 +30,10 @@ final class Site: Sendable {
     let metrics = SiteMetrics()
     /// Watchers of committed changes (`GET /v1/watch`).
     let changes = ChangeFeed()
+    /// Listeners for stored deltas (gossip).
+    let deltaFeed = DeltaFeed()
+    /// Received deltas waiting for a missing predecessor, bounded.
+    let waiting: Mutex<PendingDeltas>
 
     init(
         identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,
@@ -43,6 +47,7 @@ final class Site: Sendable {
         self.testMode = testMode
         self.logger = logger
         self.startedAt = Date()
+        self.waiting = Mutex(PendingDeltas(limits: .default))
     }
 
     /// The store key of a record: BLAKE2b keyed with the site's index key.

@@ -16,10 +16,4 @@ struct SiteIdentity: Sendable {
 
     /// The levels this device may read and write, lowest first.
     var readableLevels: [String] { charter.levels.levels(atOrBelow: certificate.clearance) }
-
-    /// How an author is shown to people: its certificate's reference when this site knows it,
-    /// else the start of its device id.
-    func displayName(of author: DeviceID) -> String {
-        author == deviceID ? ref : String(author.hex.prefix(16))
-    }
 }

@@ -104,13 +104,31 @@ struct SiteLoader {
 
     private func initialState(database: CairnDatabase, identity: SiteIdentity) throws -> SiteState {
         var heads: [String: StreamHead] = [:]
-        for row in try database.streamHeads() where row.author == identity.deviceID.bytes {
-            heads[row.level] = StreamHead(sequence: row.sequence, deltaID: row.headID)
+        var streams: [StreamID: StreamHead] = [:]
+        for row in try database.streamHeads() {
+            let head = StreamHead(sequence: row.sequence, deltaID: row.headID)
+            guard let author = try? DeviceID(row.author) else { continue }
+            streams[StreamID(author: author, level: row.level)] = head
+            if author == identity.deviceID { heads[row.level] = head }
         }
         let mark = try database.meta(MetaKey.clock).flatMap(ClockMark.decode) ?? .zero
-        return SiteState(
+        var state = SiteState(
             clock: HybridLogicalClock(clock: SystemWallClock(), last: mark), heads: heads, keyring: EpochKeyring(),
             deletedCounts: nil)
+        state.streams = streams
+        let (devices, dropped) = KnownDevices.load(try database.devices(), charter: identity.charter)
+        for problem in dropped {
+            logger.warning("device.certificate_dropped", metadata: ["problem": "\(problem)"])
+        }
+        state.devices = devices
+        if state.devices.certificate(identity.deviceID)?.serial != identity.certificate.serial {
+            state.devices.insert(identity.certificate)
+            var batch = WriteBatch()
+            batch.devices = [DeviceRow(identity.certificate, learnedAt: now())]
+            try database.commit(batch)
+        }
+        state.grantsSeen = Set(try database.grantsSeen())
+        return state
     }
 
     /// The key that turns record ids into store keys, sealed to this device's wrapping key.

@@ -1,5 +1,6 @@
 import CairnModel
 import CairnProtocol
+import CairnStore
 
 /// The mutable part of a site, guarded by the site's mutex: the clock, the heads of this
 /// device's own streams, and the keys it holds.
@@ -13,4 +14,10 @@ struct SiteState: Sendable {
     var deletedCounts: [String: Int]?
     /// The audit log's last entry, which the next entry chains to.
     var auditHead: (seq: Int64, hash: [UInt8])?
+    /// The head of every stream held (this device's and everyone else's): the version vector.
+    var streams: [StreamID: StreamHead] = [:]
+    /// The verified certificates of every device this site knows.
+    var devices = KnownDevices()
+    /// Which device is known to hold which epoch key (from every grant seen).
+    var grantsSeen: Set<GrantSeen> = []
 }

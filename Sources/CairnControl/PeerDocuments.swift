@@ -1,0 +1,138 @@
+/// Federation sync as `GET /v1/status` and `GET /v1/peers` report it.
+public struct SyncStatusDocument: Codable, Hashable, Sendable {
+    /// Where this site accepts sync connections (`HOST:PORT`), or nil when it does not listen.
+    public var listen: String?
+    /// Every peer: those configured or added (connected or not) and those connected to us.
+    public var peers: [PeerDocument]
+
+    /// Creates a sync status.
+    public init(listen: String?, peers: [PeerDocument]) {
+        self.listen = listen
+        self.peers = peers
+    }
+}
+
+/// One peer as this site sees it. Levels listed are only those both sides are cleared for.
+public struct PeerDocument: Codable, Hashable, Sendable {
+    /// Per level: what this site still has to give the peer and what moved.
+    public struct Level: Codable, Hashable, Sendable {
+        /// The level's name.
+        public var name: String
+        /// Deltas this site holds that the peer lacks, as far as this site knows (from the peer's
+        /// last vector and what it acknowledged since).
+        public var lacking: UInt64
+        /// Deltas sent to the peer at this level on the current connection.
+        public var deltasSent: UInt64
+        /// Deltas received from the peer at this level on the current connection and stored.
+        public var deltasReceived: UInt64
+
+        /// Creates a level entry.
+        public init(name: String, lacking: UInt64, deltasSent: UInt64, deltasReceived: UInt64) {
+            self.name = name
+            self.lacking = lacking
+            self.deltasSent = deltasSent
+            self.deltasReceived = deltasReceived
+        }
+    }
+
+    /// The configured name (`[peers]` or `cairn peer add`), or the device reference of a peer
+    /// that connected to us.
+    public var name: String
+    /// `HOST:PORT` dialled, for configured peers.
+    public var address: String?
+    /// Where the peer comes from: "config", "added" (cairn peer add) or "inbound".
+    public var source: String
+    /// The peer device's reference (`agency/name`) once it has identified itself.
+    public var device: String?
+    /// Its certified clearance.
+    public var clearance: String?
+    /// Whether an authenticated connection is up.
+    public var connected: Bool
+    /// When the last reconciliation round with it completed, ISO-8601 UTC.
+    public var lastRound: String?
+    /// The last connection error, for a peer that is not connected.
+    public var lastError: String?
+    /// Bytes sent and received on the current connection (frames, after TLS).
+    public var bytesSent: UInt64
+    public var bytesReceived: UInt64
+    /// The common levels, lowest first.
+    public var levels: [Level]
+
+    /// Creates a peer entry.
+    public init(
+        name: String, address: String?, source: String, device: String?, clearance: String?, connected: Bool,
+        lastRound: String?, lastError: String?, bytesSent: UInt64, bytesReceived: UInt64, levels: [Level]
+    ) {
+        self.name = name
+        self.address = address
+        self.source = source
+        self.device = device
+        self.clearance = clearance
+        self.connected = connected
+        self.lastRound = lastRound
+        self.lastError = lastError
+        self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
+        self.levels = levels
+    }
+}
+
+/// `POST /v1/peers`: add (or re-address) a peer at run time.
+public struct AddPeerRequest: Codable, Hashable, Sendable {
+    /// Local name, 1 to 64 of a-z, 0-9 and -.
+    public var name: String
+    /// `HOST:PORT` (IPv6 hosts in brackets).
+    public var address: String
+
+    /// Creates a request.
+    public init(name: String, address: String) {
+        self.name = name
+        self.address = address
+    }
+}
+
+/// `POST /v1/sync`: start a reconciliation round now.
+public struct SyncRequest: Codable, Hashable, Sendable {
+    /// Only this peer (configured name or device reference); nil for every connected peer.
+    public var peer: String?
+    /// Wait until the rounds finished and what they found to send was acknowledged.
+    public var wait: Bool
+
+    /// Creates a request.
+    public init(peer: String?, wait: Bool) {
+        self.peer = peer
+        self.wait = wait
+    }
+}
+
+/// What `POST /v1/sync` did, per peer.
+public struct SyncResultDocument: Codable, Hashable, Sendable {
+    /// One peer's round.
+    public struct Round: Codable, Hashable, Sendable {
+        public var peer: String
+        /// Whether the round completed (always false when not waited for).
+        public var completed: Bool
+        /// Deltas sent to and stored from the peer while the command waited.
+        public var deltasSent: UInt64
+        public var deltasReceived: UInt64
+        public var bytesSent: UInt64
+        public var bytesReceived: UInt64
+
+        /// Creates a round entry.
+        public init(peer: String, completed: Bool, deltasSent: UInt64, deltasReceived: UInt64, bytesSent: UInt64, bytesReceived: UInt64) {
+            self.peer = peer
+            self.completed = completed
+            self.deltasSent = deltasSent
+            self.deltasReceived = deltasReceived
+            self.bytesSent = bytesSent
+            self.bytesReceived = bytesReceived
+        }
+    }
+
+    public var rounds: [Round]
+
+    /// Creates a result.
+    public init(rounds: [Round]) {
+        self.rounds = rounds
+    }
+}

@@ -1,0 +1,83 @@
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTrust
+import Foundation
+
+/// The device certificates this site has verified: its own and those peers presented or passed
+/// on. They decide whose deltas are accepted (the author must be a certified member cleared
+/// for the delta's level), which TLS keys may connect, and to whom epoch keys are granted.
+struct KnownDevices: Sendable {
+    private(set) var byID: [DeviceID: DeviceCertificate] = [:]
+    private var byTLSKey: [[UInt8]: DeviceID] = [:]
+
+    /// Adds or replaces a certificate; returns whether it was new (or renewed).
+    @discardableResult
+    mutating func insert(_ certificate: DeviceCertificate) -> Bool {
+        if let old = byID[certificate.deviceID], old.serial == certificate.serial { return false }
+        if let old = byID[certificate.deviceID] { byTLSKey[old.tlsKey.bytes] = nil }
+        byID[certificate.deviceID] = certificate
+        byTLSKey[certificate.tlsKey.bytes] = certificate.deviceID
+        return true
+    }
+
+    func certificate(_ id: DeviceID) -> DeviceCertificate? { byID[id] }
+
+    /// The device whose certificate names this TLS key.
+    func device(tlsKey: [UInt8]) -> DeviceCertificate? {
+        byTLSKey[tlsKey].flatMap { byID[$0] }
+    }
+
+    /// Every known certificate, ordered by reference.
+    var all: [DeviceCertificate] {
+        byID.values.sorted { "\($0.ref)" < "\($1.ref)" }
+    }
+
+    /// How people see a device: agency/name when known.
+    func displayName(_ id: DeviceID) -> String {
+        byID[id].map { "\($0.ref)" } ?? String(id.hex.prefix(16))
+    }
+
+    /// Loads the certificates kept in the store, re-verifying each against the charter (a
+    /// stored certificate that no longer verifies, for example after a charter amendment removed
+    /// its agency, is dropped).
+    static func load(_ rows: [DeviceRow], charter: Charter) -> (KnownDevices, dropped: [String]) {
+        var devices = KnownDevices()
+        var dropped: [String] = []
+        for row in rows {
+            do {
+                let signed = try SignedObject.parse(bytes: row.certificate, kind: .certificate)
+                devices.insert(try DeviceCertificate.verifyIgnoringTime(signed, charter: charter))
+            } catch {
+                dropped.append("\(row.agency)/\(row.name): \(error)")
+            }
+        }
+        return (devices, dropped)
+    }
+}
+
+extension DeviceRow {
+    /// The store row of a verified certificate.
+    init(_ certificate: DeviceCertificate, learnedAt: Int64) {
+        self.init(
+            signingKey: certificate.deviceID.bytes, agency: certificate.agency.value, name: certificate.device.value,
+            clearance: certificate.clearance, tlsKey: certificate.tlsKey.bytes, notAfter: certificate.notAfter,
+            certificate: certificate.signed.serialized(), learnedAt: learnedAt)
+    }
+}
+
+extension GrantSeen {
+    /// What a grant says: its recipient holds the epoch key.
+    init(_ grant: EpochGrant) {
+        self.init(level: grant.level, epochNumber: grant.epoch.number, epochKeyID: grant.epoch.keyID, recipient: grant.recipient.bytes)
+    }
+}
+
+extension WriteBatch {
+    /// The batch with grants seen added.
+    func with(grants: [GrantSeen]) -> WriteBatch {
+        var batch = self
+        batch.grants += grants
+        return batch
+    }
+}

@@ -1,0 +1,104 @@
+import CairnModel
+import CairnTransport
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Keeps one configured peer connected: dials, waits for the connection to end, and dials again
+/// after a backoff that doubles from 1 s to 60 s (with jitter) and resets once a connection got
+/// as far as an admitted peer.
+final class PeerDialer: Sendable {
+    let peer: PeerAddress
+    /// "config" or "added".
+    let source: String
+    private unowned let service: SyncService
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    /// The last failure, for `status`.
+    let lastError = Mutex<String?>(nil)
+    let attempts = Atomic<Int>(0)
+    /// The device that answered the last admitted connection: while another connection to it
+    /// is up (it dialled us), this dialer waits instead of opening a second one.
+    let device = Mutex<DeviceID?>(nil)
+
+    init(peer: PeerAddress, source: String, service: SyncService) {
+        self.peer = peer
+        self.source = source
+        self.service = service
+    }
+
+    func start() {
+        let task = Task { [self] in await loop() }
+        self.task.withLock { $0 = task }
+    }
+
+    func stop() {
+        task.withLock { $0?.cancel() }
+    }
+
+    private func loop() async {
+        var backoff = 1.0
+        while !Task.isCancelled {
+            if let known = device.withLock({ $0 }), !service.context.registry.links(of: known).isEmpty {
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            attempts.wrappingAdd(1, ordering: .relaxed)
+            let admitted = await connectOnce()
+            if admitted { backoff = 1.0 }
+            guard !Task.isCancelled else { break }
+            let delay = backoff * Double.random(in: 0.8...1.2)
+            try? await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+            backoff = min(backoff * 2, 60)
+        }
+    }
+
+    /// One connection, from dialling to its end. Returns whether the peer was admitted.
+    private func connectOnce() async -> Bool {
+        let context = service.context, tls = service.clientTLS, options = service.transportOptions, name = peer.name
+        let seen = LinkBox()
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: service.group)
+                .connectTimeout(.seconds(10))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try TransportPipeline.configureSync(channel, context: tls, options: options)
+                        try channel.pipeline.syncOperations.addHandler(
+                            SyncHandler(context: context, direction: .outbound, configuredName: name, onLink: { link in
+                                if let link { seen.link.withLock { $0 = link } }
+                            }))
+                    }
+                }
+                .connect(host: peer.host, port: peer.port).get()
+        } catch {
+            note("cannot connect to \(peer.address): \(error)")
+            return false
+        }
+        // Closing the channel when the dialer stops ends the wait below.
+        await withTaskCancellationHandler {
+            try? await channel.closeFuture.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+        let peerDevice = seen.link.withLock { $0?.peer?.deviceID }
+        if let peerDevice { device.withLock { $0 = peerDevice } }
+        let admitted = peerDevice != nil
+        if admitted {
+            note("the connection to \(peer.address) closed")
+        } else {
+            note(seen.link.withLock { $0?.closeReason } ?? "the connection to \(peer.address) ended before the peer was admitted (see the log)")
+        }
+        return admitted
+    }
+
+    private func note(_ error: String) {
+        lastError.withLock { $0 = error }
+        service.logger.debug("sync.dial_failed", metadata: ["peer": "\(peer.name)", "error": "\(error)"])
+    }
+}
+
+/// The link a dial produced, kept after its channel closed.
+final class LinkBox: Sendable {
+    let link = Mutex<PeerLink?>(nil)
+}

@@ -1,0 +1,204 @@
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTrust
+import Foundation
+import NIOCore
+
+/// The mutable part of a link, guarded by the link's mutex.
+struct LinkState: Sendable {
+    var peer: DeviceCertificate?
+    var session: ReconciliationSession?
+    var commonLevels: Set<String> = []
+    var outbox: DeltaOutbox?
+    /// Deltas sent per level (counted when read from the store for a batch).
+    var sentByLevel: [String: UInt64] = [:]
+    /// A thread is moving batches from the outbox to the channel.
+    var pumping = false
+    var bytesSent: UInt64 = 0
+    var bytesReceived: UInt64 = 0
+    var deltasReceived: UInt64 = 0
+    var duplicatesReceived: UInt64 = 0
+    var refusedReceived: UInt64 = 0
+    var receivedByLevel: [String: UInt64] = [:]
+    var lastRoundAt: Date?
+    var lastFrameSentAt = Date()
+    /// Frames received and waiting for the store.
+    var inboundQueued = 0
+    /// Authors whose certificates were sent on this link (each is sent before its first delta).
+    var certificatesSent: Set<DeviceID> = []
+    /// Why the connection was closed by either side, when known.
+    var closeReason: String?
+    /// Rounds that callers of `cairn sync --wait` wait for, by round id.
+    var roundWaiters: [UInt64: [@Sendable (Bool) -> Void]] = [:]
+
+    init() {}
+}
+
+extension PeerLink {
+    /// The current vector over the levels this peer may see.
+    func localVector(_ common: Set<String>) -> [StreamPosition] {
+        site.state.withLock { state in
+            state.streams.compactMap { stream, head in
+                common.contains(stream.level)
+                    ? StreamPosition(author: stream.author, level: stream.level, sequence: head.sequence, head: head.deltaID) : nil
+            }
+        }.sorted()
+    }
+
+    /// Starts a reconciliation round; `done` (if any) learns when it ends (true) or the link
+    /// closes first (false).
+    @discardableResult
+    func startRound(done: (@Sendable (Bool) -> Void)? = nil) -> Bool {
+        let common = state.withLock { $0.commonLevels }
+        let local = localVector(common)
+        let frames: [SyncFrame]? = state.withLock { state in
+            guard var session = state.session, let output = try? session.startRound(local: local) else { return nil }
+            state.session = session
+            if let done, let round = session.openRound { state.roundWaiters[round, default: []].append(done) }
+            state.lastFrameSentAt = Date()
+            return output.frames
+        }
+        guard let frames else {
+            done?(false)
+            return false
+        }
+        for frame in frames { send(frame) }
+        return true
+    }
+
+    /// A summary, agreement or vector from the peer.
+    func handleRound(_ frame: SyncFrame) {
+        let common = state.withLock { $0.commonLevels }
+        let local = localVector(common)
+        let result = state.withLock { state -> Result<SessionOutput, SyncError>? in
+            guard var session = state.session, var outbox = state.outbox else { return nil }
+            do throws(SyncError) {
+                let output = try session.receive(frame, local: local, now: .now)
+                outbox.enqueue(output.ranges, peer: session.peer)
+                state.session = session
+                state.outbox = outbox
+                if !output.frames.isEmpty { state.lastFrameSentAt = Date() }
+                return .success(output)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case nil:
+            return
+        case .failure(let error)? where error.isLocalLimit:
+            // Our own vector cannot be sent (too many streams for one frame): not the peer's fault.
+            logger.error("sync.round_failed", metadata: ["peer": "\(name)", "error": "\(error)"])
+            context.metrics.count("cairn_sync_round_failures_total", [("reason", "local_limit")])
+        case .failure(let error)?:
+            refuse("round refused: \(error)", code: error.isFlooding ? "flooding" : "round")
+        case .success(let output)?:
+            for reply in output.frames { send(reply) }
+            for evidence in output.equivocations {
+                logger.error(
+                    "sync.equivocation_seen",
+                    metadata: ["peer": "\(name)", "stream": "\(evidence.stream)", "sequence": "\(evidence.sequence)"])
+                context.metrics.count("cairn_sync_equivocations_total")
+            }
+            for event in output.events {
+                guard case .roundCompleted(let report) = event else { continue }
+                state.withLock { $0.lastRoundAt = Date() }
+                context.metrics.count("cairn_sync_rounds_total", [("peer", name), ("in_sync", report.inSync ? "true" : "false")])
+                context.metrics.count("cairn_sync_round_bytes_total", [("peer", name)], by: report.bytes)
+                if report.round.origin == RoundOrigin.local { finishRound(report.round.number, success: true) }
+            }
+            pump()
+        }
+    }
+
+    func finishRound(_ round: UInt64?, success: Bool) {
+        let waiters = state.withLock { state -> [@Sendable (Bool) -> Void] in
+            guard let round else { return [] }
+            return state.roundWaiters.removeValue(forKey: round) ?? []
+        }
+        for waiter in waiters { waiter(success) }
+    }
+
+    /// Called when the link closes: everyone waiting learns the round did not finish.
+    func closed() {
+        let waiters = state.withLock { state -> [@Sendable (Bool) -> Void] in
+            defer { state.roundWaiters = [:] }
+            return state.roundWaiters.values.flatMap { $0 }
+        }
+        for waiter in waiters { waiter(false) }
+    }
+
+    /// Freshly stored deltas: those of levels this peer may see go out at once.
+    func push(_ positions: [(stream: StreamID, sequence: UInt64)]) {
+        let queued = state.withLock { state -> Bool in
+            guard let peer = state.peer, let session = state.session, var outbox = state.outbox else { return false }
+            var any = false
+            for (stream, sequence) in positions where stream.author != peer.deviceID {
+                if outbox.push(stream: stream, sequence: sequence, peer: session.peer) { any = true }
+            }
+            state.outbox = outbox
+            return any
+        }
+        if queued { pump() }
+    }
+
+    /// Moves batches from the outbox to the channel while the peer keeps up (at most
+    /// `maxUnackedBatches` unacknowledged). Store reads run on the thread pool.
+    func pump() {
+        let start = state.withLock { state -> Bool in
+            guard !state.pumping, let outbox = state.outbox, !outbox.isIdle else { return false }
+            state.pumping = true
+            return true
+        }
+        guard start else { return }
+        context.threadPool.submit { _ in
+            let database = self.site.database
+            while true {
+                let frame: (SyncFrame, Set<DeviceID>)? = self.state.withLock { state in
+                    guard var outbox = state.outbox, let session = state.session else {
+                        state.pumping = false
+                        return nil
+                    }
+                    var fetchedByLevel: [String: UInt64] = [:]
+                    var authors: Set<DeviceID> = []
+                    let frame = try? outbox.nextBatch(peer: session.peer) { stream, from, limit in
+                        let rows = try database.deltas(author: stream.author.bytes, level: stream.level, fromSequence: from, limit: limit)
+                        fetchedByLevel[stream.level, default: 0] += UInt64(rows.count)
+                        if !rows.isEmpty { authors.insert(stream.author) }
+                        return rows.map { (sequence: $0.sequence, envelope: $0.envelope) }
+                    }
+                    state.outbox = outbox
+                    guard let built = frame ?? nil else {
+                        state.pumping = false
+                        return nil
+                    }
+                    for (level, count) in fetchedByLevel { state.sentByLevel[level, default: 0] += count }
+                    state.lastFrameSentAt = Date()
+                    let unsent = authors.subtracting(state.certificatesSent)
+                    state.certificatesSent.formUnion(unsent)
+                    return (built, unsent)
+                }
+                guard let (frame, unsent) = frame else { break }
+                // The receiver verifies each delta against its author's certificate: send any
+                // it may not have first (frames are handled in order).
+                if !unsent.isEmpty {
+                    let certificates = self.site.state.withLock { state in
+                        unsent.compactMap { state.devices.certificate($0)?.signed.serialized() }
+                    }
+                    self.send(.certificates(certificates))
+                }
+                if case .deltas(_, let envelopes) = frame {
+                    self.context.metrics.count("cairn_sync_deltas_sent_total", [("peer", self.name)], by: envelopes.count)
+                }
+                self.send(frame)
+            }
+        }
+    }
+
+    /// Keeps a quiet connection alive (and in sync): a round when nothing was sent for a while.
+    func keepAlive(after interval: TimeInterval) {
+        let quiet = state.withLock { Date().timeIntervalSince($0.lastFrameSentAt) > interval }
+        if quiet { startRound() }
+    }
+}

@@ -1,0 +1,254 @@
+import CairnModel
+import CairnProtocol
+import CairnTrust
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+
+/// One authenticated sync connection with a peer device, after TLS: the Hello exchange, the
+/// reconciliation rounds, the outgoing deltas and their acknowledgements, and the counters
+/// `status` shows.
+///
+/// Protocol state lives behind one mutex; frames arrive on the channel's event loop, store work
+/// runs on the blocking thread pool, and whoever changes the state may write to the channel.
+final class PeerLink: Sendable {
+    enum Direction: String, Sendable { case inbound, outbound }
+
+    let channel: any Channel
+    let direction: Direction
+    /// The configured name of the peer this connection was dialled for (outbound only).
+    let configuredName: String?
+    /// The Ed25519 key the peer proved in the TLS handshake.
+    let tlsKey: [UInt8]
+    let context: SyncContext
+    let connectedAt = Date()
+    let state: Mutex<LinkState>
+    /// Store work for received frames, in order.
+    let inbound = DispatchQueue(label: "cairn.sync.link")
+
+    init(channel: any Channel, direction: Direction, configuredName: String?, tlsKey: [UInt8], context: SyncContext) {
+        self.channel = channel
+        self.direction = direction
+        self.configuredName = configuredName
+        self.tlsKey = tlsKey
+        self.context = context
+        self.state = Mutex(LinkState())
+    }
+
+    var logger: Logger { context.logger }
+    var site: Site { context.site }
+
+    /// The verified peer, once its Hello has been accepted.
+    var peer: DeviceCertificate? { state.withLock { $0.peer } }
+
+    var name: String {
+        if let peer { return "\(peer.ref)" }
+        return configuredName ?? "unidentified"
+    }
+
+    // MARK: Sending
+
+    /// Encodes and writes one frame, counting its bytes.
+    func send(_ frame: SyncFrame) {
+        let bytes = frame.encode()
+        state.withLock { $0.bytesSent += UInt64(bytes.count + 4) }
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    var closeReason: String? { state.withLock { $0.closeReason } }
+
+    /// Says why and closes.
+    func close(reason: String, code: String) {
+        state.withLock { $0.closeReason = reason }
+        logger.warning("sync.connection_refused", metadata: ["peer": "\(name)", "reason": "\(reason)"])
+        context.metrics.count("cairn_sync_connections_refused_total", [("reason", code)])
+        send(.goodbye(reason))
+        channel.close(promise: nil)
+    }
+
+    /// Starts the session: our Hello goes first.
+    func start() {
+        send(.hello(context.hello))
+    }
+
+    // MARK: Receiving
+
+    /// Runs store work for received frames one after another, in arrival order (a certificate
+    /// is known before the deltas that follow it). A peer that keeps sending while far more
+    /// work is queued than the acknowledgement window allows is flooding and is refused.
+    private func serially(_ work: @escaping @Sendable () -> Void) {
+        let queued = state.withLock { state -> Int in
+            state.inboundQueued += 1
+            return state.inboundQueued
+        }
+        guard queued <= context.limits.maxUnackedBatches * 2 + 8 else {
+            refuse("sent \(queued) frames that need the store without waiting for answers", code: "flooding")
+            return
+        }
+        inbound.async {
+            work()
+            self.state.withLock { $0.inboundQueued -= 1 }
+        }
+    }
+
+    /// One frame from the peer (on the event loop).
+    func receive(_ bytes: [UInt8]) {
+        state.withLock { $0.bytesReceived += UInt64(bytes.count + 4) }
+        let frame: SyncFrame
+        do {
+            frame = try SyncFrame.decode(bytes, limits: context.limits)
+        } catch {
+            refuse("malformed frame: \(error)", code: "malformed_frame")
+            return
+        }
+        let ready = state.withLock { $0.peer != nil }
+        guard ready else {
+            guard case .hello(let hello) = frame else {
+                refuse("the first message must be Hello", code: "protocol")
+                return
+            }
+            receiveHello(hello)
+            return
+        }
+        switch frame {
+        case .hello:
+            refuse("Hello sent twice", code: "protocol")
+        case .summary, .agree, .vector:
+            handleRound(frame)
+        case .deltas(let batch, let envelopes):
+            receiveDeltas(batch: batch, envelopes: envelopes)
+        case .ack(let counts):
+            let failure = state.withLock { state -> SyncError? in
+                guard var outbox = state.outbox, var session = state.session else { return nil }
+                do throws(SyncError) {
+                    session.noteDelivered(try outbox.acknowledge(counts))
+                } catch {
+                    return error
+                }
+                state.outbox = outbox
+                state.session = session
+                return nil
+            }
+            if let failure { refuse("bad acknowledgement: \(failure)", code: "protocol") } else { pump() }
+        case .certificates(let certificates):
+            receiveCertificates(certificates)
+        case .goodbye(let reason):
+            logger.notice("sync.peer_goodbye", metadata: ["peer": "\(name)", "reason": "\(Self.printable(reason))"])
+            state.withLock { $0.closeReason = "the peer closed the connection: \(Self.printable(reason))" }
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Refuses the peer's behaviour: audited, logged, connection closed.
+    func refuse(_ reason: String, code: String) {
+        let actor = "peer:\(name)"
+        context.threadPool.submit { _ in
+            try? self.site.audit("sync.peer_refused", actor: actor, detail: ["reason": code, "detail": reason])
+        }
+        close(reason: reason, code: code)
+    }
+
+    private func receiveHello(_ hello: HelloFrame) {
+        let verdict = context.admit(hello, tlsKey: tlsKey)
+        switch verdict {
+        case .failure(let refusal):
+            refuse(refusal.message, code: refusal.code)
+        case .success(let certificate):
+            let common = Set(site.identity.levels.levels(atOrBelow: context.lower(site.identity.clearance, certificate.clearance)))
+            state.withLock { state in
+                state.peer = certificate
+                state.session = ReconciliationSession(commonLevels: common, limits: context.limits)
+                state.outbox = DeltaOutbox(commonLevels: common, limits: context.limits)
+                state.commonLevels = common
+            }
+            guard context.registry.register(self) else {
+                close(reason: "too many connections from \(certificate.ref)", code: "too_many_connections")
+                return
+            }
+            logger.info(
+                "sync.peer_connected",
+                metadata: ["peer": "\(certificate.ref)", "peer.clearance": "\(certificate.clearance)", "direction": "\(direction.rawValue)"])
+            serially {
+                do {
+                    try self.site.learn([certificate], from: "peer:\(certificate.ref)")
+                    let certificates = self.context.certificates(for: certificate, common: common)
+                    self.state.withLock { $0.certificatesSent.formUnion(certificates.map(\.deviceID)) }
+                    self.send(.certificates(certificates.map { $0.signed.serialized() }))
+                    self.startRound()
+                } catch {
+                    self.logger.error("sync.learn_failed", metadata: ["peer": "\(certificate.ref)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func receiveCertificates(_ certificates: [[UInt8]]) {
+        let charter = site.identity.charter
+        serially {
+            var verified: [DeviceCertificate] = []
+            for bytes in certificates {
+                guard let signed = try? SignedObject.parse(bytes: bytes, kind: .certificate),
+                    let certificate = try? DeviceCertificate.verifyIgnoringTime(signed, charter: charter)
+                else {
+                    self.context.metrics.count("cairn_sync_certificates_refused_total")
+                    continue
+                }
+                verified.append(certificate)
+            }
+            do {
+                try self.site.learn(verified, from: "peer:\(self.name)")
+            } catch {
+                self.logger.error("sync.learn_failed", metadata: ["peer": "\(self.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func receiveDeltas(batch: UInt64, envelopes: [[UInt8]]) {
+        guard let peer else { return }
+        let source = DeltaSource(name: "\(peer.ref)", clearance: peer.clearance)
+        serially {
+            let report: IngestReport
+            do {
+                report = try self.site.ingest(envelopes, from: source)
+            } catch {
+                self.logger.error("sync.ingest_failed", metadata: ["peer": "\(self.name)", "error": "\(error)"])
+                // Unacknowledged, the batch would hold the peer's window forever: start over.
+                self.close(reason: "this site could not store the batch", code: "store")
+                return
+            }
+            self.state.withLock { state in
+                state.deltasReceived += UInt64(report.stored + report.released)
+                state.duplicatesReceived += UInt64(report.duplicate)
+                state.refusedReceived += UInt64(report.refused)
+                for (level, count) in report.storedByLevel { state.receivedByLevel[level, default: 0] += UInt64(count) }
+            }
+            // The peer holds what it sent: none of it goes back, on any of its connections.
+            for link in self.context.registry.links(of: peer.deviceID) {
+                link.state.withLock { state in
+                    for (stream, sequence) in report.senderHolds { state.session?.notePeerHolds(stream, through: sequence) }
+                }
+            }
+            self.send(
+                .ack(
+                    AckCounts(
+                        batch: batch, stored: UInt32(report.stored), duplicate: UInt32(report.duplicate),
+                        pending: UInt32(report.pending), refused: UInt32(report.refused))))
+            if report.refused > 0, report.refusals.keys.contains(where: Self.hostileReasons.contains) {
+                // A peer that sends what it may not (above its clearance, forged, equivocating)
+                // is refused; honest mistakes (unknown author, waiting) are not.
+                self.refuse("sent deltas refused as \(report.refusals.keys.sorted().joined(separator: ", "))", code: "hostile_deltas")
+            }
+        }
+    }
+
+    /// A peer-supplied text made safe for logs: printable ASCII, at most 200 characters.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7f }.prefix(200)))
+    }
+
+    /// Refusal reasons that only a lying or broken peer produces.
+    static let hostileReasons: Set<String> = ["above_sender_clearance", "above_our_clearance", "bad_signature", "malformed"]
+}

@@ -1,0 +1,59 @@
+import CairnModel
+import Foundation
+import Synchronization
+
+/// The authenticated connections, by peer device. A device may hold at most
+/// `maxLinksPerDevice` connections (one each way when both sides dial); the first registered
+/// is its primary link, which carries pushes and rounds, so two connections never double the
+/// traffic.
+final class PeerRegistry: Sendable {
+    static let maxLinksPerDevice = 2
+
+    private let links = Mutex<[DeviceID: [PeerLink]]>([:])
+
+    /// Registers an admitted link; false when the device already has too many.
+    func register(_ link: PeerLink) -> Bool {
+        guard let peer = link.peer else { return false }
+        return links.withLock { links in
+            let existing = links[peer.deviceID, default: []]
+            guard existing.count < Self.maxLinksPerDevice else { return false }
+            links[peer.deviceID] = existing + [link]
+            return true
+        }
+    }
+
+    func remove(_ link: PeerLink) {
+        guard let peer = link.peer else { return }
+        links.withLock { links in
+            links[peer.deviceID]?.removeAll { $0 === link }
+            if links[peer.deviceID]?.isEmpty == true { links[peer.deviceID] = nil }
+        }
+    }
+
+    /// One link per connected device: the one that carries its traffic.
+    var primaries: [PeerLink] {
+        links.withLock { $0.values.compactMap(\.first) }
+    }
+
+    /// Every link.
+    var all: [PeerLink] {
+        links.withLock { $0.values.flatMap { $0 } }
+    }
+
+    /// Every link of one device.
+    func links(of device: DeviceID) -> [PeerLink] {
+        links.withLock { $0[device] ?? [] }
+    }
+
+    /// The primary link to the device whose certificate or configured name is `name`.
+    func primary(named name: String) -> PeerLink? {
+        links.withLock { links in
+            links.values.first { group in group.contains { $0.name == name || $0.configuredName == name } }?.first
+        }
+    }
+
+    /// Whether a link dialled for `name` is up.
+    func isConnected(configuredName name: String) -> Bool {
+        links.withLock { $0.values.contains { group in group.contains { $0.configuredName == name } } }
+    }
+}

@@ -1,0 +1,74 @@
+import CairnTransport
+import Logging
+import NIOCore
+
+/// The last handler of a sync connection's pipeline (after TLS, idle handling and framing):
+/// creates the `PeerLink` once the TLS handshake names the peer's key, then hands it every
+/// frame.
+final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let context: SyncContext
+    private let direction: PeerLink.Direction
+    private let configuredName: String?
+    private let onLink: @Sendable (PeerLink?) -> Void
+    private var link: PeerLink?
+
+    /// `onLink` hears of the link when it is created, and nil when the connection ends.
+    init(context: SyncContext, direction: PeerLink.Direction, configuredName: String?, onLink: @escaping @Sendable (PeerLink?) -> Void = { _ in }) {
+        self.context = context
+        self.direction = direction
+        self.configuredName = configuredName
+        self.onLink = onLink
+    }
+
+    func userInboundEventTriggered(context channelContext: ChannelHandlerContext, event: Any) {
+        if let completed = event as? TLSHandshakeCompleted {
+            let link = PeerLink(
+                channel: channelContext.channel, direction: direction, configuredName: configuredName,
+                tlsKey: completed.peer.publicKey, context: context)
+            self.link = link
+            onLink(link)
+            link.start()
+        }
+        channelContext.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context channelContext: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        guard let link else {
+            // Frames before the handshake completed cannot happen with TLS in front; refuse.
+            channelContext.close(promise: nil)
+            return
+        }
+        link.receive(buffer.readBytes(length: buffer.readableBytes) ?? [])
+    }
+
+    func channelInactive(context channelContext: ChannelHandlerContext) {
+        if let link {
+            context.registry.remove(link)
+            link.closed()
+            if link.peer != nil {
+                context.logger.info("sync.peer_disconnected", metadata: ["peer": "\(link.name)"])
+            }
+        }
+        onLink(nil)
+        channelContext.fireChannelInactive()
+    }
+
+    func errorCaught(context channelContext: ChannelHandlerContext, error: any Error) {
+        let peer = link?.name ?? configuredName ?? "\(channelContext.remoteAddress.map { "\($0)" } ?? "unknown")"
+        context.logger.warning("sync.connection_error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        let code: String
+        if let transport = error as? TransportError { code = transport.metricCode } else { code = "io" }
+        context.metrics.count("cairn_sync_connection_errors_total", [("reason", code)])
+        if link?.peer == nil {
+            // Failed before the peer was admitted: a handshake failure, audited.
+            let site = context.site
+            context.threadPool.submit { _ in
+                try? site.audit("sync.handshake_failed", actor: "remote:\(peer)", detail: ["reason": code, "detail": "\(error)"])
+            }
+        }
+        channelContext.close(promise: nil)
+    }
+}

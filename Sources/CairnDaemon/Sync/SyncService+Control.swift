@@ -1,0 +1,140 @@
+import CairnControl
+import CairnModel
+import CairnStore
+import Foundation
+import Synchronization
+
+extension SyncService {
+    /// Every peer, configured or connected, for `status` and `peer list`.
+    func peerDocuments() -> [PeerDocument] {
+        var documents: [PeerDocument] = []
+        var covered = Set<ObjectIdentifier>()
+        let dialers = dialers.withLock { Array($0.values) }.sorted { $0.peer.name < $1.peer.name }
+        for dialer in dialers {
+            let link = dialer.device.withLock { $0 }.flatMap { context.registry.links(of: $0).first }
+                ?? context.registry.primary(named: dialer.peer.name)
+            if let link { covered.insert(ObjectIdentifier(link)) }
+            documents.append(document(name: dialer.peer.name, address: dialer.peer.address, source: dialer.source, link: link, lastError: dialer.lastError.withLock { $0 }))
+        }
+        for link in context.registry.primaries where !covered.contains(ObjectIdentifier(link)) {
+            documents.append(document(name: link.name, address: nil, source: "inbound", link: link, lastError: nil))
+        }
+        return documents
+    }
+
+    private func document(name: String, address: String?, source: String, link: PeerLink?, lastError: String?) -> PeerDocument {
+        guard let link, let peer = link.peer else {
+            return PeerDocument(
+                name: name, address: address, source: source, device: nil, clearance: nil, connected: false, lastRound: nil,
+                lastError: lastError, bytesSent: 0, bytesReceived: 0, levels: [])
+        }
+        let snapshot = link.snapshot()
+        let levels = site.identity.levels.names.filter { snapshot.commonLevels.contains($0) }.map { level in
+            PeerDocument.Level(
+                name: level, lacking: snapshot.lacking[level] ?? 0, deltasSent: snapshot.sentByLevel[level] ?? 0,
+                deltasReceived: snapshot.receivedByLevel[level] ?? 0)
+        }
+        return PeerDocument(
+            name: name, address: address, source: source, device: "\(peer.ref)", clearance: peer.clearance, connected: true,
+            lastRound: snapshot.lastRoundAt.map(DocumentMapping.time), lastError: nil, bytesSent: snapshot.bytesSent,
+            bytesReceived: snapshot.bytesReceived, levels: levels)
+    }
+
+    /// The primary link of a peer named by its configured name or its device reference.
+    func link(named name: String) -> PeerLink? {
+        if let device = dialers.withLock({ $0[name] })?.device.withLock({ $0 }), let link = context.registry.links(of: device).first {
+            return link
+        }
+        return context.registry.primary(named: name)
+    }
+
+    /// `POST /v1/peers`.
+    func addPeer(_ request: AddPeerRequest) throws -> PeerDocument {
+        guard let peer = PeerAddress.parse(name: request.name, address: request.address) else {
+            throw DaemonError.request(
+                .badRequest, "a peer needs a name of 1 to 64 of a-z, 0-9 and - and an address HOST:PORT (IPv6 in brackets)")
+        }
+        if configured.withLock({ $0.contains { $0.name == peer.name } }) {
+            throw DaemonError.request(.conflict, "peer \(peer.name) is set in the configuration file; change it there")
+        }
+        try site.database.savePeer(PeerRow(name: peer.name, address: peer.address, addedAt: Int64(Date().timeIntervalSince1970 * 1000)))
+        startDialer(peer, source: "added")
+        return document(name: peer.name, address: peer.address, source: "added", link: nil, lastError: nil)
+    }
+
+    /// `DELETE /v1/peers/NAME`: forgets an added peer and closes its connection.
+    func removePeer(named name: String) throws {
+        if configured.withLock({ $0.contains { $0.name == name } }) {
+            throw DaemonError.request(.conflict, "peer \(name) is set in the configuration file; remove it there and reload (SIGHUP)")
+        }
+        let link = link(named: name)
+        guard try site.database.removePeer(named: name) || stopDialer(named: name) else {
+            throw DaemonError.request(.peerNotFound, "no peer named \(name)")
+        }
+        _ = stopDialer(named: name)
+        if let link { link.close(reason: "peer removed by an administrator", code: "removed") }
+    }
+
+    /// `POST /v1/sync`: a round with one peer or all; with `wait`, returns when each round
+    /// completed and everything it queued was acknowledged (or after 60 s).
+    func syncNow(_ request: SyncRequest) throws -> SyncResultDocument {
+        let links: [PeerLink]
+        if let name = request.peer {
+            guard let link = link(named: name) else {
+                throw DaemonError.request(.peerNotFound, "peer \(name) is not connected (see cairn peer list)")
+            }
+            links = [link]
+        } else {
+            links = context.registry.primaries
+        }
+        let before = links.map { $0.snapshot() }
+        let waits = links.map { link -> DispatchSemaphore in
+            let done = DispatchSemaphore(value: 0)
+            let completed = Atomic<Bool>(false)
+            link.startRound { ok in
+                completed.store(ok, ordering: .relaxed)
+                done.signal()
+            }
+            return done
+        }
+        var completed = Array(repeating: false, count: links.count)
+        if request.wait {
+            let deadline = DispatchTime.now() + .seconds(60)
+            for (index, wait) in waits.enumerated() {
+                completed[index] = wait.wait(timeout: deadline) == .success
+                if completed[index] { links[index].waitUntilDrained(deadline: deadline) }
+            }
+        }
+        return SyncResultDocument(rounds: links.indices.map { index in
+            let after = links[index].snapshot()
+            return SyncResultDocument.Round(
+                peer: links[index].name, completed: completed[index],
+                deltasSent: after.deltasSent - before[index].deltasSent,
+                deltasReceived: after.deltasReceived - before[index].deltasReceived,
+                bytesSent: after.bytesSent - before[index].bytesSent, bytesReceived: after.bytesReceived - before[index].bytesReceived)
+        })
+    }
+}
+
+extension SyncService {
+    /// Sets the sync gauges before a scrape: per peer whether it is connected, the bytes moved
+    /// on its connection and, per common level, how many deltas it lacks (its lag); and how many
+    /// received deltas wait for a missing predecessor.
+    func recordGauges() {
+        let metrics = site.metrics
+        for peer in peerDocuments() {
+            metrics.gauge("cairn_sync_peer_connected", [("peer", peer.name)], peer.connected ? 1 : 0)
+            metrics.gauge("cairn_sync_peer_bytes_sent", [("peer", peer.name)], Double(peer.bytesSent))
+            metrics.gauge("cairn_sync_peer_bytes_received", [("peer", peer.name)], Double(peer.bytesReceived))
+            for level in peer.levels {
+                metrics.gauge("cairn_sync_peer_lacking_deltas", [("peer", peer.name), ("level", level.name)], Double(level.lacking))
+                metrics.gauge("cairn_sync_peer_deltas_sent", [("peer", peer.name), ("level", level.name)], Double(level.deltasSent))
+                metrics.gauge(
+                    "cairn_sync_peer_deltas_received", [("peer", peer.name), ("level", level.name)], Double(level.deltasReceived))
+            }
+        }
+        let waiting = site.waiting.withLock { ($0.count, $0.bytes) }
+        metrics.gauge("cairn_sync_waiting_deltas", [], Double(waiting.0))
+        metrics.gauge("cairn_sync_waiting_bytes", [], Double(waiting.1))
+    }
+}

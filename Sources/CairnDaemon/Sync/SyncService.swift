@@ -1,0 +1,189 @@
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTransport
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Federation sync as a lifecycle service: the TLS listener, one dialer per configured peer
+/// (reconnecting with backoff), pushes of freshly stored deltas to connected peers, and the
+/// periodic anti-entropy round with a random peer.
+final class SyncService: Service, Sendable {
+    let config: DaemonConfig
+    let context: SyncContext
+    let group: MultiThreadedEventLoopGroup
+    let serverTLS: TLSContext
+    let clientTLS: TLSContext
+    let dialers = Mutex<[String: PeerDialer]>([:])
+    /// Peers from the configuration file (replaced on SIGHUP).
+    let configured = Mutex<[PeerAddress]>([])
+    let listenAddress = Mutex<String?>(nil)
+    /// Handshakes in progress on the listener, bounded so that silent clients cannot pile up.
+    let inboundGate = InboundGate(limit: 64)
+
+    init(config: DaemonConfig, site: Site, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
+        self.config = config
+        self.group = group
+        self.context = SyncContext(site: site, threadPool: threadPool, limits: SyncLimits(), registry: PeerRegistry(), logger: logger)
+        do {
+            serverTLS = try TLSContext(role: .server, identity: site.identity.keys.tls)
+            clientTLS = try TLSContext(role: .client, identity: site.identity.keys.tls)
+        } catch {
+            throw DaemonError.startup("cannot set up TLS: \(error)")
+        }
+        configured.withLock { $0 = config.peers }
+    }
+
+    var logger: Logger { context.logger }
+    var site: Site { context.site }
+
+    var transportOptions: TransportOptions {
+        TransportOptions(
+            handshakeTimeout: .seconds(Int64(config.handshakeTimeoutSeconds)),
+            idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)), maxFrameBytes: context.limits.maxFrameBytes)
+    }
+
+    func run() async throws {
+        let subscription = site.deltaFeed.subscribe { [context] positions in
+            for link in context.registry.primaries { link.push(positions) }
+        }
+        defer { site.deltaFeed.unsubscribe(subscription) }
+        let listener = try await listen()
+        let stored = (try? site.database.peers()) ?? []
+        for peer in configured.withLock({ $0 }) { startDialer(peer, source: "config") }
+        for row in stored {
+            if let peer = PeerAddress.parse(name: row.name, address: row.address) { startDialer(peer, source: "added") }
+        }
+        await withGracefulShutdownHandler {
+            await antiEntropy()
+        } onGracefulShutdown: {
+            listener?.close(promise: nil)
+        }
+        listener?.close(promise: nil)
+        let dialers = dialers.withLock { state in
+            defer { state = [:] }
+            return Array(state.values)
+        }
+        for dialer in dialers { dialer.stop() }
+        for link in context.registry.all {
+            link.send(.goodbye("shutting down"))
+            link.channel.close(promise: nil)
+        }
+        logger.info("sync.stopped")
+    }
+
+    /// Binds the listener, if `sync.listen` is set.
+    private func listen() async throws -> (any Channel)? {
+        guard let text = config.syncListen, let address = ListenAddress(text) else { return nil }
+        let context = self.context, tls = serverTLS, options = transportOptions, gate = inboundGate
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 128)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                // The slot is given back when the handshake completes or the connection ends.
+                guard let slot = gate.enter() else {
+                    context.metrics.count("cairn_sync_connections_refused_total", [("reason", "too_many_handshakes")])
+                    return channel.close()
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try TransportPipeline.configureSync(channel, context: tls, options: options)
+                    try channel.pipeline.syncOperations.addHandler(
+                        SyncHandler(context: context, direction: .inbound, configuredName: nil, onLink: { _ in slot.release() }))
+                    channel.closeFuture.whenComplete { _ in slot.release() }
+                }
+            }
+            .bind(host: address.host, port: address.port).get()
+        listenAddress.withLock { $0 = text }
+        logger.info("sync.listening", metadata: ["sync.listen": "\(text)"])
+        return channel
+    }
+
+    /// Every `antiEntropySeconds` (with jitter): a round with one random connected peer, and a
+    /// round on any connection that has been quiet for a third of the idle timeout.
+    private func antiEntropy() async {
+        let base = Double(config.antiEntropySeconds)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let delay = base * Double.random(in: 0.75...1.25)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+            guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
+            let links = context.registry.primaries
+            if let chosen = links.randomElement() { chosen.startRound() }
+            for link in links { link.keepAlive(after: Double(config.idleTimeoutSeconds) / 3) }
+        }
+    }
+
+    func startDialer(_ peer: PeerAddress, source: String) {
+        let dialer = PeerDialer(peer: peer, source: source, service: self)
+        let previous = dialers.withLock { dialers -> PeerDialer? in
+            defer { dialers[peer.name] = dialer }
+            return dialers[peer.name]
+        }
+        previous?.stop()
+        dialer.start()
+    }
+
+    func stopDialer(named name: String) -> Bool {
+        guard let dialer = dialers.withLock({ $0.removeValue(forKey: name) }) else { return false }
+        dialer.stop()
+        return true
+    }
+
+    /// SIGHUP: re-reads `[peers]` from the configuration file; dialers of unchanged peers and
+    /// every established connection stay as they are.
+    func reloadPeers() {
+        let fresh: [PeerAddress]
+        do {
+            fresh = try DaemonConfig.load(path: config.configPath).peers
+        } catch {
+            logger.error("sync.reload_failed", metadata: ["error": "\(error)"])
+            return
+        }
+        let old = configured.withLock { state in
+            defer { state = fresh }
+            return state
+        }
+        let oldByName = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let freshByName = Dictionary(fresh.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (name, _) in oldByName where freshByName[name] == nil { _ = stopDialer(named: name) }
+        for (name, peer) in freshByName where oldByName[name] != peer { startDialer(peer, source: "config") }
+        logger.info("sync.peers_reloaded", metadata: ["peers": "\(fresh.map(\.name).sorted())"])
+    }
+}
+
+/// Bounds the inbound connections still in their handshake.
+final class InboundGate: Sendable {
+    let limit: Int
+    fileprivate let count = Atomic<Int>(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// A slot, or nil when `limit` handshakes are already in progress.
+    func enter() -> HandshakeSlot? {
+        guard count.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
+            count.wrappingSubtract(1, ordering: .relaxed)
+            return nil
+        }
+        return HandshakeSlot(self)
+    }
+}
+
+/// One place in the bounded set of inbound handshakes; released once.
+final class HandshakeSlot: Sendable {
+    private let gate: InboundGate
+    private let held = Atomic<Bool>(true)
+
+    init(_ gate: InboundGate) {
+        self.gate = gate
+    }
+
+    func release() {
+        if held.exchange(false, ordering: .relaxed) { gate.count.wrappingSubtract(1, ordering: .relaxed) }
+    }
+}

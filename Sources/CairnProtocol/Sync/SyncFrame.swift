@@ -1,0 +1,116 @@
+import CairnModel
+
+/// One message of the sync protocol (`SyncMessage` in `Proto/cairn/v1/sync.proto`), with every
+/// field checked against the protocol's rules and the receiver's limits.
+///
+/// The daemon decodes every frame with `decode(_:limits:)` as it arrives, so nothing past this
+/// boundary sees an unchecked byte: the session, the outbox and the pending buffer trust what
+/// a `SyncFrame` holds.
+public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
+    /// The protocol version this build speaks and requires in `Hello`.
+    public static let protocolVersion: UInt32 = 1
+    /// The length of a federation id (the charter's).
+    public static let federationIDLength = 16
+
+    /// The first message of each side: who it is and what federation it belongs to.
+    case hello(HelloFrame)
+    /// Opens a round: the digest of the sender's vector over the common levels.
+    case summary(round: UInt64, digest: [UInt8], streams: UInt32)
+    /// Closes a round: the responder's digest is equal.
+    case agree(round: UInt64)
+    /// A vector, sorted by stream; `reply` when it answers a vector (and is never answered).
+    case vector(round: UInt64, positions: [StreamPosition], reply: Bool)
+    /// A batch of delta envelopes, verbatim, each stream in sequence order.
+    case deltas(batch: UInt64, envelopes: [[UInt8]])
+    /// What the receiver did with one batch.
+    case ack(AckCounts)
+    /// Serialized device certificates of authors the receiver may be sent deltas of.
+    case certificates([[UInt8]])
+    /// Sent before closing on purpose.
+    case goodbye(String)
+
+    /// The kind's name, for logs and errors ("summary", "vector"…).
+    public var kind: String {
+        switch self {
+        case .hello: return "hello"
+        case .summary: return "summary"
+        case .agree: return "agree"
+        case .vector: return "vector"
+        case .deltas: return "deltas"
+        case .ack: return "ack"
+        case .certificates: return "certificates"
+        case .goodbye: return "goodbye"
+        }
+    }
+
+    /// The kind and its small fields, for logs: never envelope or certificate bytes, never a
+    /// vector's positions (only their count).
+    public var description: String {
+        switch self {
+        case .hello(let hello): return "hello(protocol \(hello.protocolVersion), charter \(hello.charterVersion))"
+        case .summary(let round, _, let streams): return "summary(round \(round), \(streams) streams)"
+        case .agree(let round): return "agree(round \(round))"
+        case .vector(let round, let positions, let reply):
+            return "vector(round \(round), \(positions.count) positions\(reply ? ", reply" : ""))"
+        case .deltas(let batch, let envelopes): return "deltas(batch \(batch), \(envelopes.count) envelopes)"
+        case .ack(let counts):
+            return "ack(batch \(counts.batch): \(counts.stored) stored, \(counts.duplicate) duplicate, "
+                + "\(counts.pending) pending, \(counts.refused) refused)"
+        case .certificates(let certificates): return "certificates(\(certificates.count))"
+        case .goodbye(let reason): return "goodbye(\(reason.utf8.count) bytes)"
+        }
+    }
+}
+
+/// The content of a `Hello`. The certificate is only checked for size here: the daemon
+/// verifies it against the charter and the TLS key before it trusts anything else.
+public struct HelloFrame: Hashable, Sendable {
+    /// The protocol version (1).
+    public var protocolVersion: UInt32
+    /// The federation's id (16 bytes), from the charter.
+    public var federationID: [UInt8]
+    /// The charter version the sender holds (at least 1).
+    public var charterVersion: UInt64
+    /// The sender's device certificate, a serialized `Signed`.
+    public var certificate: [UInt8]
+
+    /// Builds a hello; `protocolVersion` defaults to the version this build speaks.
+    public init(
+        protocolVersion: UInt32 = SyncFrame.protocolVersion, federationID: [UInt8], charterVersion: UInt64,
+        certificate: [UInt8]
+    ) {
+        self.protocolVersion = protocolVersion
+        self.federationID = federationID
+        self.charterVersion = charterVersion
+        self.certificate = certificate
+    }
+}
+
+/// The receiver's account of one `Deltas` batch: every delta of it is counted exactly once.
+public struct AckCounts: Hashable, Sendable {
+    /// The batch id being acknowledged.
+    public var batch: UInt64
+    /// Deltas stored now.
+    public var stored: UInt32
+    /// Deltas already held.
+    public var duplicate: UInt32
+    /// Deltas kept waiting for a missing predecessor.
+    public var pending: UInt32
+    /// Deltas refused (bad signature, unknown author, level not allowed, equivocation…).
+    public var refused: UInt32
+
+    /// Builds an acknowledgement.
+    public init(batch: UInt64, stored: UInt32 = 0, duplicate: UInt32 = 0, pending: UInt32 = 0, refused: UInt32 = 0) {
+        self.batch = batch
+        self.stored = stored
+        self.duplicate = duplicate
+        self.pending = pending
+        self.refused = refused
+    }
+
+    /// All deltas counted.
+    public var total: UInt64 { UInt64(stored) + UInt64(duplicate) + UInt64(pending) + UInt64(refused) }
+
+    /// Whether the receiver now holds every delta of the batch (stored or already held).
+    public var allHeld: Bool { pending == 0 && refused == 0 }
+}

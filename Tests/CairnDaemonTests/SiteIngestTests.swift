@@ -1,0 +1,213 @@
+import CairnControl
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTestSupport
+import CairnTrust
+import Foundation
+import Testing
+
+@testable import CairnDaemon
+
+/// Receiving deltas from other sites, without a network: two real sites (stores on disk) hand
+/// each other the envelopes a peer would send, and the receiver must verify, store, apply and
+/// refuse exactly as the protocol says.
+@Suite struct SiteIngestTests {
+    /// Runs `body` with two loaded sites of the test federation in one temporary directory.
+    static func withSites(_ a: String, _ b: String, _ body: (Site, Site) throws -> Void) throws {
+        try withTemporaryDirectory { directory in
+            let first = try SiteFixture.config(in: directory, device: a, stateDirectory: "state-a")
+            let second = try SiteFixture.config(in: directory, device: b, stateDirectory: "state-b")
+            try SiteFixture.withSite(first) { siteA in
+                try SiteFixture.withSite(second) { siteB in try body(siteA, siteB) }
+            }
+        }
+    }
+
+    /// Every delta `from` holds at `levels`, in stream order: what a round would send.
+    static func envelopes(_ site: Site, levels: Set<String>) throws -> [[UInt8]] {
+        var result: [[UInt8]] = []
+        for head in try site.database.streamHeads() where levels.contains(head.level) {
+            result += try site.database.deltas(author: head.author, level: head.level, fromSequence: 1, limit: 100_000).map(\.envelope)
+        }
+        return result
+    }
+
+    static func source(_ site: Site) -> DeltaSource {
+        DeltaSource(name: site.identity.ref, clearance: site.identity.clearance)
+    }
+
+    /// Introduces the two sites to each other (as a Hello exchange does): each learns the
+    /// other's certificate and grants it the keys it is cleared for.
+    static func introduce(_ a: Site, _ b: Site) throws {
+        try a.learn([b.identity.certificate], from: "test")
+        try b.learn([a.identity.certificate], from: "test")
+    }
+
+    /// What an author signs: the delta domain, the header's length and bytes, the body.
+    static func signedMessage(header: [UInt8], body: [UInt8]) -> [UInt8] {
+        let length = UInt32(header.count)
+        return Array("cairn/v1/delta".utf8) + [0]
+            + [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
+            + header + body
+    }
+
+    /// A `DeltaEnvelope` encoded by hand (fields 1, 2, 3 as length-delimited bytes).
+    static func envelope(header: [UInt8], body: [UInt8], signature: [UInt8]) -> [UInt8] {
+        func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] {
+            var length = bytes.count
+            var varint: [UInt8] = []
+            repeat {
+                varint.append(UInt8(length & 0x7f) | (length > 0x7f ? 0x80 : 0))
+                length >>= 7
+            } while length > 0
+            return [number << 3 | 2] + varint + bytes
+        }
+        return field(1, header) + field(2, body) + field(3, signature)
+    }
+
+    @Test func recordsAndGrantsFlowAndTheReceiverCanReadThem() throws {
+        try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
+            try Self.introduce(hq, laptop)
+            _ = try hq.put(PutRecordRequest(id: "ta-9", type: "threat", classification: "SECRET", fields: ["summary": "convoy"], tags: ["north"]))
+            _ = try hq.put(PutRecordRequest(id: "inc-1", type: "incident", classification: "UNCLASSIFIED", fields: ["title": "road"]))
+            let all = try Self.envelopes(hq, levels: Set(hq.identity.readableLevels))
+            let report = try laptop.ingest(all, from: Self.source(hq))
+            #expect(report.refused == 0)
+            #expect(report.stored == all.count)
+            let record = try laptop.get(id: "ta-9")
+            #expect(record.fields["summary"] == "convoy")
+            #expect(record.created.by == "alpha/hq")
+            #expect(try laptop.get(id: "inc-1").fields["title"] == "road")
+
+            // Sending the same deltas again stores nothing and changes nothing.
+            let again = try laptop.ingest(all, from: Self.source(hq))
+            #expect(again.duplicate == all.count && again.stored == 0)
+            #expect(try laptop.get(id: "ta-9") == record)
+        }
+    }
+
+    @Test func deltasArrivingBeforeTheirKeyAreAppliedWhenItComes() throws {
+        try Self.withSites("alpha/hq", "bravo/hq") { alpha, bravo in
+            // alpha writes before it knows bravo: no grant for bravo exists yet.
+            _ = try alpha.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            try bravo.learn([alpha.identity.certificate], from: "test")
+            let records = try Self.envelopes(alpha, levels: ["CONFIDENTIAL"])
+            let first = try bravo.ingest(records, from: Self.source(alpha))
+            #expect(first.stored == records.count)
+            #expect(SiteFixture.refusal { try bravo.get(id: "c-1") } == .recordNotFound)
+
+            // alpha learns bravo and grants it the key; the grant delta unlocks the record.
+            try alpha.learn([bravo.identity.certificate], from: "test")
+            let grants = try Self.envelopes(alpha, levels: ["CONFIDENTIAL"]).filter { !records.contains($0) }
+            #expect(!grants.isEmpty)
+            _ = try bravo.ingest(grants, from: Self.source(alpha))
+            #expect(try bravo.get(id: "c-1").fields["n"] == 1)
+            #expect(try bravo.database.unappliedCounts().isEmpty)
+        }
+    }
+
+    @Test func aPeerSendingAboveItsClearanceIsRefusedAndNothingIsStored() throws {
+        try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
+            try Self.introduce(hq, laptop)
+            _ = try hq.put(PutRecordRequest(id: "s-1", type: "note", classification: "SECRET", fields: ["x": 1]))
+            let secret = try Self.envelopes(hq, levels: ["SECRET"])
+            let before = try laptop.database.deltaCount()
+            // Claimed to come from a CONFIDENTIAL peer: refused whatever the author.
+            let report = try laptop.ingest(secret, from: DeltaSource(name: "bravo/hq", clearance: "CONFIDENTIAL"))
+            #expect(report.refused == secret.count)
+            #expect(report.refusals["above_sender_clearance"] == secret.count)
+            #expect(try laptop.database.deltaCount() == before)
+            let audit = try laptop.auditEntries(after: 0, limit: 1000)
+            #expect(audit.contains { $0.kind == "sync.delta_refused" && $0.detail.contains("above_sender_clearance") })
+        }
+    }
+
+    @Test func aSiteNeverStoresALevelAboveItsOwnClearance() throws {
+        try Self.withSites("alpha/hq", "charlie/hq") { alpha, charlie in
+            try Self.introduce(alpha, charlie)
+            _ = try alpha.put(PutRecordRequest(id: "s-1", type: "note", classification: "SECRET", fields: ["x": 1]))
+            let secret = try Self.envelopes(alpha, levels: ["SECRET"])
+            let report = try charlie.ingest(secret, from: Self.source(alpha))
+            #expect(report.refusals["above_our_clearance"] == secret.count)
+            #expect(try charlie.database.deltaCounts()["SECRET"] == nil)
+        }
+    }
+
+    @Test func forgedTamperedAndUnknownDeltasAreRefused() throws {
+        try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
+            try Self.introduce(hq, laptop)
+            _ = try hq.put(PutRecordRequest(id: "r-1", type: "note", classification: "RESTRICTED", fields: ["x": 1]))
+            let own = try Self.envelopes(hq, levels: ["RESTRICTED"])
+            let before = try laptop.database.deltaCount()
+
+            // A byte of the sealed body flipped: the signature no longer holds.
+            var tampered = own.last!
+            tampered[tampered.count - 70] ^= 0x01
+            // Signed by another key than the author's.
+            let original = try SealedDelta.parse(own.last!)
+            let forger = Ed25519.PrivateKey()
+            let forged = Self.envelope(
+                header: original.headerBytes, body: original.body,
+                signature: forger.signature(for: Self.signedMessage(header: original.headerBytes, body: original.body)))
+            // A certified-looking author nobody knows.
+            let stranger = DeviceSecretKeys.generate()
+            let change = Change(
+                author: stranger.deviceID, level: "RESTRICTED", hlc: HLCTimestamp(wallMillis: 1_790_000_000_000, counter: 0),
+                operations: [.setType(record: try RecordID("r-9"), type: "note")])
+            let unknown = try SealedDelta.seal(
+                change: change, sequence: 1, previous: [], epoch: EpochRef.random(number: 1), key: XChaCha20Poly1305.Key(),
+                signer: stranger.signing)
+
+            let report = try laptop.ingest([tampered, forged, unknown.envelope, [1, 2, 3]], from: Self.source(hq))
+            #expect(report.refused == 4)
+            #expect(report.refusals["bad_signature"] == 2)
+            #expect(report.refusals["unknown_author"] == 1)
+            #expect(report.refusals["malformed"] == 1)
+            #expect(try laptop.database.deltaCount() == before)
+        }
+    }
+
+    @Test func outOfOrderDeltasWaitAndFollowTheirPredecessor() throws {
+        try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
+            try Self.introduce(hq, laptop)
+            for n in 1...5 {
+                _ = try hq.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "RESTRICTED", fields: ["n": .int(Int64(n))]))
+            }
+            let deltas = try Self.envelopes(hq, levels: Set(hq.identity.readableLevels))
+            let restricted = try Self.envelopes(hq, levels: ["RESTRICTED"])
+            let others = deltas.filter { !restricted.contains($0) }
+            _ = try laptop.ingest(others, from: Self.source(hq))
+            // The last three first: they wait for the first ones.
+            let late = try laptop.ingest(Array(restricted.suffix(3)), from: Self.source(hq))
+            #expect(late.pending == 3 && late.stored == 0)
+            let early = try laptop.ingest(Array(restricted.prefix(restricted.count - 3)), from: Self.source(hq))
+            #expect(early.stored == restricted.count - 3 && early.released == 3)
+            #expect(try laptop.get(id: "r-5").fields["n"] == 5)
+        }
+    }
+
+    @Test func equivocationIsKeptAsEvidenceAndRefused() throws {
+        try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
+            try Self.introduce(hq, laptop)
+            _ = try hq.put(PutRecordRequest(id: "r-1", type: "note", classification: "RESTRICTED", fields: ["x": 1]))
+            let honest = try Self.envelopes(hq, levels: Set(hq.identity.readableLevels))
+            _ = try laptop.ingest(honest, from: Self.source(hq))
+            // hq's key signs a second, different delta at a position already taken.
+            let head = try #require(hq.state.withLock { $0.heads["RESTRICTED"] })
+            let (epoch, key) = try #require(hq.keyring().current(level: "RESTRICTED"))
+            let change = Change(
+                author: hq.identity.deviceID, level: "RESTRICTED", hlc: HLCTimestamp(wallMillis: 1_790_000_000_000, counter: 9),
+                operations: [.setType(record: try RecordID("r-2"), type: "fork")])
+            let taken = try #require(try hq.database.delta(id: head.deltaID))
+            let fork = try SealedDelta.seal(
+                change: change, sequence: head.sequence, previous: try SealedDelta.parse(taken.envelope).header.previous,
+                epoch: epoch, key: key, signer: hq.identity.keys.signing)
+            let report = try laptop.ingest([fork.envelope], from: Self.source(hq))
+            #expect(report.refusals["equivocation"] == 1)
+            #expect(try laptop.database.quarantined().contains { $0.deltaID == fork.id })
+            #expect(SiteFixture.refusal { try laptop.get(id: "r-2") } == .recordNotFound)
+        }
+    }
+}
