@@ -65,7 +65,9 @@ import Testing
         let error = try await serverProbe.error.futureResult.get()
         #expect(error as? TransportError == .handshakeTimedOut(milliseconds: 200))
         try await client.closeFuture.get()  // the server closed the connection
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Loose: the suite shares 2 cores, so resuming this task can take seconds; the error above
+        // already shows it was the handshake timeout that closed the connection.
+        #expect(ContinuousClock.now - started < .seconds(30))
         try await server.close()
     }
 

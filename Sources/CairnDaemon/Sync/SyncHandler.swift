@@ -56,17 +56,31 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
         channelContext.fireChannelInactive()
     }
 
+    /// Transport errors that a well-behaved peer never causes (timeouts and closes are normal).
+    static func isViolation(_ error: any Error) -> Bool {
+        guard let transport = error as? TransportError else { return false }
+        switch transport {
+        case .idleTimeout, .connectionClosed, .handshakeTimedOut: return false
+        default: return true
+        }
+    }
+
     func errorCaught(context channelContext: ChannelHandlerContext, error: any Error) {
         let peer = link?.name ?? configuredName ?? "\(channelContext.remoteAddress.map { "\($0)" } ?? "unknown")"
         context.logger.warning("sync.connection_error", metadata: ["peer": "\(peer)", "error": "\(error)"])
         let code: String
         if let transport = error as? TransportError { code = transport.metricCode } else { code = "io" }
         context.metrics.count("cairn_sync_connection_errors_total", [("reason", code)])
+        let site = context.site
         if link?.peer == nil {
             // Failed before the peer was admitted: a handshake failure, audited.
-            let site = context.site
             context.threadPool.submit { _ in
                 try? site.audit("sync.handshake_failed", actor: "remote:\(peer)", detail: ["reason": code, "detail": "\(error)"])
+            }
+        } else if Self.isViolation(error) {
+            // An admitted peer broke the transport's rules (an oversized frame, corrupt records).
+            context.threadPool.submit { _ in
+                try? site.audit("sync.peer_refused", actor: "peer:\(peer)", detail: ["reason": code, "detail": "\(error)"])
             }
         }
         channelContext.close(promise: nil)

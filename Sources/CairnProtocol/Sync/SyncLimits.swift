@@ -33,8 +33,9 @@ public struct SyncLimits: Hashable, Sendable {
     public var maxCertificateBytes: Int
     /// Longest `Goodbye` reason, in UTF-8 bytes (512).
     public var maxReasonBytes: Int
-    /// Summaries accepted from the peer per `summaryWindow` (12 per minute): each costs a digest
-    /// of our vector and may make us send all of it.
+    /// Summaries accepted from the peer per `summaryWindow` (180 per minute): each costs a digest
+    /// of our vector and may make us send all of it. An honest peer sends at most one per
+    /// anti-entropy interval (1 s at the shortest), plus keep-alive and `cairn sync` rounds.
     public var maxSummariesPerWindow: Int
     /// The sliding window of `maxSummariesPerWindow` (60 s).
     public var summaryWindow: Duration
@@ -59,7 +60,7 @@ public struct SyncLimits: Hashable, Sendable {
         maxCertificates: Int = 10_000,
         maxCertificateBytes: Int = 16 << 10,
         maxReasonBytes: Int = 512,
-        maxSummariesPerWindow: Int = 12,
+        maxSummariesPerWindow: Int = 180,
         summaryWindow: Duration = .seconds(60),
         maxOverlappingRounds: Int = 4
     ) {

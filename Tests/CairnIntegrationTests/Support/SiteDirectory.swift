@@ -12,8 +12,9 @@ struct SiteDirectory {
     var state: String { path + "/state" }
     var log: String { path + "/cairnd.log" }
 
-    /// Creates the directory; `extraControl` lines go under `[control]`.
-    init(device: String = "alpha/hq", extraControl: [String] = [], testMode: Bool = true) throws {
+    /// Creates the directory; `extraControl` lines go under `[control]`, and `extraSections`
+    /// (whole TOML tables such as `[sync]` and `[peers]`) at the end of the file.
+    init(device: String = "alpha/hq", extraControl: [String] = [], testMode: Bool = true, extraSections: String = "") throws {
         // Short paths: a Unix socket path must stay under 108 bytes.
         let base = "/tmp/cairn-it-" + String(UUID().uuidString.prefix(8)).lowercased()
         guard mkdir(base, 0o700) == 0 else { throw TestFailure("cannot create \(base)") }
@@ -39,6 +40,7 @@ struct SiteDirectory {
             test_mode = \(testMode)
             log_level = "info"
 
+            \(extraSections)
             """
         try toml.write(toFile: config, atomically: true, encoding: .utf8)
     }

@@ -12,7 +12,8 @@ struct SessionFloodingTests {
     static let differing = [UInt8](repeating: 0, count: 32)
 
     @Test func summariesAreLimitedPerWindow() throws {
-        var b = ReconciliationSession(commonLevels: F.allLevels)
+        #expect(SyncLimits.default.maxSummariesPerWindow == 180)
+        var b = ReconciliationSession(commonLevels: F.allLevels, limits: SyncLimits(maxSummariesPerWindow: 12))
         // Twelve agreeing rounds within the minute are fine (each completes, so no overlap).
         for round in 1...12 {
             let output = try b.receive(
