@@ -85,6 +85,8 @@ struct WriteContext {
     /// Records written earlier in this group, by row key: a later write in the same group must
     /// build on them, not on the store.
     var pending: [[UInt8]: RecordState] = [:]
+    /// Where each record's row sits in `batch.records`, by row key.
+    var recordRows: [[UInt8]: Int] = [:]
     var batch = WriteBatch()
     /// Records newly deleted in this group, per level.
     var deletions: [String: Int] = [:]

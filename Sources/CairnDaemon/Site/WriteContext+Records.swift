@@ -11,12 +11,17 @@ extension WriteContext {
         key: XChaCha20Poly1305.Key, at now: Int64
     ) {
         changes.append((record, previous == nil, deltaID))
-        // A record written twice in one group keeps only its last row.
-        batch.records.removeAll { $0.key == rowKey }
-        batch.records.append(
-            RecordRow(
-                key: rowKey, level: record.level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
-                sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now))
+        let row = RecordRow(
+            key: rowKey, level: record.level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
+            sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now)
+        // A record written twice in one group keeps only its last row (found by index: a group
+        // applying thousands of deltas at once must not scan the batch for each).
+        if let index = recordRows[rowKey] {
+            batch.records[index] = row
+        } else {
+            recordRows[rowKey] = batch.records.count
+            batch.records.append(row)
+        }
         batch.links.append(RecordDeltaLink(recordKey: rowKey, deltaID: deltaID))
         pending[rowKey] = record
         if record.isDeleted, previous?.isDeleted != true {

@@ -134,7 +134,13 @@ extension PeerLink {
         let queued = state.withLock { state -> Bool in
             guard let peer = state.peer, let session = state.session, var outbox = state.outbox else { return false }
             var any = false
+            // Only what the peer can place: it holds (or is being sent) the stream up to not far
+            // below. A delta far ahead of what it is known to hold would wait in its bounded
+            // buffer or be refused as a gap; the next round sends the whole range in order.
+            guard session.peer.hasVector else { return false }
+            let reach = UInt64(context.limits.maxDeltasPerBatch * context.limits.maxUnackedBatches)
             for (stream, sequence) in positions where stream.author != peer.deviceID {
+                guard sequence <= session.peer.sequence(of: stream) + reach else { continue }
                 if outbox.push(stream: stream, sequence: sequence, peer: session.peer) { any = true }
             }
             state.outbox = outbox
@@ -188,7 +194,8 @@ extension PeerLink {
                     }
                     self.send(.certificates(certificates))
                 }
-                if case .deltas(_, let envelopes) = frame {
+                if case .deltas(let batch, let envelopes) = frame {
+                    self.logger.debug("sync.batch_sent", metadata: ["peer": "\(self.name)", "batch": "\(batch)", "deltas": "\(envelopes.count)"])
                     self.context.metrics.count("cairn_sync_deltas_sent_total", [("peer", self.name)], by: envelopes.count)
                 }
                 self.send(frame)

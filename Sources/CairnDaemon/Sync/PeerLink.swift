@@ -119,6 +119,7 @@ final class PeerLink: Sendable {
         case .summary, .agree, .vector:
             handleRound(frame)
         case .deltas(let batch, let envelopes):
+            logger.debug("sync.batch_received", metadata: ["peer": "\(name)", "batch": "\(batch)", "deltas": "\(envelopes.count)"])
             receiveDeltas(batch: batch, envelopes: envelopes)
         case .ack(let counts):
             let failure = state.withLock { state -> SyncError? in
@@ -231,6 +232,12 @@ final class PeerLink: Sendable {
                     for (stream, sequence) in report.senderHolds { state.session?.notePeerHolds(stream, through: sequence) }
                 }
             }
+            self.logger.debug(
+                "sync.batch_stored",
+                metadata: [
+                    "peer": "\(self.name)", "batch": "\(batch)", "stored": "\(report.stored)", "duplicate": "\(report.duplicate)",
+                    "pending": "\(report.pending)", "refused": "\(report.refused)",
+                ])
             self.send(
                 .ack(
                     AckCounts(
