@@ -19,6 +19,14 @@ public enum Daemon {
         threadPool.start()
         let notifier = SystemdNotifier()
         let sync = try SyncService(config: config, site: site, group: group, threadPool: threadPool, logger: logger)
+        do {
+            try await sync.bind()
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            try? site.database.close()
+            throw error
+        }
         // Keys held but not yet granted to known devices (say, after a crash) are granted now.
         try site.learn([], from: "daemon")
         let reload = SignalWatcher(signal: SIGHUP) {

@@ -55,9 +55,11 @@ final class ControlServer: Service, Sendable {
         }
         logger.info("control.listening", metadata: ["control.socket": "\(socketPath)"])
         onReady()
-        await withGracefulShutdownHandler {
+        // Closed on graceful shutdown, and also when the group is cancelled because another
+        // service failed (otherwise the daemon would wait on this socket forever).
+        await withTaskCancellationOrGracefulShutdownHandler {
             try? await channel.closeFuture.get()
-        } onGracefulShutdown: { [onStopping] in
+        } onCancelOrGracefulShutdown: { [onStopping] in
             onStopping()
             channel.close(promise: nil)
         }

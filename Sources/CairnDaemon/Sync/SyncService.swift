@@ -23,6 +23,8 @@ final class SyncService: Service, Sendable {
     /// Peers from the configuration file (replaced on SIGHUP).
     let configured = Mutex<[PeerAddress]>([])
     let listenAddress = Mutex<String?>(nil)
+    /// The bound listener, from `bind()` (before the daemon says it is ready).
+    let listener = Mutex<(any Channel)?>(nil)
     /// Handshakes in progress on the listener, bounded so that silent clients cannot pile up.
     let inboundGate = InboundGate(limit: 64)
 
@@ -53,15 +55,15 @@ final class SyncService: Service, Sendable {
             for link in context.registry.primaries { link.push(positions) }
         }
         defer { site.deltaFeed.unsubscribe(subscription) }
-        let listener = try await listen()
+        let listener = self.listener.withLock { $0 }
         let stored = (try? site.database.peers()) ?? []
         for peer in configured.withLock({ $0 }) { startDialer(peer, source: "config") }
         for row in stored {
             if let peer = PeerAddress.parse(name: row.name, address: row.address) { startDialer(peer, source: "added") }
         }
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             await antiEntropy()
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             listener?.close(promise: nil)
         }
         listener?.close(promise: nil)
@@ -77,23 +79,37 @@ final class SyncService: Service, Sendable {
         logger.info("sync.stopped")
     }
 
-    /// Binds the listener, if `sync.listen` is set.
-    private func listen() async throws -> (any Channel)? {
-        guard let text = config.syncListen, let address = ListenAddress(text) else { return nil }
+    /// Binds the listener, if `sync.listen` is set: called before the services start, so that a
+    /// port in use stops the daemon with a clear error instead of a site that never syncs.
+    func bind() async throws {
+        guard let text = config.syncListen, let address = ListenAddress(text) else { return }
+        do {
+            let channel = try await listen(text: text, address: address)
+            listener.withLock { $0 = channel }
+        } catch {
+            throw DaemonError.startup("cannot listen for sync on \(text): \(error)")
+        }
+    }
+
+    private func listen(text: String, address: ListenAddress) async throws -> any Channel {
         let context = self.context, tls = serverTLS, options = transportOptions, gate = inboundGate
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 128)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                // The slot is given back when the handshake completes or the connection ends.
+                // Handshakes and Hellos in progress are bounded: the slot is given back at the
+                // Hello deadline or when the connection ends.
                 guard let slot = gate.enter() else {
                     context.metrics.count("cairn_sync_connections_refused_total", [("reason", "too_many_handshakes")])
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try TransportPipeline.configureSync(channel, context: tls, options: options)
+                    // The slot is held until the peer is admitted or its Hello deadline passes.
                     try channel.pipeline.syncOperations.addHandler(
-                        SyncHandler(context: context, direction: .inbound, configuredName: nil, onLink: { _ in slot.release() }))
+                        SyncHandler(
+                            context: context, direction: .inbound, configuredName: nil, helloTimeout: options.handshakeTimeout,
+                            onHelloDeadline: { _ in slot.release() }))
                     channel.closeFuture.whenComplete { _ in slot.release() }
                 }
             }
