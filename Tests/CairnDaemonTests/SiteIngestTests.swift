@@ -211,3 +211,31 @@ import Testing
         }
     }
 }
+
+/// Which certificate of a device a site keeps.
+@Suite struct KnownDeviceCertificateTests {
+    static func certificate(_ ref: String, notBefore: Int64, notAfter: Int64) throws -> DeviceCertificate {
+        let request = try CertificationRequest.verify(TestKeys.request(ref))
+        let signed = try DeviceCertificate.issue(
+            request: request, agencyKey: TestKeys.agency(String(ref.split(separator: "/")[0])), charter: TestKeys.charter(),
+            clearance: "SECRET", notBefore: notBefore, notAfter: notAfter)
+        return try DeviceCertificate.verifyIgnoringTime(signed, charter: TestKeys.charter())
+    }
+
+    /// A peer replaying a device's older (say, expired) certificate must not displace the
+    /// newer one: the site would refuse the device's new deltas and stop granting it keys.
+    @Test func anOlderCertificateNeverReplacesANewerOne() throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let old = try Self.certificate("alpha/laptop", notBefore: now - 400 * 86_400, notAfter: now - 30 * 86_400)
+        let new = try Self.certificate("alpha/laptop", notBefore: now - 86_400, notAfter: now + 365 * 86_400)
+        try SiteFixture.withAlphaSite { site in
+            #expect(try site.learn([new], from: "test") == 1)
+            #expect(try site.learn([old], from: "test") == 0)
+            #expect(site.state.withLock { $0.devices.certificate(new.deviceID)?.serial } == new.serial)
+            // And the other way round, a renewal is taken.
+            let renewed = try Self.certificate("alpha/laptop", notBefore: now, notAfter: now + 730 * 86_400)
+            #expect(try site.learn([renewed], from: "test") == 1)
+            #expect(site.state.withLock { $0.devices.certificate(new.deviceID)?.serial } == renewed.serial)
+        }
+    }
+}

@@ -11,10 +11,12 @@ struct KnownDevices: Sendable {
     private(set) var byID: [DeviceID: DeviceCertificate] = [:]
     private var byTLSKey: [[UInt8]: DeviceID] = [:]
 
-    /// Adds or replaces a certificate; returns whether it was new (or renewed).
+    /// Adds a certificate, or replaces the one held for the device when it is newer (issued
+    /// later); returns whether it was kept. An older certificate never replaces a newer one, so
+    /// a peer replaying a device's expired certificate cannot get its new deltas refused.
     @discardableResult
     mutating func insert(_ certificate: DeviceCertificate) -> Bool {
-        if let old = byID[certificate.deviceID], old.serial == certificate.serial { return false }
+        guard supersedes(certificate) else { return false }
         if let old = byID[certificate.deviceID] { byTLSKey[old.tlsKey.bytes] = nil }
         byID[certificate.deviceID] = certificate
         byTLSKey[certificate.tlsKey.bytes] = certificate.deviceID
@@ -22,6 +24,22 @@ struct KnownDevices: Sendable {
     }
 
     func certificate(_ id: DeviceID) -> DeviceCertificate? { byID[id] }
+
+    /// Puts `certificate` in place whatever is held (this device's own, from its configuration).
+    mutating func replace(_ certificate: DeviceCertificate) {
+        if let old = byID[certificate.deviceID] { byTLSKey[old.tlsKey.bytes] = nil }
+        byID[certificate.deviceID] = certificate
+        byTLSKey[certificate.tlsKey.bytes] = certificate.deviceID
+    }
+
+    /// Whether `certificate` would be kept: the device is unknown, or it was issued later than
+    /// the one held (same start: the longer validity wins).
+    func supersedes(_ certificate: DeviceCertificate) -> Bool {
+        guard let old = byID[certificate.deviceID] else { return true }
+        if certificate.serial == old.serial { return false }
+        if certificate.notBefore != old.notBefore { return certificate.notBefore > old.notBefore }
+        return certificate.notAfter > old.notAfter
+    }
 
     /// The device whose certificate names this TLS key.
     func device(tlsKey: [UInt8]) -> DeviceCertificate? {

@@ -43,7 +43,7 @@ extension Site {
     @discardableResult
     func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int {
         let fresh = state.withLock { state in
-            certificates.filter { state.devices.certificate($0.deviceID)?.serial != $0.serial }
+            certificates.filter { state.devices.supersedes($0) }
         }
         guard !fresh.isEmpty || needsGrants() else { return 0 }
         let box = CountBox()

@@ -122,7 +122,8 @@ struct SiteLoader {
         }
         state.devices = devices
         if state.devices.certificate(identity.deviceID)?.serial != identity.certificate.serial {
-            state.devices.insert(identity.certificate)
+            // This device's configured certificate is authoritative for itself.
+            state.devices.replace(identity.certificate)
             var batch = WriteBatch()
             batch.devices = [DeviceRow(identity.certificate, learnedAt: now())]
             try database.commit(batch)
