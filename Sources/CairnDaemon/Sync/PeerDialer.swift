@@ -65,9 +65,11 @@ final class PeerDialer: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try TransportPipeline.configureSync(channel, context: tls, options: options)
                         try channel.pipeline.syncOperations.addHandler(
-                            SyncHandler(context: context, direction: .outbound, configuredName: name, onLink: { link in
-                                if let link { seen.link.withLock { $0 = link } }
-                            }))
+                            SyncHandler(
+                                context: context, direction: .outbound, configuredName: name, helloTimeout: options.handshakeTimeout,
+                                onLink: { link in
+                                    if let link { seen.link.withLock { $0 = link } }
+                                }))
                     }
                 }
                 .connect(host: peer.host, port: peer.port).get()

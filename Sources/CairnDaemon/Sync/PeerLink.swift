@@ -69,9 +69,11 @@ final class PeerLink: Sendable {
         channel.close(promise: nil)
     }
 
-    /// Starts the session: our Hello goes first.
+    /// Starts the session. The side that dialled introduces itself first; the side that
+    /// accepted sends its Hello only after admitting the dialler's, so that whoever merely
+    /// reaches the port learns nothing of this site.
     func start() {
-        send(.hello(context.hello))
+        if direction == .outbound { send(.hello(context.hello)) }
     }
 
     // MARK: Receiving
@@ -169,6 +171,7 @@ final class PeerLink: Sendable {
                 close(reason: "too many connections from \(certificate.ref)", code: "too_many_connections")
                 return
             }
+            if direction == .inbound { send(.hello(context.hello)) }
             logger.info(
                 "sync.peer_connected",
                 metadata: ["peer": "\(certificate.ref)", "peer.clearance": "\(certificate.clearance)", "direction": "\(direction.rawValue)"])

@@ -12,14 +12,24 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
     private let direction: PeerLink.Direction
     private let configuredName: String?
     private let onLink: @Sendable (PeerLink?) -> Void
+    private let helloTimeout: TimeAmount
+    private let onHelloDeadline: @Sendable (_ admitted: Bool) -> Void
     private var link: PeerLink?
 
-    /// `onLink` hears of the link when it is created, and nil when the connection ends.
-    init(context: SyncContext, direction: PeerLink.Direction, configuredName: String?, onLink: @escaping @Sendable (PeerLink?) -> Void = { _ in }) {
+    /// `onLink` hears of the link when it is created, and nil when the connection ends. A peer
+    /// that has not been admitted `helloTimeout` after the TLS handshake is disconnected;
+    /// `onHelloDeadline` hears at that moment whether it was.
+    init(
+        context: SyncContext, direction: PeerLink.Direction, configuredName: String?, helloTimeout: TimeAmount,
+        onLink: @escaping @Sendable (PeerLink?) -> Void = { _ in },
+        onHelloDeadline: @escaping @Sendable (_ admitted: Bool) -> Void = { _ in }
+    ) {
         self.context = context
         self.direction = direction
         self.configuredName = configuredName
+        self.helloTimeout = helloTimeout
         self.onLink = onLink
+        self.onHelloDeadline = onHelloDeadline
     }
 
     func userInboundEventTriggered(context channelContext: ChannelHandlerContext, event: Any) {
@@ -30,6 +40,18 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
             self.link = link
             onLink(link)
             link.start()
+            let context = self.context, onHelloDeadline = self.onHelloDeadline, timeout = helloTimeout
+            channelContext.eventLoop.scheduleTask(in: timeout) {
+                let admitted = link.peer != nil
+                onHelloDeadline(admitted)
+                guard !admitted, link.channel.isActive else { return }
+                context.metrics.count("cairn_sync_connections_refused_total", [("reason", "hello_timeout")])
+                let site = context.site, peer = link.name
+                context.threadPool.submit { _ in
+                    try? site.audit("sync.handshake_failed", actor: "remote:\(peer)", detail: ["reason": "hello_timeout"])
+                }
+                link.close(reason: "no acceptable Hello within \(timeout.nanoseconds / 1_000_000) ms", code: "hello_timeout")
+            }
         }
         channelContext.fireUserInboundEventTriggered(event)
     }
