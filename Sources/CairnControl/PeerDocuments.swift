@@ -10,6 +10,23 @@ public struct SyncStatusDocument: Codable, Hashable, Sendable {
         self.listen = listen
         self.peers = peers
     }
+
+    private enum CodingKeys: String, CodingKey { case listen, peers }
+
+    /// Encodes every key, `listen` as an explicit `null` when the site does not listen.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeOptional(listen, forKey: .listen)
+        try container.encode(peers, forKey: .peers)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Writes `value`, or an explicit `null`: documents keep every key whatever their state, as
+    /// the API's stability rules promise scripts.
+    mutating func encodeOptional<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
 }
 
 /// One peer as this site sees it. Levels listed are only those both sides are cleared for.
@@ -75,6 +92,26 @@ public struct PeerDocument: Codable, Hashable, Sendable {
         self.bytesReceived = bytesReceived
         self.levels = levels
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, address, source, device, clearance, connected, lastRound, lastError, bytesSent, bytesReceived, levels
+    }
+
+    /// Encodes every key, absent values as explicit `null`s.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encodeOptional(address, forKey: .address)
+        try container.encode(source, forKey: .source)
+        try container.encodeOptional(device, forKey: .device)
+        try container.encodeOptional(clearance, forKey: .clearance)
+        try container.encode(connected, forKey: .connected)
+        try container.encodeOptional(lastRound, forKey: .lastRound)
+        try container.encodeOptional(lastError, forKey: .lastError)
+        try container.encode(bytesSent, forKey: .bytesSent)
+        try container.encode(bytesReceived, forKey: .bytesReceived)
+        try container.encode(levels, forKey: .levels)
+    }
 }
 
 /// `POST /v1/peers`: add (or re-address) a peer at run time.
@@ -102,6 +139,15 @@ public struct SyncRequest: Codable, Hashable, Sendable {
     public init(peer: String?, wait: Bool) {
         self.peer = peer
         self.wait = wait
+    }
+
+    private enum CodingKeys: String, CodingKey { case peer, wait }
+
+    /// Encodes `peer` as an explicit `null` for every peer.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeOptional(peer, forKey: .peer)
+        try container.encode(wait, forKey: .wait)
     }
 }
 

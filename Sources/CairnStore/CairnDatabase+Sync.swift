@@ -50,14 +50,15 @@ extension CairnDatabase {
             }
         }
         if !batch.evidence.isEmpty {
+            // Evidence is kept once, however often a peer sends the same delta again.
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO quarantine (delta_id, author, level, sequence, kind, envelope, received_at, reason, detected_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM quarantine WHERE delta_id = ?)
                 """)
             for row in batch.evidence {
                 try insert.execute(arguments: [
                     row.deltaID.blob, row.author.blob, row.level, Int64(clamping: row.sequence), Int64(row.kind),
-                    row.envelope.blob, row.receivedAt, row.reason, row.detectedAt,
+                    row.envelope.blob, row.receivedAt, row.reason, row.detectedAt, row.deltaID.blob,
                 ])
             }
         }

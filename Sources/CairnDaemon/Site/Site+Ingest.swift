@@ -163,6 +163,8 @@ extension Site {
                         envelope: delta.envelope, currentHead: held)
                 }
                 report.pending += 1
+            } catch SyncError.pendingFull {
+                report.refuse("waiting_full")
             } catch {
                 report.refuse("gap_too_large")
             }

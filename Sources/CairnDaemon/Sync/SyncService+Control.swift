@@ -72,7 +72,11 @@ extension SyncService {
             throw DaemonError.request(.peerNotFound, "no peer named \(name)")
         }
         _ = stopDialer(named: name)
-        if let link { link.close(reason: "peer removed by an administrator", code: "removed") }
+        if let link {
+            // Not a refusal: said politely and closed.
+            link.send(.goodbye("peer removed by an administrator"))
+            link.channel.close(promise: nil)
+        }
     }
 
     /// `POST /v1/sync`: a round with one peer or all; with `wait`, returns when each round
@@ -122,15 +126,17 @@ extension SyncService {
     /// received deltas wait for a missing predecessor.
     func recordGauges() {
         let metrics = site.metrics
+        // Labelled by device (agency/name) like the counters, or by configured name until the
+        // peer has identified itself.
         for peer in peerDocuments() {
-            metrics.gauge("cairn_sync_peer_connected", [("peer", peer.name)], peer.connected ? 1 : 0)
-            metrics.gauge("cairn_sync_peer_bytes_sent", [("peer", peer.name)], Double(peer.bytesSent))
-            metrics.gauge("cairn_sync_peer_bytes_received", [("peer", peer.name)], Double(peer.bytesReceived))
+            let label = ("peer", peer.device ?? peer.name)
+            metrics.gauge("cairn_sync_peer_connected", [label], peer.connected ? 1 : 0)
+            metrics.gauge("cairn_sync_peer_bytes_sent", [label], Double(peer.bytesSent))
+            metrics.gauge("cairn_sync_peer_bytes_received", [label], Double(peer.bytesReceived))
             for level in peer.levels {
-                metrics.gauge("cairn_sync_peer_lacking_deltas", [("peer", peer.name), ("level", level.name)], Double(level.lacking))
-                metrics.gauge("cairn_sync_peer_deltas_sent", [("peer", peer.name), ("level", level.name)], Double(level.deltasSent))
-                metrics.gauge(
-                    "cairn_sync_peer_deltas_received", [("peer", peer.name), ("level", level.name)], Double(level.deltasReceived))
+                metrics.gauge("cairn_sync_peer_lacking_deltas", [label, ("level", level.name)], Double(level.lacking))
+                metrics.gauge("cairn_sync_peer_deltas_sent", [label, ("level", level.name)], Double(level.deltasSent))
+                metrics.gauge("cairn_sync_peer_deltas_received", [label, ("level", level.name)], Double(level.deltasReceived))
             }
         }
         let waiting = site.waiting.withLock { ($0.count, $0.bytes) }
