@@ -16,7 +16,8 @@
 // default) closes the connection before any of it is buffered.
 //
 // Session (normative):
-// 1. Each side sends `Hello` first and nothing else until it has verified the other's: the
+// 1. The side that dialled sends `Hello` first; the side that accepted sends its own only after
+//    admitting that one. Neither sends anything else before it has verified the other's: the
 //    certificate must be a valid, unexpired, unrevoked device certificate of the federation's
 //    charter whose `tls_key` is the key the peer proved in the TLS handshake.
 // 2. From then on either side may start a reconciliation round, push deltas, or send
