@@ -40,7 +40,7 @@ final class Federation: @unchecked Sendable {
         /// The name other members give it in `[peers]` ("alpha/hq" → "alpha-hq").
         var peerName: String { Federation.peerName(device) }
         var address: String { "127.0.0.1:\(port)" }
-        var client: ControlClient { ControlClient(socketPath: site.socket, timeout: 10) }
+        var client: ControlClient { ControlClient(socketPath: site.socket, timeout: 30) }
     }
 
     /// The charter's levels, lowest first.
