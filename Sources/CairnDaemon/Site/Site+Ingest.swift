@@ -3,6 +3,7 @@ import CairnModel
 import CairnProtocol
 import CairnStore
 import CairnTrust
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -54,8 +55,8 @@ extension Site {
         var report = IngestReport()
         let devices = state.withLock { $0.devices }
         var verified: [SealedDelta] = []
-        for envelope in envelopes {
-            switch check(envelope, from: source, devices: devices, now: now) {
+        for result in checkAll(envelopes, from: source, devices: devices, now: now) {
+            switch result {
             case .success(let delta): verified.append(delta)
             case .failure(let refusal): report.refuse(refusal.code)
             }
@@ -102,6 +103,26 @@ extension Site {
     /// A reason to refuse a received delta, with a stable code for metrics and the audit log.
     struct Refusal: Error {
         let code: String
+    }
+
+    /// Checks a batch on every core: signature verification is the dominant cost of receiving
+    /// a delta (about 50 µs each) and each check is independent. Results keep the batch's order.
+    private func checkAll(
+        _ envelopes: [[UInt8]], from source: DeltaSource, devices: KnownDevices, now: Int64
+    ) -> [Result<SealedDelta, Refusal>] {
+        let chunk = 32
+        guard envelopes.count > chunk else {
+            return envelopes.map { check($0, from: source, devices: devices, now: now) }
+        }
+        let chunks = (envelopes.count + chunk - 1) / chunk
+        let results = CheckResults(count: envelopes.count)
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            let range = index * chunk..<min(envelopes.count, (index + 1) * chunk)
+            for position in range {
+                results.set(position, check(envelopes[position], from: source, devices: devices, now: now))
+            }
+        }
+        return results.all
     }
 
     private func check(
@@ -325,6 +346,25 @@ extension Site {
         for (id, record) in records {
             context.stage(record.state, rowKey: rowKey(id), previous: record.previous, deltaID: delta.id, epoch: epoch, key: writeKey, at: now)
         }
+    }
+}
+
+/// The results of a parallel check, one slot per envelope; each slot is written by exactly one
+/// iteration, and read only after all have finished.
+final class CheckResults: @unchecked Sendable {
+    private var slots: [Result<SealedDelta, Site.Refusal>?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ result: Result<SealedDelta, Site.Refusal>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    var all: [Result<SealedDelta, Site.Refusal>] {
+        lock.withLock { slots.map { $0! } }
     }
 }
 
