@@ -200,6 +200,19 @@ import Testing
         #expect(problems.allSatisfy { $0.line > 0 })
     }
 
+    @Test func theIdleTimeoutMustLeaveRoomForAntiEntropy() {
+        let text = minimalConfigText() + "[sync]\nanti_entropy_seconds = 90\nidle_timeout_seconds = 120\n"
+        let (config, problems) = DaemonConfig.parse(text, path: "/etc/cairn/cairnd.toml")
+        #expect(config == nil)
+        #expect(problems.map(\.key) == ["sync.idle_timeout_seconds"])
+        #expect(problems.first?.message.contains("at least twice") == true)
+        // The default idle timeout (120 s) with a long interval names the interval.
+        let (_, defaults) = DaemonConfig.parse(minimalConfigText() + "[sync]\nanti_entropy_seconds = 300\n", path: "/c.toml")
+        #expect(defaults.map(\.key) == ["sync.anti_entropy_seconds"])
+        let (fine, none) = DaemonConfig.parse(minimalConfigText() + "[sync]\nanti_entropy_seconds = 60\n", path: "/c.toml")
+        #expect(none == [] && fine?.antiEntropySeconds == 60)
+    }
+
     @Test func socketPathLimitIsOnTheResolvedPath() {
         let base = "/" + String(repeating: "d", count: 90)
         let text = minimalConfigText(socket: "\(String(repeating: "s", count: 20)).sock")

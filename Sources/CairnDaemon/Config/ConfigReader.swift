@@ -60,6 +60,13 @@ struct ConfigReader {
         config.handshakeTimeoutSeconds = seconds("sync.handshake_timeout_seconds", default: config.handshakeTimeoutSeconds, range: 1...300)
         config.idleTimeoutSeconds = seconds("sync.idle_timeout_seconds", default: config.idleTimeoutSeconds, range: 5...86_400)
         config.peers = peers()
+        // A quiet connection is kept alive only by the anti-entropy ticks (a round when it has
+        // sent nothing for a third of the idle timeout), so the idle timeout must leave room.
+        if config.idleTimeoutSeconds < 2 * config.antiEntropySeconds {
+            report(
+                entry("sync.idle_timeout_seconds") != nil ? "sync.idle_timeout_seconds" : "sync.anti_entropy_seconds",
+                "idle_timeout_seconds (\(config.idleTimeoutSeconds)) must be at least twice anti_entropy_seconds (\(config.antiEntropySeconds)), or quiet connections are closed between rounds")
+        }
         if let socket, socket.utf8.count > 107 {
             report("control.socket", "the socket path is \(socket.utf8.count) bytes; Unix sockets allow at most 107")
         }
