@@ -30,9 +30,3 @@ struct EpochKeyring: Sendable {
     }
 }
 
-extension EpochKeyring {
-    /// Every key held, by level and epoch.
-    var all: [(level: String, epoch: EpochRef, key: XChaCha20Poly1305.Key)] {
-        entries
-    }
-}

@@ -6,10 +6,10 @@ import Foundation
 
 /// The device certificates this site has verified: its own and those peers presented or passed
 /// on. They decide whose deltas are accepted (the author must be a certified member cleared
-/// for the delta's level), which TLS keys may connect, and to whom epoch keys are granted.
+/// for the delta's level) and to whom epoch keys are granted. (A connecting peer is admitted
+/// by the certificate in its own Hello, checked against the TLS key it proved.)
 struct KnownDevices: Sendable {
     private(set) var byID: [DeviceID: DeviceCertificate] = [:]
-    private var byTLSKey: [[UInt8]: DeviceID] = [:]
 
     /// Adds a certificate, or replaces the one held for the device when it is newer (issued
     /// later); returns whether it was kept. An older certificate never replaces a newer one, so
@@ -17,9 +17,7 @@ struct KnownDevices: Sendable {
     @discardableResult
     mutating func insert(_ certificate: DeviceCertificate) -> Bool {
         guard supersedes(certificate) else { return false }
-        if let old = byID[certificate.deviceID] { byTLSKey[old.tlsKey.bytes] = nil }
         byID[certificate.deviceID] = certificate
-        byTLSKey[certificate.tlsKey.bytes] = certificate.deviceID
         return true
     }
 
@@ -27,9 +25,7 @@ struct KnownDevices: Sendable {
 
     /// Puts `certificate` in place whatever is held (this device's own, from its configuration).
     mutating func replace(_ certificate: DeviceCertificate) {
-        if let old = byID[certificate.deviceID] { byTLSKey[old.tlsKey.bytes] = nil }
         byID[certificate.deviceID] = certificate
-        byTLSKey[certificate.tlsKey.bytes] = certificate.deviceID
     }
 
     /// Whether `certificate` would be kept: the device is unknown, or it was issued later than
@@ -39,11 +35,6 @@ struct KnownDevices: Sendable {
         if certificate.serial == old.serial { return false }
         if certificate.notBefore != old.notBefore { return certificate.notBefore > old.notBefore }
         return certificate.notAfter > old.notAfter
-    }
-
-    /// The device whose certificate names this TLS key.
-    func device(tlsKey: [UInt8]) -> DeviceCertificate? {
-        byTLSKey[tlsKey].flatMap { byID[$0] }
     }
 
     /// Every known certificate, ordered by reference.

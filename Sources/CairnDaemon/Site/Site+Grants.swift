@@ -13,7 +13,7 @@ extension Site {
         let me = identity.deviceID
         let levels = identity.levels
         for device in context.devices.all where device.deviceID != me && device.isValid(at: now) {
-            for (level, epoch, key) in context.keyring.all where levels.isAtOrBelow(level, device.clearance) {
+            for (level, epoch, key) in context.keyring.entries where levels.isAtOrBelow(level, device.clearance) {
                 let seen = GrantSeen(level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID, recipient: device.deviceID.bytes)
                 guard !context.grantsSeen.contains(seen) else { continue }
                 let grant = EpochGrant.make(
@@ -65,7 +65,7 @@ extension Site {
         let now = Int64(Date().timeIntervalSince1970)
         return state.withLock { state in
             for device in state.devices.all where device.deviceID != identity.deviceID && device.isValid(at: now) {
-                for (level, epoch, _) in state.keyring.all where identity.levels.isAtOrBelow(level, device.clearance) {
+                for (level, epoch, _) in state.keyring.entries where identity.levels.isAtOrBelow(level, device.clearance) {
                     let seen = GrantSeen(level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID, recipient: device.deviceID.bytes)
                     if !state.grantsSeen.contains(seen) { return true }
                 }

@@ -16,7 +16,6 @@ final class PeerDialer: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
     /// The last failure, for `status`.
     let lastError = Mutex<String?>(nil)
-    let attempts = Atomic<Int>(0)
     /// The device that answered the last admitted connection: while another connection to it
     /// is up (it dialled us), this dialer waits instead of opening a second one.
     let device = Mutex<DeviceID?>(nil)
@@ -43,7 +42,6 @@ final class PeerDialer: Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
-            attempts.wrappingAdd(1, ordering: .relaxed)
             let admitted = await connectOnce()
             if admitted { backoff = 1.0 }
             guard !Task.isCancelled else { break }
