@@ -45,27 +45,6 @@ import Testing
         try b.learn([a.identity.certificate], from: "test")
     }
 
-    /// What an author signs: the delta domain, the header's length and bytes, the body.
-    static func signedMessage(header: [UInt8], body: [UInt8]) -> [UInt8] {
-        let length = UInt32(header.count)
-        return Array("cairn/v1/delta".utf8) + [0]
-            + [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
-            + header + body
-    }
-
-    /// A `DeltaEnvelope` encoded by hand (fields 1, 2, 3 as length-delimited bytes).
-    static func envelope(header: [UInt8], body: [UInt8], signature: [UInt8]) -> [UInt8] {
-        func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] {
-            var length = bytes.count
-            var varint: [UInt8] = []
-            repeat {
-                varint.append(UInt8(length & 0x7f) | (length > 0x7f ? 0x80 : 0))
-                length >>= 7
-            } while length > 0
-            return [number << 3 | 2] + varint + bytes
-        }
-        return field(1, header) + field(2, body) + field(3, signature)
-    }
 
     @Test func recordsAndGrantsFlowAndTheReceiverCanReadThem() throws {
         try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
@@ -135,6 +114,18 @@ import Testing
         }
     }
 
+    @Test func handMadeEnvelopesMatchTheRealEncoding() throws {
+        try SiteFixture.withAlphaSite { site in
+            _ = try site.put(PutRecordRequest(id: "e-1", type: "note", classification: "SECRET", fields: ["x": 1]))
+            for envelope in try Self.envelopes(site, levels: ["SECRET"]) {
+                let delta = try SealedDelta.parse(envelope)
+                #expect(HandMadeEnvelope.encode(header: delta.headerBytes, body: delta.body, signature: delta.signature) == envelope)
+                #expect(site.identity.keys.signing.publicKey.isValidSignature(
+                    delta.signature, for: HandMadeEnvelope.signedMessage(header: delta.headerBytes, body: delta.body)))
+            }
+        }
+    }
+
     @Test func forgedTamperedAndUnknownDeltasAreRefused() throws {
         try Self.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
             try Self.introduce(hq, laptop)
@@ -148,9 +139,9 @@ import Testing
             // Signed by another key than the author's.
             let original = try SealedDelta.parse(own.last!)
             let forger = Ed25519.PrivateKey()
-            let forged = Self.envelope(
+            let forged = HandMadeEnvelope.encode(
                 header: original.headerBytes, body: original.body,
-                signature: forger.signature(for: Self.signedMessage(header: original.headerBytes, body: original.body)))
+                signature: forger.signature(for: HandMadeEnvelope.signedMessage(header: original.headerBytes, body: original.body)))
             // A certified-looking author nobody knows.
             let stranger = DeviceSecretKeys.generate()
             let change = Change(

@@ -1,3 +1,4 @@
+import CairnTestSupport
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -26,36 +27,15 @@ enum TestPeerDeltas {
     /// `delta` with its signature replaced by one from a key that is not the author's.
     static func forged(_ delta: SealedDelta) -> [UInt8] {
         let forger = Ed25519.PrivateKey()
-        let signature = forger.signature(for: signedMessage(header: delta.headerBytes, body: delta.body))
-        return envelope(header: delta.headerBytes, body: delta.body, signature: signature)
+        let signature = forger.signature(for: HandMadeEnvelope.signedMessage(header: delta.headerBytes, body: delta.body))
+        return HandMadeEnvelope.encode(header: delta.headerBytes, body: delta.body, signature: signature)
     }
 
     /// `delta` with one byte in the middle of its sealed body flipped, signature unchanged.
     static func tampered(_ delta: SealedDelta) -> [UInt8] {
         var body = delta.body
         body[body.count / 2] ^= 0x01
-        return envelope(header: delta.headerBytes, body: body, signature: delta.signature)
+        return HandMadeEnvelope.encode(header: delta.headerBytes, body: body, signature: delta.signature)
     }
 
-    /// What an author signs: the delta domain, the header's length and bytes, the body.
-    static func signedMessage(header: [UInt8], body: [UInt8]) -> [UInt8] {
-        let length = UInt32(header.count)
-        return Array("cairn/v1/delta".utf8) + [0]
-            + [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
-            + header + body
-    }
-
-    /// A `DeltaEnvelope` encoded by hand (fields 1, 2, 3 as length-delimited bytes).
-    static func envelope(header: [UInt8], body: [UInt8], signature: [UInt8]) -> [UInt8] {
-        func field(_ number: UInt8, _ bytes: [UInt8]) -> [UInt8] {
-            var length = bytes.count
-            var varint: [UInt8] = []
-            repeat {
-                varint.append(UInt8(length & 0x7f) | (length > 0x7f ? 0x80 : 0))
-                length >>= 7
-            } while length > 0
-            return [number << 3 | 2] + varint + bytes
-        }
-        return field(1, header) + field(2, body) + field(3, signature)
-    }
 }
