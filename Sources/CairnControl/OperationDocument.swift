@@ -14,6 +14,10 @@ public enum OperationDocument: Hashable, Sendable {
     case removeTag(String)
     /// The record was deleted.
     case delete
+    /// The record was moved to this delta's level from `from`.
+    case reclassify(from: String)
+    /// The record was withdrawn from this delta's level (`reason` says why).
+    case withdraw(reason: String)
 
     /// The `op` string of this case.
     public var op: String {
@@ -24,13 +28,15 @@ public enum OperationDocument: Hashable, Sendable {
         case .addTag: return "add_tag"
         case .removeTag: return "remove_tag"
         case .delete: return "delete"
+        case .reclassify: return "reclassify"
+        case .withdraw: return "withdraw"
         }
     }
 }
 
 extension OperationDocument: Codable {
     private enum CodingKeys: String, CodingKey {
-        case op, type, field, value, tag
+        case op, type, field, value, tag, from, reason
     }
 
     /// Decodes an operation by its `op` member; an unknown `op` is an error naming it.
@@ -51,6 +57,10 @@ extension OperationDocument: Codable {
             self = .removeTag(try container.decode(String.self, forKey: .tag))
         case "delete":
             self = .delete
+        case "reclassify":
+            self = .reclassify(from: try container.decode(String.self, forKey: .from))
+        case "withdraw":
+            self = .withdraw(reason: try container.decode(String.self, forKey: .reason))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .op, in: container, debugDescription: "Unknown operation \"\(op)\".")
@@ -73,6 +83,10 @@ extension OperationDocument: Codable {
             try container.encode(tag, forKey: .tag)
         case .delete:
             break
+        case .reclassify(let from):
+            try container.encode(from, forKey: .from)
+        case .withdraw(let reason):
+            try container.encode(reason, forKey: .reason)
         }
     }
 }

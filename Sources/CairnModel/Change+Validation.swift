@@ -25,6 +25,29 @@ extension Change {
             }
             try tallies[record, default: Tally()].add(operation, record: record)
         }
+        try validateReclassification()
+    }
+
+    /// A withdrawal stands alone in its change; a reclassification marker shares its change only
+    /// with the snapshot of the same record, and never names the change's own level.
+    private func validateReclassification() throws {
+        for operation in operations {
+            switch operation {
+            case .withdraw(let record, _, _, _):
+                guard operations.count == 1 else {
+                    throw ModelError.invalidReclassification(record, reason: "a withdrawal must be alone in its change")
+                }
+            case .reclassify(let record, let from, _):
+                guard from != level else {
+                    throw ModelError.invalidReclassification(record, reason: "it moves the record to the level it is at")
+                }
+                guard operations.allSatisfy({ $0.record == record }) else {
+                    throw ModelError.invalidReclassification(record, reason: "its change touches another record")
+                }
+            default:
+                break
+            }
+        }
     }
 
     /// Checks one operation on its own and names what it writes.
@@ -50,6 +73,39 @@ extension Change {
             return target
         case .delete(let record):
             return Target(record: record, label: "the deletion")
+        case .reclassify(let record, let from, let origin):
+            do {
+                try LevelLattice.validateName(from)
+            } catch {
+                throw ModelError.invalidReclassification(record, reason: "'\(from.prefix(80))' is not a level name")
+            }
+            guard Validate.isAgencyName(origin) else {
+                throw ModelError.invalidReclassification(record, reason: "'\(origin.prefix(80))' is not an agency name")
+            }
+            return Target(record: record, label: "the classification")
+        case .withdraw(let record, let reason, let redact, let to):
+            if let to {
+                do {
+                    try LevelLattice.validateName(to)
+                } catch {
+                    throw ModelError.invalidReclassification(record, reason: "'\(to.prefix(80))' is not a level name")
+                }
+                guard to != level else {
+                    throw ModelError.invalidReclassification(record, reason: "it withdraws the record to the level it is at")
+                }
+            }
+            guard !reason.isEmpty, reason.utf8.count <= ModelLimits.maxReasonBytes else {
+                throw ModelError.invalidReclassification(
+                    record, reason: "the reason must be 1 to \(ModelLimits.maxReasonBytes) bytes")
+            }
+            guard redact.count <= ModelLimits.maxRedactedDeltas else {
+                throw ModelError.invalidReclassification(
+                    record, reason: "it lists \(redact.count) deltas, over the limit of \(ModelLimits.maxRedactedDeltas)")
+            }
+            guard redact.allSatisfy({ $0.count == 32 }) else {
+                throw ModelError.invalidReclassification(record, reason: "a delta id is not 32 bytes")
+            }
+            return Target(record: record, label: "the withdrawal")
         }
     }
 
@@ -81,7 +137,7 @@ extension Change {
                 guard tags <= ModelLimits.maxTagsPerRecord else {
                     throw ModelError.tooManyTags(record, count: tags, limit: ModelLimits.maxTagsPerRecord)
                 }
-            case .removeTag, .delete:
+            case .removeTag, .delete, .reclassify, .withdraw:
                 break
             }
             guard bytes <= ModelLimits.maxRecordBytes else {

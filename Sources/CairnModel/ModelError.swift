@@ -54,6 +54,9 @@ public enum ModelError: Error, Hashable, Sendable {
     case recordDeleted(RecordID)
     /// A new record was created without a type.
     case missingType(RecordID)
+    /// A reclassification or withdrawal is malformed (bad level, agency, reason or id list, or
+    /// not alone with the record it concerns); `reason` says which rule it broke.
+    case invalidReclassification(RecordID, reason: String)
 }
 
 extension ModelError: CustomStringConvertible {
@@ -110,6 +113,8 @@ extension ModelError: CustomStringConvertible {
             return "Record \(id) is deleted and deletion is final; create a new record instead."
         case .missingType(let id):
             return "Record \(id) does not exist yet, so a type is required to create it."
+        case .invalidReclassification(let id, let reason):
+            return "The reclassification or withdrawal of record \(id) is invalid: \(reason)."
         }
     }
 }

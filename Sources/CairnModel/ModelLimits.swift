@@ -21,6 +21,12 @@ public enum ModelLimits {
     public static let maxRecordBytes = 1_048_576
     /// Most operations one change may carry, so one delta stays small enough to verify quickly.
     public static let maxOperationsPerChange = 1024
+    /// Longest reason of a withdrawal (retraction or reclassification), in UTF-8 bytes.
+    public static let maxReasonBytes = 1024
+    /// Most delta ids one withdrawal lists; 50,000 ids fit well inside a 2 MiB delta. A record
+    /// with more deltas at the level is still withdrawn whole: receivers find the rest through
+    /// their own history links.
+    public static let maxRedactedDeltas = 50_000
     /// Deepest nesting of arrays and objects in a field value, so that decoding and checking a
     /// value cannot overflow the stack.
     public static let maxNestingDepth = 32

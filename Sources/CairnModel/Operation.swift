@@ -16,12 +16,22 @@ public enum Operation: Hashable, Sendable {
     /// Deletes the record. Deletion is final: later edits are kept for convergence but the record
     /// stays deleted.
     case delete(record: RecordID)
+    /// Marks the change that moves a record to the change's level from `from`. The same change
+    /// carries the record's whole state as ordinary operations; `origin` is the agency that
+    /// created the record (what the charter's downgrade rule is checked against).
+    case reclassify(record: RecordID, from: String, origin: String)
+    /// A tombstone at the change's level: the record is withdrawn from it, moved to level `to`
+    /// or, when `to` is `nil`, retracted (gone everywhere). Receivers drop what they hold of it
+    /// at that level, including the bodies of `redact` (ids of its deltas there). Always alone
+    /// in its change.
+    case withdraw(record: RecordID, reason: String, redact: [[UInt8]], to: String?)
 
     /// The record this operation edits.
     public var record: RecordID {
         switch self {
         case .setType(let record, _), .setField(let record, _, _, _), .addTag(let record, _),
-            .removeTag(let record, _, _), .delete(let record):
+            .removeTag(let record, _, _), .delete(let record), .reclassify(let record, _, _),
+            .withdraw(let record, _, _, _):
             return record
         }
     }

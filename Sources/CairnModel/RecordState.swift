@@ -30,13 +30,18 @@ public struct RecordState: Hashable, Sendable {
     public var created: Stamp
     /// The greatest stamp applied: the last time anything touched the record.
     public var updated: Stamp
+    /// The agency that created the record, once it has been reclassified (a reclassification
+    /// re-stamps everything, so `created` no longer names the creator); `nil` before that, when
+    /// the creator is the agency of `created.author`.
+    public var originAgency: String?
 
     /// Rebuilds a state from its parts, for the store.
     public init(
         id: RecordID, level: String, type: String?, typeStamp: Stamp?,
         fields: [String: FieldRegister], tags: [String: TagState],
-        deleted: Stamp?, created: Stamp, updated: Stamp
+        deleted: Stamp?, created: Stamp, updated: Stamp, originAgency: String? = nil
     ) {
+        self.originAgency = originAgency
         self.id = id
         self.level = level
         self.type = type
@@ -85,6 +90,14 @@ public struct RecordState: Hashable, Sendable {
             tags[tag, default: TagState()].remove(observed: observed)
         case .delete:
             deleted = max(deleted ?? stamp, stamp)
+        case .reclassify(_, _, let origin):
+            // Every reclassification of one record names the same creator; should two faulty
+            // ones disagree, the lesser name holds on every replica.
+            originAgency = originAgency.map { min($0, origin) } ?? origin
+        case .withdraw:
+            // A withdrawal removes the record from its level; the replica drops the state
+            // itself (see the daemon's ingest), so there is nothing to fold in.
+            break
         }
     }
 

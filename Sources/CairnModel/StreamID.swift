@@ -31,7 +31,7 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
 public struct StreamHead: Hashable, Sendable {
     /// Sequence number of the last delta held; streams start at 1.
     public var sequence: UInt64
-    /// Id (BLAKE2b-256 of the signed envelope, 32 bytes) of the last delta held.
+    /// Id (32 bytes: BLAKE2b-256 over header, body hash and signature) of the last delta held.
     public var deltaID: [UInt8]
 
     /// Builds a head, for example from the store. The id is not checked here: a malformed id can

@@ -32,6 +32,14 @@ public enum Validate {
         else { throw ModelError.invalidRecordType(type) }
     }
 
+    /// Agency names as charters spell them (`[a-z0-9][a-z0-9-]{0,31}`); the model cannot see
+    /// the charter, so this checks the syntax only.
+    public static func isAgencyName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...32).contains(bytes.count), isTypeStartByte(bytes[0]) else { return false }
+        return bytes.allSatisfy { isTypeStartByte($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// Field values must be encodable as JSON (finite numbers), nest at most
     /// `ModelLimits.maxNestingDepth` deep and encode to at most `ModelLimits.maxFieldValueBytes`.
     /// Depth is checked first, so the later checks never recurse deeply.

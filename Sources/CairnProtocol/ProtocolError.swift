@@ -22,6 +22,9 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidBody(String)
     /// A grant was sealed to someone else.
     case grantNotForUs
+    /// The delta was redacted (its record was withdrawn from the level): its body is gone and
+    /// only its header, body hash and signature remain, so it can be verified but never opened.
+    case redacted
 
     public var description: String {
         switch self {
@@ -45,6 +48,8 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the body is invalid: \(detail)"
         case .grantNotForUs:
             return "the grant is sealed to another device"
+        case .redacted:
+            return "the delta was redacted (its record was withdrawn from the level); its body is gone"
         }
     }
 }

@@ -74,6 +74,7 @@ public enum RecordStateCodec {
         if let deleted = state.deleted { wire.deleted = WireContext.toWire(deleted) }
         wire.created = WireContext.toWire(state.created)
         wire.updated = WireContext.toWire(state.updated)
+        if let origin = state.originAgency { wire.originAgency = origin }
         return wire
     }
 
@@ -99,6 +100,7 @@ public enum RecordStateCodec {
             typeStamp: wire.hasTypeStamp ? try WireContext.fromWire(wire.typeStamp) : nil,
             fields: fields, tags: tags,
             deleted: wire.hasDeleted ? try WireContext.fromWire(wire.deleted) : nil,
-            created: try WireContext.fromWire(wire.created), updated: try WireContext.fromWire(wire.updated))
+            created: try WireContext.fromWire(wire.created), updated: try WireContext.fromWire(wire.updated),
+            originAgency: wire.originAgency.isEmpty ? nil : wire.originAgency)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 
 extension SealedDelta {
     /// Seals a local change: encrypts its operations under the level's epoch key with the header
-    /// as associated data, and signs header and ciphertext with the author's key.
+    /// as associated data, and signs the header and the ciphertext's hash with the author's key.
     public static func seal(
         change: Change, sequence: UInt64, previous: [UInt8], epoch: EpochRef,
         key: XChaCha20Poly1305.Key, signer: Ed25519.PrivateKey
@@ -25,6 +25,7 @@ extension SealedDelta {
         header: DeltaHeader, headerBytes: [UInt8], body: [UInt8], signer: Ed25519.PrivateKey
     ) throws -> SealedDelta {
         guard signer.publicKey.bytes == header.author.bytes else { throw ProtocolError.authorMismatch }
+        guard !body.isEmpty else { throw ProtocolError.malformed(what: "delta envelope", detail: "an empty body") }
         // Refuse to sign a header that no receiver (this device included) would accept.
         let written = try WireDecoding.decode(Cairn_V1_DeltaHeader.self, from: headerBytes, what: "delta header", limit: 4096)
         guard try WireHeader.fromWire(written) == header else {
@@ -38,14 +39,15 @@ extension SealedDelta {
         var wire = Cairn_V1_DeltaEnvelope()
         wire.header = Data(headerBytes)
         wire.body = Data(body)
-        let signature = signer.signature(for: signedMessage(header: headerBytes, body: body))
+        let bodyHash = BLAKE2b.hash(body)
+        let signature = signer.signature(for: signedMessage(header: headerBytes, bodyHash: bodyHash))
         wire.signature = Data(signature)
         let envelope = WireDecoding.encode(wire)
         guard envelope.count <= maxEnvelopeBytes else {
             throw ProtocolError.tooLarge(what: "delta envelope", size: envelope.count, limit: maxEnvelopeBytes)
         }
         return SealedDelta(
-            envelope: envelope, id: BLAKE2b.hash(envelope), header: header, headerBytes: headerBytes,
-            body: body, signature: signature)
+            envelope: envelope, id: deltaID(header: headerBytes, bodyHash: bodyHash, signature: signature), header: header,
+            headerBytes: headerBytes, body: body, bodyHash: bodyHash, signature: signature)
     }
 }

@@ -1,9 +1,10 @@
 import CairnModel
 import CairnWire
+import Foundation
 
 /// Conversions between the model's operations and the wire's `Cairn_V1_Operation`.
 enum WireOperation {
-    static func toWire(_ operation: Operation) -> Cairn_V1_Operation {
+    static func toWire(_ operation: CairnModel.Operation) -> Cairn_V1_Operation {
         var wire = Cairn_V1_Operation()
         wire.recordID = operation.record.rawValue
         switch operation {
@@ -28,11 +29,22 @@ enum WireOperation {
             wire.removeTag = op
         case .delete:
             wire.delete = Cairn_V1_DeleteRecord()
+        case .reclassify(_, let from, let origin):
+            var op = Cairn_V1_Reclassify()
+            op.fromLevel = from
+            op.originAgency = origin
+            wire.reclassify = op
+        case .withdraw(_, let reason, let redact, let to):
+            var op = Cairn_V1_Withdraw()
+            op.reason = reason
+            op.redact = redact.map { Data($0) }
+            op.toLevel = to ?? ""
+            wire.withdraw = op
         }
         return wire
     }
 
-    static func fromWire(_ wire: Cairn_V1_Operation) throws -> Operation {
+    static func fromWire(_ wire: Cairn_V1_Operation) throws -> CairnModel.Operation {
         let record: RecordID
         do {
             record = try RecordID(wire.recordID)
@@ -53,6 +65,11 @@ enum WireOperation {
             return .removeTag(record: record, tag: op.tag, observed: try WireContext.fromWire(op.observed))
         case .delete:
             return .delete(record: record)
+        case .reclassify(let op):
+            return .reclassify(record: record, from: op.fromLevel, origin: op.originAgency)
+        case .withdraw(let op):
+            return .withdraw(record: record, reason: op.reason, redact: op.redact.map { Array($0) },
+                to: op.toLevel.isEmpty ? nil : op.toLevel)
         }
     }
 }

@@ -25,7 +25,9 @@ extension CairnDatabase {
             }
             try Self.appendAudit(batch.audit, db)
             try Self.writeSyncState(batch, knownRowids: rowids, db)
+            try Self.writeRedaction(batch.redaction, db)
         }
+        if !batch.redaction.isEmpty { checkpointAfterRedaction() }
     }
 
     /// Identifies a stream within a batch.

@@ -88,6 +88,8 @@ public final class CairnDatabase: Sendable {
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Freed pages are zeroed: a withdrawn record's bytes must not stay in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return configuration
     }

@@ -1,7 +1,8 @@
 /// A delta to store, exactly as received: the daemon has already verified its signature and
 /// parsed its header, and hands over the header fields the store indexes plus the opaque envelope.
 public struct NewDelta: Hashable, Sendable {
-    /// BLAKE2b-256 of the serialized envelope (32 bytes).
+    /// The delta id (32 bytes; BLAKE2b-256 over header, body hash and signature, the same for the
+    /// full and the redacted envelope).
     public var id: [UInt8]
     /// The author device's signing key (32 bytes); with `level` it names the stream.
     public var author: [UInt8]

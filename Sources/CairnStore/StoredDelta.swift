@@ -2,7 +2,8 @@
 public struct StoredDelta: Hashable, Sendable {
     /// Arrival order at this site: increases with every stored delta and never changes.
     public var rowid: Int64
-    /// BLAKE2b-256 of the serialized envelope (32 bytes).
+    /// The delta id (32 bytes; BLAKE2b-256 over header, body hash and signature, the same for the
+    /// full and the redacted envelope).
     public var id: [UInt8]
     /// The author device's signing key (32 bytes).
     public var author: [UInt8]
@@ -16,7 +17,8 @@ public struct StoredDelta: Hashable, Sendable {
     public var hlcWall: UInt64
     /// Hybrid logical clock of the author: logical counter.
     public var hlcCounter: UInt32
-    /// The serialized envelope exactly as it was received.
+    /// The serialized envelope exactly as it was received, or its redacted form once its record
+    /// was withdrawn from the level.
     public var envelope: [UInt8]
     /// When this site received the delta.
     public var receivedAt: Int64

@@ -27,6 +27,8 @@ struct CharterFields: Equatable {
     var agencies: [AgencyFields]
     var threshold: UInt32
     var issuedAt: Int64
+    /// Raw `downgrade` value: 0 (absent) is the default rule; `CharterContent` checks it.
+    var downgrade: Int = 0
 
     func encoded() -> [UInt8] {
         var message = Cairn_V1_Charter()
@@ -43,6 +45,7 @@ struct CharterFields: Equatable {
         }
         message.threshold = threshold
         message.issuedAt = issuedAt
+        message.downgrade = Cairn_V1_DowngradeRule(rawValue: downgrade) ?? .UNRECOGNIZED(downgrade)
         return BodyCodec.encode(message)
     }
 
@@ -57,7 +60,7 @@ struct CharterFields: Equatable {
             agencies: message.agencies.map {
                 AgencyFields(name: $0.name, rootKey: Array($0.rootKey), ceiling: $0.ceiling)
             },
-            threshold: message.threshold, issuedAt: message.issuedAt)
+            threshold: message.threshold, issuedAt: message.issuedAt, downgrade: message.downgrade.rawValue)
     }
 }
 

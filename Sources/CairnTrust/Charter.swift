@@ -32,6 +32,8 @@ public struct Charter: Hashable, Sendable {
     public var threshold: Int { content.threshold }
     /// Unix seconds when this version was issued.
     public var issuedAt: Int64 { content.issuedAt }
+    /// Who may lower a record's classification (absent from older charters: the default).
+    public var downgrade: DowngradeRule { content.downgrade }
     /// BLAKE2b-256 of the body bytes: pins a genesis in configuration and identifies a version.
     public var fingerprint: [UInt8] { BLAKE2b.hash(signed.body) }
     /// `fingerprint` in lowercase hex.

@@ -14,6 +14,7 @@ struct CharterContent: Hashable, Sendable {
     let agencies: [AgencyInfo]
     let threshold: Int
     let issuedAt: Int64
+    let downgrade: DowngradeRule
 
     /// Checks every structural rule of a charter body.
     init(_ fields: CharterFields) throws {
@@ -46,8 +47,12 @@ struct CharterContent: Hashable, Sendable {
         version = fields.version
         self.levels = levels
         self.agencies = agencies
+        guard let downgrade = DowngradeRule(rawValue: fields.downgrade) else {
+            throw TrustError.malformedObject(what: "charter", reason: "unknown downgrade rule \(fields.downgrade)")
+        }
         threshold = Int(fields.threshold)
         issuedAt = fields.issuedAt
+        self.downgrade = downgrade
     }
 
     func agency(named name: String) -> AgencyInfo? {

@@ -39,6 +39,8 @@ public struct CharterDraft: Hashable, Sendable {
     public var threshold: Int { content.threshold }
     /// Unix seconds when this version was issued.
     public var issuedAt: Int64 { content.issuedAt }
+    /// Who may lower a record's classification.
+    public var downgrade: DowngradeRule { content.downgrade }
     /// BLAKE2b-256 of the body bytes, for comparing copies by voice or on paper.
     public var fingerprint: [UInt8] { BLAKE2b.hash(signed.body) }
     /// `fingerprint` in lowercase hex.

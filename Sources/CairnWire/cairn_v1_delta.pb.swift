@@ -18,9 +18,15 @@
 //   For kind GRANT, `body` is the plain bytes of a `Grant` (the key inside is already sealed to
 //   its recipient).
 // * `signature` is the author's Ed25519 signature over
-//   "cairn/v1/delta" || 0x00 || u32be(len(header)) || header || body.
+//   "cairn/v1/delta" || 0x00 || u32be(len(header)) || header || BLAKE2b-256(body).
 //   It is verified before the body is opened or parsed.
-// * The delta id is BLAKE2b-256 of the serialized `DeltaEnvelope`.
+// * The delta id is BLAKE2b-256 of
+//   "cairn/v1/delta-id" || 0x00 || u32be(len(header)) || header || BLAKE2b-256(body) || signature.
+//   Neither depends on the body itself, only on its hash, so a RECORDS delta can be *redacted*
+//   (its body dropped and `body_hash` set instead) and keep its id and its signature: the
+//   stream's hash chain stays intact for every site, and the withdrawn ciphertext is gone.
+// * An envelope carries exactly one of `body` (non-empty) and `body_hash` (32 bytes). Only a
+//   RECORDS delta may be redacted; a redacted delta verifies but can never be opened.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -140,9 +146,13 @@ public nonisolated struct Cairn_V1_DeltaEnvelope: Sendable {
 
   public var header: Data = Data()
 
+  /// Empty in a redacted envelope.
   public var body: Data = Data()
 
   public var signature: Data = Data()
+
+  /// BLAKE2b-256 of the dropped body; set only in a redacted envelope.
+  public var bodyHash: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -368,6 +378,47 @@ public nonisolated struct Cairn_V1_DeleteRecord: Sendable {
   public init() {}
 }
 
+/// Marks the delta that moves a record to this delta's level from `from_level`. The same delta
+/// carries the record's whole current state (type, every field value, every present tag) as
+/// ordinary operations, so a site that never held the old level learns the record from it.
+public nonisolated struct Cairn_V1_Reclassify: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var fromLevel: String = String()
+
+  /// The agency that created the record (downgrades are ruled by the charter against it).
+  public var originAgency: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A tombstone at this delta's level: the record is withdrawn from the level, because it was
+/// reclassified elsewhere or retracted. Receivers drop its state, redact the listed deltas (and
+/// every other delta of the record they hold at this level), and store later-arriving deltas of
+/// the record at this level redacted, never applied. Alone in its delta.
+public nonisolated struct Cairn_V1_Withdraw: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "reclassified", or the retraction's reason (at most 1,024 bytes).
+  public var reason: String = String()
+
+  /// Ids of the record's deltas at this level that the writer held (at most 100,000).
+  public var redact: [Data] = []
+
+  /// The level the record moved to; empty for a retraction (the record is gone everywhere).
+  public var toLevel: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Cairn_V1_Operation: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -417,6 +468,22 @@ public nonisolated struct Cairn_V1_Operation: Sendable {
     set {op = .delete(newValue)}
   }
 
+  public var reclassify: Cairn_V1_Reclassify {
+    get {
+      if case .reclassify(let v)? = op {return v}
+      return Cairn_V1_Reclassify()
+    }
+    set {op = .reclassify(newValue)}
+  }
+
+  public var withdraw: Cairn_V1_Withdraw {
+    get {
+      if case .withdraw(let v)? = op {return v}
+      return Cairn_V1_Withdraw()
+    }
+    set {op = .withdraw(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Op: Equatable, Sendable {
@@ -425,6 +492,8 @@ public nonisolated struct Cairn_V1_Operation: Sendable {
     case addTag(Cairn_V1_AddTag)
     case removeTag(Cairn_V1_RemoveTag)
     case delete(Cairn_V1_DeleteRecord)
+    case reclassify(Cairn_V1_Reclassify)
+    case withdraw(Cairn_V1_Withdraw)
 
   }
 
@@ -626,6 +695,13 @@ public nonisolated struct Cairn_V1_RecordState: @unchecked Sendable {
   /// Clears the value of `updated`. Subsequent reads from it will return its default value.
   public mutating func clearUpdated() {_uniqueStorage()._updated = nil}
 
+  /// Set once the record has been reclassified: the agency that created it (before that, the
+  /// agency of `created`'s author).
+  public var originAgency: String {
+    get {_storage._originAgency}
+    set {_uniqueStorage()._originAgency = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -752,7 +828,7 @@ nonisolated extension Cairn_V1_DeltaHeader: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Cairn_V1_DeltaEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeltaEnvelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}body\0\u{1}signature\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}body\0\u{1}signature\0\u{3}body_hash\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -763,6 +839,7 @@ nonisolated extension Cairn_V1_DeltaEnvelope: SwiftProtobuf.Message, SwiftProtob
       case 1: try { try decoder.decodeSingularBytesField(value: &self.header) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.body) }()
       case 3: try { try decoder.decodeSingularBytesField(value: &self.signature) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.bodyHash) }()
       default: break
       }
     }
@@ -778,6 +855,9 @@ nonisolated extension Cairn_V1_DeltaEnvelope: SwiftProtobuf.Message, SwiftProtob
     if !self.signature.isEmpty {
       try visitor.visitSingularBytesField(value: self.signature, fieldNumber: 3)
     }
+    if !self.bodyHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.bodyHash, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -785,6 +865,7 @@ nonisolated extension Cairn_V1_DeltaEnvelope: SwiftProtobuf.Message, SwiftProtob
     if lhs.header != rhs.header {return false}
     if lhs.body != rhs.body {return false}
     if lhs.signature != rhs.signature {return false}
+    if lhs.bodyHash != rhs.bodyHash {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1214,9 +1295,84 @@ nonisolated extension Cairn_V1_DeleteRecord: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
+nonisolated extension Cairn_V1_Reclassify: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Reclassify"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}from_level\0\u{3}origin_agency\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.fromLevel) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.originAgency) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.fromLevel.isEmpty {
+      try visitor.visitSingularStringField(value: self.fromLevel, fieldNumber: 1)
+    }
+    if !self.originAgency.isEmpty {
+      try visitor.visitSingularStringField(value: self.originAgency, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_Reclassify, rhs: Cairn_V1_Reclassify) -> Bool {
+    if lhs.fromLevel != rhs.fromLevel {return false}
+    if lhs.originAgency != rhs.originAgency {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cairn_V1_Withdraw: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Withdraw"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reason\0\u{1}redact\0\u{3}to_level\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.redact) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.toLevel) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 1)
+    }
+    if !self.redact.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.redact, fieldNumber: 2)
+    }
+    if !self.toLevel.isEmpty {
+      try visitor.visitSingularStringField(value: self.toLevel, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_Withdraw, rhs: Cairn_V1_Withdraw) -> Bool {
+    if lhs.reason != rhs.reason {return false}
+    if lhs.redact != rhs.redact {return false}
+    if lhs.toLevel != rhs.toLevel {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Cairn_V1_Operation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Operation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{3}set_type\0\u{3}set_field\0\u{3}add_tag\0\u{3}remove_tag\0\u{1}delete\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}record_id\0\u{3}set_type\0\u{3}set_field\0\u{3}add_tag\0\u{3}remove_tag\0\u{1}delete\0\u{1}reclassify\0\u{1}withdraw\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1290,6 +1446,32 @@ nonisolated extension Cairn_V1_Operation: SwiftProtobuf.Message, SwiftProtobuf._
           self.op = .delete(v)
         }
       }()
+      case 7: try {
+        var v: Cairn_V1_Reclassify?
+        var hadOneofValue = false
+        if let current = self.op {
+          hadOneofValue = true
+          if case .reclassify(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.op = .reclassify(v)
+        }
+      }()
+      case 8: try {
+        var v: Cairn_V1_Withdraw?
+        var hadOneofValue = false
+        if let current = self.op {
+          hadOneofValue = true
+          if case .withdraw(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.op = .withdraw(v)
+        }
+      }()
       default: break
       }
     }
@@ -1323,6 +1505,14 @@ nonisolated extension Cairn_V1_Operation: SwiftProtobuf.Message, SwiftProtobuf._
     case .delete?: try {
       guard case .delete(let v)? = self.op else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case .reclassify?: try {
+      guard case .reclassify(let v)? = self.op else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    }()
+    case .withdraw?: try {
+      guard case .withdraw(let v)? = self.op else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     }()
     case nil: break
     }
@@ -1582,7 +1772,7 @@ nonisolated extension Cairn_V1_TagState: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Cairn_V1_RecordState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecordState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}level\0\u{3}type_stamp\0\u{1}type\0\u{1}fields\0\u{1}tags\0\u{1}deleted\0\u{1}created\0\u{1}updated\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}level\0\u{3}type_stamp\0\u{1}type\0\u{1}fields\0\u{1}tags\0\u{1}deleted\0\u{1}created\0\u{1}updated\0\u{3}origin_agency\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1594,6 +1784,7 @@ nonisolated extension Cairn_V1_RecordState: SwiftProtobuf.Message, SwiftProtobuf
     var _deleted: Cairn_V1_Stamp? = nil
     var _created: Cairn_V1_Stamp? = nil
     var _updated: Cairn_V1_Stamp? = nil
+    var _originAgency: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1613,6 +1804,7 @@ nonisolated extension Cairn_V1_RecordState: SwiftProtobuf.Message, SwiftProtobuf
       _deleted = source._deleted
       _created = source._created
       _updated = source._updated
+      _originAgency = source._originAgency
     }
   }
 
@@ -1640,6 +1832,7 @@ nonisolated extension Cairn_V1_RecordState: SwiftProtobuf.Message, SwiftProtobuf
         case 7: try { try decoder.decodeSingularMessageField(value: &_storage._deleted) }()
         case 8: try { try decoder.decodeSingularMessageField(value: &_storage._created) }()
         case 9: try { try decoder.decodeSingularMessageField(value: &_storage._updated) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._originAgency) }()
         default: break
         }
       }
@@ -1679,6 +1872,9 @@ nonisolated extension Cairn_V1_RecordState: SwiftProtobuf.Message, SwiftProtobuf
       try { if let v = _storage._updated {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
       } }()
+      if !_storage._originAgency.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._originAgency, fieldNumber: 10)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1697,6 +1893,7 @@ nonisolated extension Cairn_V1_RecordState: SwiftProtobuf.Message, SwiftProtobuf
         if _storage._deleted != rhs_storage._deleted {return false}
         if _storage._created != rhs_storage._created {return false}
         if _storage._updated != rhs_storage._updated {return false}
+        if _storage._originAgency != rhs_storage._originAgency {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -36,6 +36,46 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// Who may reclassify a record to a lower level. Raising a level is open to any device cleared
+/// for both levels.
+public nonisolated enum Cairn_V1_DowngradeRule: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// Only devices of the agency that created the record.
+  case originatingAgency // = 0
+
+  /// Any device cleared for both levels, of any agency.
+  case anyClearedAgency // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .originatingAgency
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .originatingAgency
+    case 1: self = .anyClearedAgency
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .originatingAgency: return 0
+    case .anyClearedAgency: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Cairn_V1_DowngradeRule] = [
+    .originatingAgency,
+    .anyClearedAgency,
+  ]
+
+}
+
 /// A signature by an agency root or a device.
 public nonisolated struct Cairn_V1_Signature: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -122,6 +162,9 @@ public nonisolated struct Cairn_V1_Charter: Sendable {
 
   /// Unix seconds when this version was issued.
   public var issuedAt: Int64 = 0
+
+  /// Who may lower a record's classification. Absent (the default) is ORIGINATING_AGENCY.
+  public var downgrade: Cairn_V1_DowngradeRule = .originatingAgency
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -220,6 +263,10 @@ public nonisolated struct Cairn_V1_Revocation: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
+
+nonisolated extension Cairn_V1_DowngradeRule: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DOWNGRADE_RULE_ORIGINATING_AGENCY\0\u{1}DOWNGRADE_RULE_ANY_CLEARED_AGENCY\0")
+}
 
 nonisolated extension Cairn_V1_Signature: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Signature"
@@ -343,7 +390,7 @@ nonisolated extension Cairn_V1_AgencyEntry: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Cairn_V1_Charter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Charter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}federation_id\0\u{3}federation_name\0\u{1}version\0\u{1}levels\0\u{1}agencies\0\u{1}threshold\0\u{3}issued_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}federation_id\0\u{3}federation_name\0\u{1}version\0\u{1}levels\0\u{1}agencies\0\u{1}threshold\0\u{3}issued_at\0\u{1}downgrade\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -358,6 +405,7 @@ nonisolated extension Cairn_V1_Charter: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.agencies) }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.threshold) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.issuedAt) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.downgrade) }()
       default: break
       }
     }
@@ -385,6 +433,9 @@ nonisolated extension Cairn_V1_Charter: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.issuedAt != 0 {
       try visitor.visitSingularInt64Field(value: self.issuedAt, fieldNumber: 7)
     }
+    if self.downgrade != .originatingAgency {
+      try visitor.visitSingularEnumField(value: self.downgrade, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -396,6 +447,7 @@ nonisolated extension Cairn_V1_Charter: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.agencies != rhs.agencies {return false}
     if lhs.threshold != rhs.threshold {return false}
     if lhs.issuedAt != rhs.issuedAt {return false}
+    if lhs.downgrade != rhs.downgrade {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -23,6 +23,8 @@ struct RecordCommand: ParsableCommand {
         subcommands: [
             RecordPutCommand.self, RecordGetCommand.self, RecordListCommand.self, RecordDeleteCommand.self,
             RecordHistoryCommand.self,
+            RecordReclassifyCommand.self,
+            RecordRetractCommand.self,
         ]
     )
 }

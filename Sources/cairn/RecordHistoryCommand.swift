@@ -46,6 +46,8 @@ struct RecordHistoryCommand: ParsableCommand {
         case .addTag(let tag): return "tag +\(tag)"
         case .removeTag(let tag): return "tag -\(tag)"
         case .delete: return "delete"
+        case .reclassify(let from): return "reclassify from \(from)"
+        case .withdraw(let reason): return "withdraw (\(reason))"
         }
     }
 }

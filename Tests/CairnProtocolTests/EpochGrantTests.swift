@@ -59,7 +59,7 @@ struct EpochGrantTests {
         #expect(header.sequence == 4)
         #expect(header.previous == Fixture.previous)
         #expect(header.hlc == Fixture.hlc)
-        #expect(delta.id == BLAKE2b.hash(delta.envelope))
+        #expect(delta.id == Forge.deltaID(header: delta.headerBytes, bodyHash: BLAKE2b.hash(delta.body), signature: delta.signature))
     }
 
     @Test func theGrantBodyTravelsInTheClearButTheKeyDoesNot() throws {

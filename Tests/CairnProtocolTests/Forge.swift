@@ -70,11 +70,24 @@ enum Forge {
         try! message.serializedBytes()
     }
 
-    /// The author's signature over header and body, as the spec defines it.
+    /// The author's signature over header and the body's BLAKE2b-256, as the spec defines it.
     static func sign(header: [UInt8], body: [UInt8], with key: Ed25519.PrivateKey) -> [UInt8] {
         let length = UInt32(header.count)
         let lengthBytes: [UInt8] = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) }
-        return key.signature(for: signatureDomain + lengthBytes + header + body)
+        return key.signature(for: signatureDomain + lengthBytes + header + BLAKE2b.hash(body))
+    }
+
+    /// The delta id as the spec defines it: BLAKE2b-256 of "cairn/v1/delta-id" || 0x00 ||
+    /// u32be(len(header)) || header || BLAKE2b-256(body) || signature.
+    static func deltaID(header: [UInt8], bodyHash: [UInt8], signature: [UInt8]) -> [UInt8] {
+        let length = UInt32(header.count)
+        let lengthBytes: [UInt8] = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: length >> $0) }
+        return BLAKE2b.hash(Array("cairn/v1/delta-id".utf8) + [0x00] + lengthBytes + header + bodyHash + signature)
+    }
+
+    /// A redacted envelope: fields 1 (header), 3 (signature) and 4 (body hash), in order.
+    static func redactedEnvelope(header: [UInt8], bodyHash: [UInt8], signature: [UInt8]) -> [UInt8] {
+        Proto.field(1, header) + Proto.field(3, signature) + Proto.field(4, bodyHash)
     }
 
     /// The canonical envelope: fields 1, 2, 3 in order, minimal lengths, empty fields omitted.

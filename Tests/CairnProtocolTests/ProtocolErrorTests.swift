@@ -14,6 +14,7 @@ struct ProtocolErrorTests {
         .decryptionFailed,
         .invalidBody("invalid field name"),
         .grantNotForUs,
+        .redacted,
     ]
 
     @Test func everyCaseSaysWhatHappened() {

@@ -86,7 +86,7 @@ enum Fixture {
 /// The kinds of `ProtocolError`, without their details, for precise expectations.
 enum ErrorKind: Equatable {
     case tooLarge, malformed, nonCanonical, unsupportedFormat, badSignature, authorMismatch
-    case epochMismatch, decryptionFailed, invalidBody, grantNotForUs
+    case epochMismatch, decryptionFailed, invalidBody, grantNotForUs, redacted
 
     init(_ error: ProtocolError) {
         switch error {
@@ -100,6 +100,7 @@ enum ErrorKind: Equatable {
         case .decryptionFailed: self = .decryptionFailed
         case .invalidBody: self = .invalidBody
         case .grantNotForUs: self = .grantNotForUs
+        case .redacted: self = .redacted
         }
     }
 }

@@ -81,7 +81,7 @@ struct SealedDeltaParseTests {
         _ = try SealedDelta.parse(sealed.envelope)
 
         let variants: [(String, [UInt8])] = [
-            ("unknown length-delimited field appended", sealed.envelope + Proto.field(4, [1, 2, 3])),
+            ("unknown length-delimited field appended", sealed.envelope + Proto.field(5, [1, 2, 3])),
             ("unknown varint field appended", sealed.envelope + [0x20, 0x01]),
             ("unknown field first", [0x20, 0x01] + sealed.envelope),
             ("signature before header", Proto.field(3, s) + Proto.field(1, h) + Proto.field(2, b)),
@@ -98,11 +98,12 @@ struct SealedDeltaParseTests {
         }
     }
 
-    @Test func aRefusedReEncodingWouldHaveHadAnotherID() throws {
-        // Why canonical form matters: the same signed content under two ids.
+    @Test func aReorderedEncodingIsRefused() throws {
+        // The id no longer hashes the envelope bytes, but stores and peers still compare
+        // envelopes byte for byte: one delta keeps one encoding per form.
         let sealed = try Fixture.sealed()
         let reordered = Proto.field(3, sealed.signature) + Proto.field(1, sealed.headerBytes) + Proto.field(2, sealed.body)
-        #expect(BLAKE2b.hash(reordered) != sealed.id)
+        #expect(reordered != sealed.envelope)
         expectProtocolError(.nonCanonical) { _ = try SealedDelta.parse(reordered) }
     }
 

@@ -14,11 +14,12 @@ struct SealedDeltaRoundTripTests {
         #expect(received == sealed)
     }
 
-    @Test func deltaIDIsBLAKE2b256OfTheEnvelope() throws {
+    @Test func deltaIDHashesHeaderBodyHashAndSignature() throws {
         let sealed = try Fixture.sealed()
         let received = try SealedDelta.parse(sealed.envelope)
         #expect(sealed.id.count == 32)
-        #expect(sealed.id == BLAKE2b.hash(sealed.envelope, outputLength: 32))
+        #expect(sealed.id == Forge.deltaID(header: sealed.headerBytes, bodyHash: BLAKE2b.hash(sealed.body), signature: sealed.signature))
+        #expect(sealed.id != BLAKE2b.hash(sealed.envelope))
         #expect(received.id == sealed.id)
     }
 

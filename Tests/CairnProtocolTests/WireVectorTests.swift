@@ -24,7 +24,11 @@ struct WireVectorTests {
 
         #expect(change == WireVectors.change(author: try DeviceID(unhex(vector.authorKey))))
         #expect(delta.id == (try unhex(vector.id)))
-        #expect(delta.id == BLAKE2b.hash(envelope))
+        #expect(delta.id == Forge.deltaID(header: delta.headerBytes, bodyHash: BLAKE2b.hash(delta.body), signature: delta.signature))
+        // The redacted form keeps the id and the signature.
+        let redacted = try SealedDelta.parse(delta.redacted().envelope)
+        #expect(redacted.id == (try unhex(vector.id)))
+        try redacted.verify(authorKey: authorKey)
         #expect(delta.headerBytes == (try unhex(vector.header)))
         let header = delta.header
         #expect(header.format == 1)

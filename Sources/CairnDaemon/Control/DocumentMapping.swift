@@ -85,6 +85,8 @@ struct DocumentMapping: Sendable {
         case .addTag(_, let tag): return .addTag(tag)
         case .removeTag(_, let tag, _): return .removeTag(tag)
         case .delete: return .delete
+        case .reclassify(_, let from, _): return .reclassify(from: from)
+        case .withdraw(_, let reason, _, _): return .withdraw(reason: reason)
         }
     }
 }

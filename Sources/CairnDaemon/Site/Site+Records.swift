@@ -34,7 +34,7 @@ extension Site {
         // Checked here as well as under the lock: `writeRecord` refuses a level-less write to an
         // unknown id as an invalid new record before the closure below could say "not found".
         guard try loadState(id, keyring: keyring()) != nil else {
-            throw DaemonError.request(.recordNotFound, "no record \(id)")
+            throw notHeld(id)
         }
         let (state, _) = try writeRecord(id: id, level: nil, actor: actor, auditKind: "record.delete") { current in
             guard let current else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
@@ -46,7 +46,7 @@ extension Site {
     func get(id raw: String) throws -> RecordDocument {
         let id = try Self.recordID(raw)
         guard let state = try loadState(id, keyring: keyring()) else {
-            throw DaemonError.request(.recordNotFound, "no record \(id)")
+            throw notHeld(id)
         }
         return mapping.document(state)
     }
@@ -75,12 +75,13 @@ extension Site {
         let id = try Self.recordID(raw)
         let key = rowKey(id)
         let keyring = keyring()
-        guard try database.record(key: key) != nil else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
+        guard try database.record(key: key) != nil else { throw notHeld(id) }
         let mapping = self.mapping
         return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> HistoryEntry? in
             guard let stored = try database.delta(id: deltaID) else { return nil }
             let delta = try SealedDelta.parse(stored.envelope)
-            guard let epoch = delta.header.epoch, let levelKey = keyring.key(level: delta.header.level, epoch: epoch) else {
+            // A redacted delta (the record was withdrawn from that level) has nothing to show.
+            guard !delta.isRedacted, let epoch = delta.header.epoch, let levelKey = keyring.key(level: delta.header.level, epoch: epoch) else {
                 return nil
             }
             let change = try delta.open(key: levelKey)
@@ -91,6 +92,13 @@ extension Site {
                 hlc: change.hlc.description,
                 operations: change.operations.filter { $0.record == id }.map(mapping.operation))
         }
+    }
+
+    /// Why a record is not here: retracted (410), or never seen.
+    func notHeld(_ id: RecordID) -> DaemonError {
+        isRetracted(rowKey: rowKey(id))
+            ? .request(.recordRetracted, "record \(id) was retracted")
+            : .request(.recordNotFound, "no record \(id)")
     }
 
     static func recordID(_ raw: String) throws -> RecordID {

@@ -1,0 +1,41 @@
+/// The body of `POST /v1/records/{id}/reclassify`: the level to move the record to.
+public struct ReclassifyRequest: Codable, Hashable, Sendable {
+    /// One of the charter's levels, higher or lower than the record's.
+    public var classification: String
+
+    /// Creates a request.
+    public init(classification: String) {
+        self.classification = classification
+    }
+}
+
+/// The body of `POST /v1/records/{id}/retract`: why the record is withdrawn for everyone.
+public struct RetractRequest: Codable, Hashable, Sendable {
+    /// Free text, 1 to 1,024 bytes; it travels (encrypted) in the tombstone.
+    public var reason: String
+
+    /// Creates a request.
+    public init(reason: String) {
+        self.reason = reason
+    }
+}
+
+/// What a retraction did: the record's id and level, the tombstone delta, and how many of the
+/// record's delta bodies this site dropped.
+public struct RetractDocument: Codable, Hashable, Sendable {
+    public var id: String
+    /// The level the record was retracted from.
+    public var classification: String
+    /// Id of the tombstone delta, 64 hex digits.
+    public var delta: String
+    /// Delta bodies this site redacted.
+    public var redacted: Int
+
+    /// Creates a document.
+    public init(id: String, classification: String, delta: String, redacted: Int) {
+        self.id = id
+        self.classification = classification
+        self.delta = delta
+        self.redacted = redacted
+    }
+}

@@ -1,0 +1,181 @@
+import CairnControl
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+import Foundation
+
+/// Reclassification and retraction: signed operations written like any edit.
+///
+/// A reclassification writes two deltas in one commit group: at the new level, the record's
+/// whole current state with a `reclassify` marker (a site that never held the old level learns
+/// the record from it); at the old level, a `withdraw` tombstone listing the record's deltas
+/// there. A retraction writes one tombstone at the record's level. Either way this site drops
+/// what it held of the record at the old level at once (see `Site+Withdraw`).
+extension Site {
+    /// Moves a record to `level` (up or down). Lowering it is reserved by the charter's
+    /// downgrade rule (by default to the agency that created the record).
+    func reclassify(id raw: String, to level: String, actor: String = "local") throws -> RecordDocument {
+        let id = try Self.recordID(raw)
+        try checkLevel(level)
+        let outcome = try writes.submit(
+            { [self] context in
+                try prepareReclassify(id: id, to: level, actor: actor, in: &context)
+            }, run: runGroup)
+        return mapping.document(outcome.state!)
+    }
+
+    /// Retracts a record: it is withdrawn from its level for every site, its state and the
+    /// bodies of its deltas are dropped, and its id cannot be used again.
+    func retract(id raw: String, reason: String, actor: String = "local") throws -> RetractDocument {
+        let id = try Self.recordID(raw)
+        guard !reason.isEmpty, reason.utf8.count <= ModelLimits.maxReasonBytes else {
+            throw DaemonError.request(
+                .badRequest, "a retraction needs a reason of 1 to \(ModelLimits.maxReasonBytes) bytes")
+        }
+        let box = RetractBox()
+        _ = try writes.submit(
+            { [self] context in
+                box.document = try prepareRetract(id: id, reason: reason, actor: actor, in: &context)
+                return (nil, false)
+            }, run: runGroup)
+        return box.document!
+    }
+
+    private func prepareReclassify(
+        id: RecordID, to level: String, actor: String, in context: inout WriteContext
+    ) throws -> GroupCommit.Outcome {
+        let rowKey = rowKey(id)
+        let current = try requireHeld(id, rowKey: rowKey, in: context)
+        let from = current.level
+        guard from != level else {
+            throw DaemonError.request(.invalidRecord, "record \(id) is already \(level)")
+        }
+        guard let origin = originAgency(of: current, devices: context.devices) else {
+            throw DaemonError.request(.internal, "the device that created record \(id) is not known here")
+        }
+        let agency = identity.certificate.agency.value
+        if identity.levels.isAtOrBelow(level, from), !downgradeRule(in: context).allows(agency: agency, origin: origin)
+        {
+            throw DaemonError.request(
+                .downgradeNotAllowed,
+                "record \(id) was created by \(origin); the charter lets only that agency lower its classification")
+        }
+        let redact = try storeAccess { try database.recordDeltas(key: rowKey, level: from) }.map(\.id)
+        let hlc = context.clock.now()
+        let snapshot = Change(
+            author: identity.deviceID, level: level, hlc: hlc,
+            operations: [.reclassify(record: id, from: from, origin: origin)] + Self.snapshotOperations(current))
+        let tombstone = Change(
+            author: identity.deviceID, level: from, hlc: hlc,
+            operations: [
+                .withdraw(
+                    record: id, reason: "reclassified", redact: Array(redact.suffix(ModelLimits.maxRedactedDeltas)),
+                    to: level)
+            ])
+        let (moved, movedEpoch, movedKey) = try sealOwn(snapshot, in: &context)
+        let (withdrawn, _, _) = try sealOwn(tombstone, in: &context)
+        var record = RecordState.new(id: id, level: level, first: snapshot.stamp)
+        for operation in snapshot.operations { try record.apply(operation, stamp: snapshot.stamp) }
+        let now = Int64(Date().timeIntervalSince1970)
+        withdrawRecord(
+            id, rowKey: rowKey, level: from, stamp: tombstone.stamp, retracted: false, listed: redact, in: &context)
+        context.batch.redaction.removedRecords.remove(rowKey)
+        context.stage(
+            record, rowKey: rowKey, previous: current, deltaID: moved.id, epoch: movedEpoch, key: movedKey, at: now)
+        // The audit entry names the deltas, never the record's id or contents.
+        context.audit(
+            "record.reclassified", actor: actor,
+            detail: ["delta": Hex.encode(moved.id), "withdrawn": Hex.encode(withdrawn.id), "from": from, "to": level])
+        logger.info("record.reclassified", metadata: ["record.level": "\(level)", "record.from": "\(from)"])
+        return (record, false)
+    }
+
+    private func prepareRetract(id: RecordID, reason: String, actor: String, in context: inout WriteContext) throws
+        -> RetractDocument
+    {
+        let rowKey = rowKey(id)
+        let current = try requireHeld(id, rowKey: rowKey, in: context)
+        guard let origin = originAgency(of: current, devices: context.devices) else {
+            throw DaemonError.request(.internal, "the device that created record \(id) is not known here")
+        }
+        // A retraction erases another agency's information everywhere: the same charter rule
+        // as a downgrade decides who may.
+        guard downgradeRule(in: context).allows(agency: identity.certificate.agency.value, origin: origin) else {
+            throw DaemonError.request(
+                .downgradeNotAllowed,
+                "record \(id) was created by \(origin); the charter lets only that agency retract it")
+        }
+        let redact = try storeAccess { try database.recordDeltas(key: rowKey, level: current.level) }.map(\.id)
+        let change = Change(
+            author: identity.deviceID, level: current.level, hlc: context.clock.now(),
+            operations: [
+                .withdraw(
+                    record: id, reason: reason, redact: Array(redact.suffix(ModelLimits.maxRedactedDeltas)), to: nil)
+            ])
+        let (tombstone, _, _) = try sealOwn(change, in: &context)
+        let redacted = withdrawRecord(
+            id, rowKey: rowKey, level: current.level, stamp: change.stamp, retracted: true, listed: redact, in: &context
+        )
+        context.audit(
+            "record.retracted", actor: actor, detail: ["delta": Hex.encode(tombstone.id), "level": current.level])
+        logger.info(
+            "record.retracted", metadata: ["record.level": "\(current.level)", "deltas.redacted": "\(redacted)"])
+        return RetractDocument(
+            id: id.rawValue, classification: current.level, delta: Hex.encode(tombstone.id), redacted: redacted)
+    }
+
+    /// The record as held, or the reason it is not: never seen, or retracted.
+    private func requireHeld(_ id: RecordID, rowKey: [UInt8], in context: WriteContext) throws -> RecordState {
+        if let current = try heldState(id, rowKey: rowKey, in: context) { return current }
+        if isRetracted(rowKey: rowKey)
+            || context.batch.redaction.recordWithdrawals.contains(where: { $0.recordKey == rowKey && $0.retracted })
+        {
+            throw DaemonError.request(.recordRetracted, "record \(id) was retracted")
+        }
+        throw DaemonError.request(.recordNotFound, "no record \(id)")
+    }
+
+    /// Seals one of this device's changes at the next position of its stream and appends it to
+    /// the group; returns the delta and the level's current key.
+    func sealOwn(_ change: Change, in context: inout WriteContext) throws -> (
+        SealedDelta, EpochRef, XChaCha20Poly1305.Key
+    ) {
+        guard let (epoch, key) = context.keyring.current(level: change.level) else {
+            throw DaemonError.request(.unavailable, "this site holds no key for \(change.level) yet")
+        }
+        let head = context.heads[change.level]
+        let delta: SealedDelta
+        do {
+            delta = try SealedDelta.seal(
+                change: change, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [],
+                epoch: epoch, key: key, signer: identity.keys.signing)
+        } catch let error as ModelError {
+            throw DaemonError.from(error)
+        }
+        context.append(delta, receivedAt: Int64(Date().timeIntervalSince1970), own: true)
+        return (delta, epoch, key)
+    }
+
+    /// The record's current content as plain operations: its type, every field's winning value,
+    /// every present tag, and its deletion. Open conflicts are settled in favour of the winner
+    /// (a reclassification is a fresh start at the new level).
+    static func snapshotOperations(_ state: RecordState) -> [CairnModel.Operation] {
+        let view = state.view()
+        var operations: [CairnModel.Operation] = []
+        if let type = view.type { operations.append(.setType(record: state.id, type: type)) }
+        for name in view.fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            operations.append(
+                .setField(record: state.id, name: name, value: view.fields[name], observed: CausalContext()))
+        }
+        for tag in view.tags { operations.append(.addTag(record: state.id, tag: tag)) }
+        if state.isDeleted { operations.append(.delete(record: state.id)) }
+        return operations
+    }
+}
+
+/// Carries a retraction's document out of the commit group (written by the leader before the
+/// job is signalled, read by the job's thread after).
+final class RetractBox: @unchecked Sendable {
+    var document: RetractDocument?
+}

@@ -1,0 +1,212 @@
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTrust
+
+/// Withdrawing a record from a level, shared by the local write path (reclassify, retract) and
+/// by ingest (a received tombstone): drop the record's row when it lives at that level, replace
+/// the envelopes of its deltas there by their redacted form (same id, body gone), and remember
+/// the withdrawal so that its deltas arriving later are redacted on arrival and never applied.
+extension Site {
+    /// The record as this group sees it: staged earlier in the group, else stored; `nil` when
+    /// unknown or withdrawn earlier in the group.
+    func heldState(_ id: RecordID, rowKey: [UInt8], in context: WriteContext) throws -> RecordState? {
+        if context.batch.redaction.removedRecords.contains(rowKey) { return nil }
+        return try context.pending[rowKey] ?? loadState(id, keyring: context.keyring)
+    }
+
+    /// The newest withdrawal of a record from `level` (from this group or the store), with
+    /// `retracted` set if any withdrawal there was a retraction.
+    func recordWithdrawal(rowKey: [UInt8], level: String, in context: WriteContext) -> (stamp: Stamp, retracted: Bool)?
+    {
+        let stored = (try? database.recordWithdrawals(key: rowKey)) ?? []
+        let rows =
+            stored.filter { $0.level == level }
+            + context.batch.redaction.recordWithdrawals.filter { $0.recordKey == rowKey && $0.level == level }
+        var newest: (stamp: Stamp, retracted: Bool)?
+        for row in rows {
+            guard let author = try? DeviceID(row.author) else { continue }
+            let stamp = Stamp(hlc: HLCTimestamp(wallMillis: row.hlcWall, counter: row.hlcCounter), author: author)
+            newest = (max(newest?.stamp ?? stamp, stamp), (newest?.retracted ?? false) || row.retracted)
+        }
+        return newest
+    }
+
+    /// The charter's downgrade rule, from the newest charter (an amendment accepted in this
+    /// group included).
+    func downgradeRule(in context: WriteContext) -> DowngradeRule {
+        (context.charter ?? identity.charter).downgrade
+    }
+
+    /// Whether this site knows the record was retracted (at any level).
+    func isRetracted(rowKey: [UInt8]) -> Bool {
+        ((try? database.recordWithdrawals(key: rowKey)) ?? []).contains { $0.retracted }
+    }
+
+    /// The agency that created a record: named by its last reclassification, else the agency of
+    /// the device that wrote its first stamp.
+    func originAgency(of state: RecordState, devices: KnownDevices) -> String? {
+        state.originAgency ?? devices.certificate(state.created.author)?.agency.value
+    }
+
+    /// Withdraws a record from `level` inside the group. `listed` are the delta ids the
+    /// withdrawal names; only those this site links to the record, or to no record at all (held
+    /// without their key), are redacted, so a tombstone cannot reach into other records.
+    /// Returns how many envelopes were redacted.
+    @discardableResult
+    func withdrawRecord(
+        _ id: RecordID, rowKey: [UInt8], level: String, stamp: Stamp, retracted: Bool, listed: [[UInt8]],
+        in context: inout WriteContext
+    ) -> Int {
+        if let held = try? heldState(id, rowKey: rowKey, in: context), held.level == level {
+            context.batch.redaction.removedRecords.insert(rowKey)
+            context.pending.removeValue(forKey: rowKey)
+        }
+        context.batch.redaction.recordWithdrawals.append(
+            RecordWithdrawalRow(
+                recordKey: rowKey, level: level, hlcWall: stamp.hlc.wallMillis, hlcCounter: stamp.hlc.counter,
+                author: stamp.author.bytes, retracted: retracted))
+        var targets: Set<[UInt8]> = []
+        for (deltaID, _) in (try? database.recordDeltas(key: rowKey, level: level)) ?? [] { targets.insert(deltaID) }
+        let inGroupLinks = Set(context.batch.links.filter { $0.recordKey == rowKey }.map(\.deltaID))
+        for delta in context.batch.deltas where delta.level == level && inGroupLinks.contains(delta.id) {
+            targets.insert(delta.id)
+        }
+        for deltaID in listed where !targets.contains(deltaID) {
+            let linked = (try? database.recordKeys(linkedTo: deltaID)) ?? []
+            if linked.isEmpty || linked.contains(rowKey) { targets.insert(deltaID) }
+        }
+        var redacted = 0
+        for deltaID in targets where redact(deltaID, level: level, in: &context) { redacted += 1 }
+        return redacted
+    }
+
+    /// Replaces one delta's envelope by its redacted form: in the group's batch if it is stored
+    /// by this group (so its body never reaches the disk), else in the store. Only a RECORDS
+    /// delta of `level` is redacted.
+    @discardableResult
+    func redact(_ deltaID: [UInt8], level: String, in context: inout WriteContext) -> Bool {
+        if let index = context.batch.deltas.firstIndex(where: { $0.id == deltaID }) {
+            guard context.batch.deltas[index].level == level,
+                let delta = try? SealedDelta.parse(context.batch.deltas[index].envelope), !delta.isRedacted,
+                let redacted = try? delta.redacted()
+            else { return false }
+            context.batch.deltas[index].envelope = redacted.envelope
+            return true
+        }
+        guard context.batch.redaction.envelopes[deltaID] == nil,
+            let stored = try? database.delta(id: deltaID), stored.level == level,
+            let delta = try? SealedDelta.parse(stored.envelope), !delta.isRedacted,
+            let redacted = try? delta.redacted()
+        else { return false }
+        context.batch.redaction.envelopes[deltaID] = redacted.envelope
+        return true
+    }
+}
+
+/// How a received change may touch one record.
+enum RecordAdmission {
+    /// The record was withdrawn from the change's level: the change is redacted, not applied.
+    case withdrawn
+    /// A reclassification that breaks a rule: stored, not applied (logged and audited).
+    case refused(String)
+    /// The record lives at another level here: not applied, but linked so that the level's
+    /// tombstone finds the delta.
+    case elsewhere
+    /// Apply the change onto `state`; `previous` is what was held (for the change stream).
+    case apply(state: RecordState, previous: RecordState?)
+}
+
+extension Site {
+    /// Decides how a received change (of a verified, opened delta) may touch record `id`: the
+    /// withdrawal rules first, then the reclassification marker's rules, then the level.
+    func admission(of change: Change, record id: RecordID, rowKey: [UInt8], in context: WriteContext) throws
+        -> RecordAdmission
+    {
+        let previous = try heldState(id, rowKey: rowKey, in: context)
+        var marker: (from: String, origin: String)?
+        for case .reclassify(let record, let from, let origin) in change.operations where record == id {
+            marker = (from, origin)
+        }
+        if let withdrawal = recordWithdrawal(rowKey: rowKey, level: change.level, in: context) {
+            // Only a later move back to this level (or a write to the record after it moved
+            // back) is applied; anything else of the withdrawn record is dropped on arrival.
+            let movesIn = marker != nil || previous?.level == change.level
+            if withdrawal.retracted || !movesIn || change.stamp <= withdrawal.stamp { return .withdrawn }
+        }
+        if let marker {
+            guard let author = context.devices.certificate(change.author) else { return .refused("unknown_author") }
+            guard identity.levels.contains(marker.from), identity.levels.isAtOrBelow(marker.from, author.clearance)
+            else {
+                return .refused("author_not_cleared_for_old_level")
+            }
+            if let previous, previous.level != change.level,
+                let held = originAgency(of: previous, devices: context.devices), held != marker.origin
+            {
+                return .refused("origin_mismatch")
+            }
+            let lowers = identity.levels.isAtOrBelow(change.level, marker.from)
+            if lowers, !downgradeRule(in: context).allows(agency: author.agency.value, origin: marker.origin) {
+                return .refused("downgrade_not_allowed")
+            }
+            if let previous, previous.level == change.level { return .apply(state: previous, previous: previous) }
+            return .apply(state: RecordState.new(id: id, level: change.level, first: change.stamp), previous: previous)
+        }
+        if let previous {
+            guard previous.level == change.level else { return .elsewhere }
+            return .apply(state: previous, previous: previous)
+        }
+        return .apply(state: RecordState.new(id: id, level: change.level, first: change.stamp), previous: nil)
+    }
+
+    /// A received tombstone: checks the charter's rule when the record is held at the level,
+    /// then withdraws it. A refused one is stored (it is part of its stream) but not applied.
+    func receiveWithdrawal(_ delta: SealedDelta, change: Change, in context: inout WriteContext) {
+        guard case .withdraw(let id, _, let listed, let to) = change.operations.first else { return }
+        let rowKey = rowKey(id)
+        let held = try? heldState(id, rowKey: rowKey, in: context)
+        var dropHeld = true
+        if let held, held.level == change.level {
+            let lowers =
+                to.map { !identity.levels.contains($0) || identity.levels.isAtOrBelow($0, change.level) } ?? true
+            if lowers, let origin = originAgency(of: held, devices: context.devices),
+                let author = context.devices.certificate(change.author),
+                !downgradeRule(in: context).allows(agency: author.agency.value, origin: origin)
+            {
+                refuseReclassification(delta, reason: "downgrade_not_allowed", in: &context)
+                return
+            }
+            // A tombstone older than the record's return to this level concerns an earlier stay.
+            dropHeld = change.stamp > held.created
+        }
+        let redacted: Int
+        if dropHeld {
+            redacted = withdrawRecord(
+                id, rowKey: rowKey, level: change.level, stamp: change.stamp, retracted: to == nil, listed: listed,
+                in: &context)
+        } else {
+            context.batch.redaction.recordWithdrawals.append(
+                RecordWithdrawalRow(
+                    recordKey: rowKey, level: change.level, hlcWall: change.hlc.wallMillis,
+                    hlcCounter: change.hlc.counter,
+                    author: change.author.bytes, retracted: to == nil))
+            redacted = listed.filter { redact($0, level: change.level, in: &context) }.count
+        }
+        logger.info(
+            "sync.record_withdrawn",
+            metadata: [
+                "delta.level": "\(change.level)", "record.retracted": "\(to == nil)", "deltas.redacted": "\(redacted)",
+            ])
+    }
+
+    /// Logs and audits a reclassification or withdrawal that a rule refuses.
+    func refuseReclassification(_ delta: SealedDelta, reason: String, in context: inout WriteContext) {
+        let author = context.devices.displayName(delta.header.author)
+        logger.warning(
+            "sync.reclassification_refused",
+            metadata: ["delta.author": "\(author)", "delta.level": "\(delta.header.level)", "reason": "\(reason)"])
+        context.audit(
+            "sync.reclassification_refused", actor: "peer:\(author)",
+            detail: ["delta": Hex.encode(delta.id), "level": delta.header.level, "reason": reason])
+    }
+}
