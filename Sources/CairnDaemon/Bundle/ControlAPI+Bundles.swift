@@ -1,0 +1,54 @@
+import CairnControl
+import Foundation
+
+extension ControlAPI {
+    /// The bundle routes that answer at once: export (the bundle file, with what it carries in
+    /// the `Cairn-Bundle` header), vector (the signed vector file) and import without progress.
+    func respondBundle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) throws -> ControlReply {
+        let actor = "uid:\(caller.uid)"
+        switch route {
+        case .bundleExport:
+            let request: BundleExportRequest
+            do {
+                request = try ControlJSON.decoder().decode(BundleExportRequest.self, from: Data(body))
+            } catch {
+                throw DaemonError.request(.invalidJSON, "the export request is not {\"for\": \"agency/name\", \"since\": base64?}: \(error)")
+            }
+            let (bundle, document) = try site.exportBundle(request, actor: actor)
+            let summary = String(decoding: try ControlJSON.compactEncoder().encode(document), as: UTF8.self)
+            return ControlReply(status: 200, body: bundle, contentType: "application/octet-stream", headers: [("Cairn-Bundle", summary)])
+        case .bundleVector:
+            return ControlReply(status: 200, body: try site.vectorFile(actor: actor), contentType: "application/octet-stream")
+        case .bundleImport(let dryRun, _):
+            return .json(200, try site.importBundle(body, dryRun: dryRun, actor: actor))
+        default:
+            throw DaemonError.request(.notFound, "not a bundle route")
+        }
+    }
+
+    /// An import with progress: calls `emit` with each NDJSON progress line as the work goes,
+    /// and returns the last line (the result, or the error), newline included.
+    func importBundleStreaming(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, emit: (([UInt8]) -> Void)) -> [UInt8] {
+        guard case .bundleImport(let dryRun, _) = route else { return [] }
+        let encoder = ControlJSON.compactEncoder()
+        func line(_ event: BundleProgressEvent) -> [UInt8] {
+            ((try? encoder.encode(event)).map(Array.init) ?? Array(#"{"event":"error"}"#.utf8)) + [UInt8(ascii: "\n")]
+        }
+        var status = 200
+        let final: BundleProgressEvent
+        do {
+            let result = try site.importBundle(body, dryRun: dryRun, actor: "uid:\(caller.uid)") { emit(line($0)) }
+            final = BundleProgressEvent(event: "result", result: result)
+        } catch DaemonError.request(let code, let message) {
+            status = code.httpStatus
+            logger.notice("control.refused", metadata: ["caller.uid": "\(caller.uid)", "error.code": "\(code)", "error": "\(message)"])
+            final = BundleProgressEvent(event: "error", error: BundleProgressError(code: code.rawValue, message: message))
+        } catch {
+            status = 500
+            logger.error("control.failed", metadata: ["caller.uid": "\(caller.uid)", "error": "\(error)"])
+            final = BundleProgressEvent(event: "error", error: BundleProgressError(code: "internal", message: "internal error: \(error)"))
+        }
+        site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", String(status))])
+        return line(final)
+    }
+}
