@@ -6,6 +6,12 @@ extension ControlClient {
         try call(StatusDocument.self, method: "GET", path: "/v1/status").0
     }
 
+    /// `GET /v1/digest`: a fingerprint of the records held, per level and overall; two sites
+    /// holding the same records report the same digests.
+    public func digest() throws(ControlClientError) -> DigestDocument {
+        try call(DigestDocument.self, method: "GET", path: "/v1/digest").0
+    }
+
     /// `POST /v1/records`: creates or updates a record; `created` is true for a new record (201).
     public func putRecord(_ request: PutRecordRequest) throws(ControlClientError) -> (RecordDocument, created: Bool) {
         let body: Data
@@ -36,6 +42,29 @@ extension ControlClient {
     /// `DELETE /v1/records/{id}`: deletes a record and returns it as it now is.
     public func deleteRecord(id: String) throws(ControlClientError) -> RecordDocument {
         try call(RecordDocument.self, method: "DELETE", path: ControlPath.record(id)).0
+    }
+
+    /// `POST /v1/records/{id}/reclassify`: moves a record to another level; returns it as it
+    /// now is.
+    public func reclassifyRecord(id: String, to level: String) throws(ControlClientError) -> RecordDocument {
+        let body: Data
+        do {
+            body = try ControlJSON.compactEncoder().encode(ReclassifyRequest(classification: level))
+        } catch {
+            throw .invalidRequest("the request could not be encoded: \(error)")
+        }
+        return try call(RecordDocument.self, method: "POST", path: ControlPath.record(id, "reclassify"), body: body).0
+    }
+
+    /// `POST /v1/records/{id}/retract`: withdraws a record from every site.
+    public func retractRecord(id: String, reason: String) throws(ControlClientError) -> RetractDocument {
+        let body: Data
+        do {
+            body = try ControlJSON.compactEncoder().encode(RetractRequest(reason: reason))
+        } catch {
+            throw .invalidRequest("the request could not be encoded: \(error)")
+        }
+        return try call(RetractDocument.self, method: "POST", path: ControlPath.record(id, "retract"), body: body).0
     }
 
     /// `GET /v1/records/{id}/history`: the deltas that touched a record, oldest first.
@@ -73,52 +102,12 @@ extension ControlClient {
     public func watch(_ onEvent: (WatchEvent) -> Bool) throws(ControlClientError) {
         let connection = try UnixSocketConnection(path: socketPath, timeout: 100 * 365 * 86_400)
         try connection.writeAll(Self.request(method: "GET", path: "/v1/watch", body: nil))
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var head: [UInt8] = []
-        var decoder = ChunkedLineDecoder()
-        var streaming = false
-        while true {
-            let count = try connection.read(into: &buffer)
-            if count == 0 { return }
-            var bytes = buffer[..<count]
-            if !streaming {
-                head.append(contentsOf: bytes)
-                guard let end = Self.endOfHead(head) else {
-                    if head.count > 64 * 1024 { throw .badResponse("response head too large") }
-                    continue
-                }
-                let status = String(decoding: head.prefix(12), as: UTF8.self)
-                guard status.hasPrefix("HTTP/1.1 200") else {
-                    // An error document: read the rest through the ordinary parser.
-                    var parser = HTTPResponseParser()
-                    try parser.feed(head[...])
-                    while !parser.isComplete {
-                        let more = try connection.read(into: &buffer)
-                        if more == 0 { break }
-                        try parser.feed(buffer[..<more])
-                    }
-                    throw try parser.finish().refusal()
-                }
-                bytes = head[end...][...]
-                streaming = true
+        _ = try Self.readLines(from: connection) { line throws(ControlClientError) in
+            do {
+                return onEvent(try ControlJSON.decoder().decode(WatchEvent.self, from: Data(line)))
+            } catch {
+                throw .badResponse("a change-stream line is not a watch event: \(error)")
             }
-            for line in try decoder.feed(bytes) where !line.isEmpty {
-                do {
-                    let event = try ControlJSON.decoder().decode(WatchEvent.self, from: Data(line))
-                    if !onEvent(event) { return }
-                } catch {
-                    throw .badResponse("a change-stream line is not a watch event: \(error)")
-                }
-            }
-            if decoder.finished { return }
         }
-    }
-
-    private static func endOfHead(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for index in 0...(bytes.count - 4) where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-            return index + 4
-        }
-        return nil
     }
 }

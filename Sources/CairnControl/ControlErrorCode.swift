@@ -51,10 +51,22 @@ public struct ControlErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// No peer has that name, or it is not connected.
     public static let peerNotFound = ControlErrorCode("peer_not_found", httpStatus: 404)
 
+    /// A revocation that does not verify against the charter (wrong signer, other federation,
+    /// malformed).
+    public static let invalidRevocation = ControlErrorCode("invalid_revocation", httpStatus: 422)
+    /// A charter that is not the next valid amendment of the one held.
+    public static let invalidCharter = ControlErrorCode("invalid_charter", httpStatus: 422)
+
+    /// Lowering a record's classification is reserved by the charter (by default to the
+    /// agency that created the record).
+    public static let downgradeNotAllowed = ControlErrorCode("downgrade_not_allowed", httpStatus: 403)
+    /// The record was retracted: it is gone everywhere and its id cannot be used again.
+    public static let recordRetracted = ControlErrorCode("record_retracted", httpStatus: 410)
+
     /// Every code the contract defines.
     public static let all: [ControlErrorCode] = [
         .badRequest, .invalidJSON, .invalidRecord, .unknownLevel, .aboveClearance, .classificationMismatch,
         .recordDeleted, .recordNotFound, .forbidden, .payloadTooLarge, .notFound, .methodNotAllowed,
-        .internal, .unavailable, .conflict, .peerNotFound,
+        .internal, .unavailable, .conflict, .peerNotFound, .downgradeNotAllowed, .recordRetracted, .invalidRevocation, .invalidCharter,
     ]
 }

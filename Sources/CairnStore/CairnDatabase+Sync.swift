@@ -49,6 +49,17 @@ extension CairnDatabase {
                 try insert.execute(arguments: [grant.level, Int64(grant.epochNumber), grant.epochKeyID.blob, grant.recipient.blob])
             }
         }
+        if !batch.revocations.isEmpty {
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO revocation (serial, agency, device, effective_at, signed, learned_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for row in batch.revocations {
+                try insert.execute(arguments: [
+                    row.serial.blob, row.agency, row.device, row.effectiveAt, row.signed.blob, row.learnedAt,
+                ])
+            }
+        }
         if !batch.evidence.isEmpty {
             // Evidence is kept once, however often a peer sends the same delta again.
             let insert = try db.cachedStatement(sql: """

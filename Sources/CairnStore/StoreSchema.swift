@@ -23,8 +23,45 @@ enum StoreSchema {
         migrator.registerMigration("v3-sync") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-revocations") { db in
+            try db.execute(sql: v4)
+        }
+        migrator.registerMigration("v5-bundles") { db in
+            try db.execute(sql: CairnDatabase.bundleSchema)
+        }
+        migrator.registerMigration("v6-redaction") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
+
+    /// Records withdrawn from a level (reclassified elsewhere, or retracted): the newest
+    /// withdrawal's stamp per (record, level), so that deltas of the record at that level that
+    /// arrive later are stored redacted and never applied.
+    private static let v6 = """
+        CREATE TABLE withdrawn (
+            record_key BLOB NOT NULL,
+            level TEXT NOT NULL,
+            hlc_wall INTEGER NOT NULL,
+            hlc_counter INTEGER NOT NULL,
+            author BLOB NOT NULL,
+            retracted INTEGER NOT NULL,
+            PRIMARY KEY (record_key, level)
+        ) WITHOUT ROWID;
+        """
+
+    /// Revocations this site has verified (kept verbatim, to pass on to peers and to re-verify
+    /// at start), keyed by the serial of the certificate they withdraw.
+    private static let v4 = """
+        CREATE TABLE revocation (
+            serial BLOB NOT NULL PRIMARY KEY,
+            agency TEXT NOT NULL,
+            device TEXT NOT NULL,
+            effective_at INTEGER NOT NULL,
+            signed BLOB NOT NULL,
+            learned_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
 
     /// Federation sync: the device certificates this site knows (its own and its peers', kept
     /// to verify the deltas they author), the peers an admin added at run time, the deltas

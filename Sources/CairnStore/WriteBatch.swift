@@ -27,6 +27,10 @@ public struct WriteBatch: Hashable, Sendable {
     /// Deltas refused as evidence (an equivocating second delta at a taken position), never
     /// stored as deltas.
     public var evidence: [QuarantineRow] = []
+    /// Revocations learned (verified by the caller); one already held is kept as it is.
+    public var revocations: [RevocationRow] = []
+    /// Records and delta bodies withdrawn (reclassification, retraction).
+    public var redaction = RedactionBatch()
 
     /// Builds a batch; every part defaults to empty.
     public init(
@@ -45,5 +49,6 @@ public struct WriteBatch: Hashable, Sendable {
     public var isEmpty: Bool {
         deltas.isEmpty && records.isEmpty && links.isEmpty && epochKeys.isEmpty && meta.isEmpty && audit.isEmpty
             && devices.isEmpty && unapplied.isEmpty && applied.isEmpty && grants.isEmpty && evidence.isEmpty
+            && revocations.isEmpty && redaction.isEmpty
     }
 }

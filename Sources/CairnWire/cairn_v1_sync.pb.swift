@@ -121,6 +121,14 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     set {message = .goodbye(newValue)}
   }
 
+  public var trust: Cairn_V1_Trust {
+    get {
+      if case .trust(let v)? = message {return v}
+      return Cairn_V1_Trust()
+    }
+    set {message = .trust(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Message: Equatable, Sendable {
@@ -132,6 +140,7 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     case ack(Cairn_V1_Ack)
     case certificates(Cairn_V1_Certificates)
     case goodbye(Cairn_V1_Goodbye)
+    case trust(Cairn_V1_Trust)
 
   }
 
@@ -297,13 +306,33 @@ public nonisolated struct Cairn_V1_Goodbye: Sendable {
   public init() {}
 }
 
+/// What changes whom a site trusts, passed on to every peer after admission and whenever a site
+/// learns something new. Every object is verified by the receiver against its own charter.
+public nonisolated struct Cairn_V1_Trust: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Serialized `Signed` revocations (kind "cairn/v1/revocation"): every one the sender holds.
+  public var revocations: [Data] = []
+
+  /// Serialized `Signed` charters (kind "cairn/v1/charter"), oldest first: the amendments after
+  /// the version the receiver named in its Hello. The receiver accepts each in turn only if it
+  /// is the next version, signed by a threshold of the agencies of the charter it holds.
+  public var charters: [Data] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
 
 nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SyncMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -415,6 +444,19 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
           self.message = .goodbye(v)
         }
       }()
+      case 9: try {
+        var v: Cairn_V1_Trust?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .trust(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .trust(v)
+        }
+      }()
       default: break
       }
     }
@@ -457,6 +499,10 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
     case .goodbye?: try {
       guard case .goodbye(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
+    case .trust?: try {
+      guard case .trust(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
     }()
     case nil: break
     }
@@ -810,6 +856,41 @@ nonisolated extension Cairn_V1_Goodbye: SwiftProtobuf.Message, SwiftProtobuf._Me
 
   public static func ==(lhs: Cairn_V1_Goodbye, rhs: Cairn_V1_Goodbye) -> Bool {
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cairn_V1_Trust: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Trust"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}revocations\0\u{1}charters\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.revocations) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.charters) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.revocations.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.revocations, fieldNumber: 1)
+    }
+    if !self.charters.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.charters, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_Trust, rhs: Cairn_V1_Trust) -> Bool {
+    if lhs.revocations != rhs.revocations {return false}
+    if lhs.charters != rhs.charters {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -30,6 +30,9 @@ struct CairnCommand: ParsableCommand {
             StatusCommand.self, RecordCommand.self, AgencyCommand.self, CharterCommand.self,
             DeviceCommand.self, PeerCommand.self, SyncCommand.self, LabCommand.self, AuditCommand.self, MetricsCommand.self,
             WatchCommand.self,
+            DigestCommand.self,
+            KeysCommand.self,
+            BundleCommand.self,
         ]
     )
 }

@@ -22,19 +22,15 @@ struct CharterSignCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The charter file to sign.", valueName: "file"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The agency root key file.", valueName: "file"))
-    var key: String
-
-    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp("The key file's passphrase.", valueName: "file"))
-    var passphraseFile: String?
+    @OptionGroup var agencyKey: AgencyKeyOptions
 
     func run() throws {
         let draft = try Ceremony.readCharter(file)
-        let rootKey = try AgencyRootKey.load(from: key, passphrase: try Ceremony.passphrase(file: passphraseFile))
+        let rootKey = try agencyKey.load()
         if let listed = draft.agencies.first(where: { $0.name == rootKey.name }) {
             guard listed.rootKey == rootKey.publicKey else {
                 throw CLIError.failure(
-                    "\(key) is not the root key this charter lists for agency \(rootKey.name); "
+                    "\(agencyKey.key) is not the root key this charter lists for agency \(rootKey.name); "
                         + "its signature would be refused")
             }
         } else if draft.version == 1 {

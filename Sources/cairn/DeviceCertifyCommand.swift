@@ -25,11 +25,7 @@ struct DeviceCertifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The device's certification request file.", valueName: "file"))
     var request: String
 
-    @Option(name: .long, help: ArgumentHelp("The agency root key file.", valueName: "file"))
-    var key: String
-
-    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp("The key file's passphrase.", valueName: "file"))
-    var passphraseFile: String?
+    @OptionGroup var agencyKey: AgencyKeyOptions
 
     @Option(
         name: .long,
@@ -53,7 +49,7 @@ struct DeviceCertifyCommand: ParsableCommand {
     func run() throws {
         let verifiedCharter = try Ceremony.verifiedCharter(charter)
         let verifiedRequest = try CertificationRequest.verify(SignedObject.read(from: request, kind: .request))
-        let rootKey = try AgencyRootKey.load(from: key, passphrase: try Ceremony.passphrase(file: passphraseFile))
+        let rootKey = try agencyKey.load()
         let now = Ceremony.now
         let certificate = try DeviceCertificate.issue(
             request: verifiedRequest, agencyKey: rootKey, charter: verifiedCharter, clearance: clearance,

@@ -4,7 +4,7 @@ import ArgumentParser
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Certify devices (offline key ceremony).",
+        abstract: "Certify (offline key ceremony), list and revoke devices.",
         discussion: """
             Each daemon or laptop is a device with keys of its own. It makes a certification \
             request (cairnd init writes one); the agency verifies it and signs a certificate \
@@ -15,6 +15,8 @@ struct DeviceCommand: ParsableCommand {
                   --charter charter.cairn \\
                   --clearance SECRET --out hq.cert
             """,
-        subcommands: [DeviceCertifyCommand.self]
+        subcommands: [
+            DeviceCertifyCommand.self, DeviceListCommand.self, DeviceRevokeCommand.self, DeviceImportRevocationCommand.self,
+        ]
     )
 }

@@ -139,8 +139,9 @@ struct SyncNeedToKnowTests {
                 #expect(!carries, "frame \(index) (\(frame.kind)) carries \(canary)")
             }
             switch frame {
-            case .hello, .certificates:
-                // Certificates state their device's clearance: the one place a level name may appear.
+            case .hello, .certificates, .trust:
+                // Certificates state their device's clearance, and charters (every device holds
+                // its federation's) list the levels: the places a level name may appear.
                 continue
             case .summary(_, _, let streams):
                 summaries.append(streams)

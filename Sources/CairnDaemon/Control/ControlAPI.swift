@@ -7,6 +7,8 @@ struct ControlReply: Sendable {
     var status: Int
     var body: [UInt8]
     var contentType = "application/json"
+    /// Extra response header fields (a bundle export's `Cairn-Bundle` summary).
+    var headers: [(String, String)] = []
 
     static func json(_ status: Int, _ value: some Encodable) -> ControlReply {
         do {
@@ -60,6 +62,20 @@ struct ControlAPI: Sendable {
             case .sync:
                 let request = try decode(SyncRequest.self, from: body)
                 return .json(200, try requireSync().syncNow(request))
+            case .listDevices:
+                return .json(200, site.deviceDocuments())
+            case .listKeys:
+                return .json(200, site.keysDocument())
+            case .bundleExport, .bundleImport, .bundleVector:
+                return try respondBundle(route, body: body, caller: caller)
+            case .revoke:
+                let request = try decode(SignedObjectRequest.self, from: body)
+                return .json(200, try site.revoke(request, actor: "uid:\(caller.uid)"))
+            case .amendCharter:
+                let request = try decode(SignedObjectRequest.self, from: body)
+                return .json(200, try site.amendCharter(request, actor: "uid:\(caller.uid)"))
+            case .digest:
+                return .json(200, try site.stateDigest().document)
             case .listRecords(let level, let type, let tag, let deleted):
                 return .json(200, try site.list(level: level, type: type, tag: tag, deleted: deleted))
             case .getRecord(let id):
@@ -84,6 +100,16 @@ struct ControlAPI: Sendable {
                     "control.record_put",
                     metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)", "record.created": "\(created)"])
                 return .json(created ? 201 : 200, document)
+            case .reclassifyRecord(let id):
+                let request = try decode(ReclassifyRequest.self, from: body)
+                let document = try site.reclassify(id: id, to: request.classification, actor: "uid:\(caller.uid)")
+                logger.info("control.record_reclassified", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
+                return .json(200, document)
+            case .retractRecord(let id):
+                let request = try decode(RetractRequest.self, from: body)
+                let document = try site.retract(id: id, reason: request.reason, actor: "uid:\(caller.uid)")
+                logger.info("control.record_retracted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
+                return .json(200, document)
             case .deleteRecord(let id):
                 let document = try site.delete(id: id, actor: "uid:\(caller.uid)")
                 logger.info("control.record_deleted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])

@@ -55,8 +55,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             pending = start(head, eventLoop: context.eventLoop)
         case .body(var chunk):
             guard case .reading(let route, let keepAlive, var body) = pending else { return }
-            if body.readableBytes + chunk.readableBytes > ControlAPI.maxRequestBodyBytes {
-                pending = .refusing(tooLarge(), keepAlive: false)
+            if body.readableBytes + chunk.readableBytes > route.maxBodyBytes {
+                pending = .refusing(tooLarge(route.maxBodyBytes), keepAlive: false)
                 return
             }
             body.writeBuffer(&chunk)
@@ -68,6 +68,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .idle: return
             case .refusing(let reply, let keepAlive): write(reply, keepAlive: keepAlive, context: context)
             case .reading(.watch, _, _): startWatch(context: context)
+            case .reading(let route, _, var body) where route.streamsProgress:
+                runStreaming(route, body: body.readBytes(length: body.readableBytes) ?? [], context: context)
             case .reading(let route, let keepAlive, var body): run(route, body: body.readBytes(length: body.readableBytes) ?? [], keepAlive: keepAlive, context: context)
             }
         }
@@ -102,14 +104,14 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
                 .error(.forbidden, "uid \(peer.uid) may not \(needed) through this socket; ask the site admin to add it to control.\(needed)_uids or control.\(needed)_gids"),
                 keepAlive: keepAlive)
         }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > ControlAPI.maxRequestBodyBytes {
-            return .refusing(tooLarge(), keepAlive: false)
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > route.maxBodyBytes {
+            return .refusing(tooLarge(route.maxBodyBytes), keepAlive: false)
         }
         return .reading(route, keepAlive: keepAlive, body: ByteBuffer())
     }
 
-    private func tooLarge() -> ControlReply {
-        .error(.payloadTooLarge, "the request body exceeds \(ControlAPI.maxRequestBodyBytes) bytes")
+    private func tooLarge(_ limit: Int = ControlAPI.maxRequestBodyBytes) -> ControlReply {
+        .error(.payloadTooLarge, "the request body exceeds \(limit) bytes")
     }
 
     private func run(_ route: ControlRoute, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
@@ -132,6 +134,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "content-type", value: reply.contentType)
         headers.add(name: "content-length", value: String(reply.body.count))
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        for (name, value) in reply.headers { headers.add(name: name, value: value) }
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
@@ -139,6 +142,34 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+        }
+    }
+
+    /// Runs a route that reports progress (a bundle import): a chunked NDJSON response whose
+    /// lines are written as the work emits them, ending with its result or error line.
+    private func runStreaming(_ route: ControlRoute, body: [UInt8], context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/x-ndjson")
+        headers.add(name: "transfer-encoding", value: "chunked")
+        headers.add(name: "connection", value: "close")
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        let api = self.api
+        let caller = peer!
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        threadPool.runIfActive(eventLoop: loop) {
+            api.importBundleStreaming(route, body: body, caller: caller) { line in
+                loop.execute {
+                    let (handler, context) = bound.value
+                    context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: line)))), promise: nil)
+                }
+            }
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            if case .success(let last) = result {
+                context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: last)))), promise: nil)
+            }
+            context.writeAndFlushPromise().futureResult.whenComplete { _ in bound.value.1.close(promise: nil) }
         }
     }
 

@@ -18,6 +18,8 @@ enum ControlRoute: Equatable, Sendable {
     case getRecord(String)
     case deleteRecord(String)
     case history(String)
+    case reclassifyRecord(String)
+    case retractRecord(String)
     case auditList(after: Int64, limit: Int)
     case auditVerify
     case auditExport
@@ -27,13 +29,26 @@ enum ControlRoute: Equatable, Sendable {
     case addPeer
     case removePeer(String)
     case sync
+    case digest
+    case listDevices
+    case revoke
+    case amendCharter
+    case listKeys
+    case bundleExport
+    case bundleImport(dryRun: Bool, progress: Bool)
+    case bundleVector
 
     var requiredRight: AccessRight {
         switch self {
         case .status, .listRecords, .getRecord, .history, .metrics, .watch, .listPeers: return .read
+        case .digest: return .read
+        case .listDevices, .listKeys: return .read
+        case .revoke, .amendCharter: return .write
         case .putRecord, .deleteRecord, .addPeer, .removePeer, .sync: return .write
+        case .reclassifyRecord, .retractRecord: return .write
         // The audit trail says who did what: for administrators only.
         case .auditList, .auditVerify, .auditExport: return .write
+        case .bundleExport, .bundleImport, .bundleVector: return .write
         }
     }
 
@@ -46,6 +61,8 @@ enum ControlRoute: Equatable, Sendable {
         case .getRecord: return "records.get"
         case .deleteRecord: return "records.delete"
         case .history: return "records.history"
+        case .reclassifyRecord: return "records.reclassify"
+        case .retractRecord: return "records.retract"
         case .auditList: return "audit.list"
         case .auditVerify: return "audit.verify"
         case .auditExport: return "audit.export"
@@ -55,11 +72,25 @@ enum ControlRoute: Equatable, Sendable {
         case .addPeer: return "peers.add"
         case .removePeer: return "peers.remove"
         case .sync: return "sync"
+        case .digest: return "digest"
+        case .listDevices: return "devices.list"
+        case .revoke: return "revocations.add"
+        case .amendCharter: return "charter.amend"
+        case .listKeys: return "keys.list"
+        case .bundleExport: return "bundles.export"
+        case .bundleImport: return "bundles.import"
+        case .bundleVector: return "bundles.vector"
         }
     }
 
     /// Whether the route reads a request body.
-    var takesBody: Bool { self == .putRecord || self == .addPeer || self == .sync }
+    var takesBody: Bool {
+        if case .reclassifyRecord = self { return true }
+        if case .retractRecord = self { return true }
+        if case .bundleImport = self { return true }
+        if self == .bundleExport { return true }
+        return self == .putRecord || self == .addPeer || self == .sync || self == .revoke || self == .amendCharter
+    }
 
     /// Resolves `method` and `target` (path and query); throws a `DaemonError.request` with
     /// `not_found`, `method_not_allowed` or `bad_request`.
@@ -80,11 +111,18 @@ enum ControlRoute: Equatable, Sendable {
             guard method == "POST" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
             return .sync
         }
+        if let route = try trustRoute(method: method, rest: rest, path: path) { return route }
+        if rest.first == "bundles" { return try bundleRoute(method: method, rest: rest, query: query, path: path) }
+        if rest == ["digest"] {
+            guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+            return .digest
+        }
         if rest == ["watch"] {
             guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
             return .watch
         }
-        let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && rest[2] == "history")))
+        let actions = ["history", "reclassify", "retract"]
+        let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && actions.contains(rest[2]))))
         guard known, rest.count < 2 || !rest[1].isEmpty else { throw notFound(path) }
         switch (method, rest.count) {
         case ("GET", 1) where rest[0] == "status":
@@ -97,11 +135,26 @@ enum ControlRoute: Equatable, Sendable {
             return .getRecord(rest[1])
         case ("DELETE", 2):
             return .deleteRecord(rest[1])
-        case ("GET", 3):
+        case ("GET", 3) where rest[2] == "history":
             return .history(rest[1])
+        case ("POST", 3) where rest[2] == "reclassify":
+            return .reclassifyRecord(rest[1])
+        case ("POST", 3) where rest[2] == "retract":
+            return .retractRecord(rest[1])
         default:
             throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)")
         }
+    }
+
+    /// `GET /v1/devices`, `POST /v1/revocations`, `POST /v1/charter`, `GET /v1/keys`.
+    private static func trustRoute(method: String, rest: [String], path: String) throws -> ControlRoute? {
+        let routes: [String: (method: String, route: ControlRoute)] = [
+            "devices": ("GET", .listDevices), "revocations": ("POST", .revoke), "charter": ("POST", .amendCharter),
+            "keys": ("GET", .listKeys),
+        ]
+        guard rest.count == 1, let entry = routes[rest[0]] else { return nil }
+        guard method == entry.method else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+        return entry.route
     }
 
     private static func peersRoute(method: String, rest: [String], path: String) throws -> ControlRoute {

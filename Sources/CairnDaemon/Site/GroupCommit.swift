@@ -2,6 +2,7 @@ import CairnModel
 import CairnCrypto
 import CairnProtocol
 import CairnStore
+import CairnTrust
 import Dispatch
 import Foundation
 import Synchronization
@@ -80,6 +81,13 @@ struct WriteContext {
     var devices = KnownDevices()
     /// Grants seen, with those of this group.
     var grantsSeen: Set<GrantSeen> = []
+    /// Withdrawn devices, with those of this group.
+    var withdrawals = Withdrawals()
+    /// The newest charter, with an amendment accepted in this group.
+    var charter: Charter?
+    /// A device was withdrawn in this group: peers must hear of it before any delta of the
+    /// group (the new epoch's grants) is pushed to them.
+    var withdrew = false
     /// Deltas of this group still waiting for a key, by epoch (level, number, key id).
     var unappliedInGroup: [EpochSlot: [SealedDelta]] = [:]
     /// Records written earlier in this group, by row key: a later write in the same group must

@@ -12,7 +12,8 @@ extension Site {
     func issueGrants(in context: inout WriteContext, now: Int64 = Int64(Date().timeIntervalSince1970)) {
         let me = identity.deviceID
         let levels = identity.levels
-        for device in context.devices.all where device.deviceID != me && device.isValid(at: now) {
+        for device in context.devices.all
+        where device.deviceID != me && device.isValid(at: now) && !context.withdrawals.isWithdrawn(device) {
             for (level, epoch, key) in context.keyring.entries where levels.isAtOrBelow(level, device.clearance) {
                 let seen = GrantSeen(level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID, recipient: device.deviceID.bytes)
                 guard !context.grantsSeen.contains(seen) else { continue }
@@ -64,7 +65,8 @@ extension Site {
     private func needsGrants() -> Bool {
         let now = Int64(Date().timeIntervalSince1970)
         return state.withLock { state in
-            for device in state.devices.all where device.deviceID != identity.deviceID && device.isValid(at: now) {
+            for device in state.devices.all
+            where device.deviceID != identity.deviceID && device.isValid(at: now) && !state.withdrawals.isWithdrawn(device) {
                 for (level, epoch, _) in state.keyring.entries where identity.levels.isAtOrBelow(level, device.clearance) {
                     let seen = GrantSeen(level: level, epochNumber: epoch.number, epochKeyID: epoch.keyID, recipient: device.deviceID.bytes)
                     if !state.grantsSeen.contains(seen) { return true }

@@ -53,9 +53,12 @@ extension Site {
     /// equivocation and refused.
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> IngestReport {
         var report = IngestReport()
-        let devices = state.withLock { $0.devices }
+        let (devices, withdrawals) = state.withLock { ($0.devices, $0.withdrawals) }
         var verified: [SealedDelta] = []
-        for result in checkAll(envelopes, from: source, devices: devices, now: now) {
+        let check = DeltaCheck(
+            levels: identity.levels, senderClearance: source.clearance, ourClearance: identity.clearance, devices: devices,
+            withdrawals: withdrawals)
+        for result in check.checkAll(envelopes) {
             switch result {
             case .success(let delta): verified.append(delta)
             case .failure(let refusal): report.refuse(refusal.code)
@@ -71,6 +74,7 @@ extension Site {
                     let stream = StreamID(author: delta.header.author, level: delta.header.level)
                     report.senderHolds[stream] = max(report.senderHolds[stream] ?? 0, delta.header.sequence)
                 }
+                rotateExposedKeys(in: &context, now: now)
                 issueGrants(in: &context)
                 for (reason, count) in report.refusals.sorted(by: { $0.key < $1.key }) {
                     context.audit(
@@ -103,58 +107,6 @@ extension Site {
     /// A reason to refuse a received delta, with a stable code for metrics and the audit log.
     struct Refusal: Error {
         let code: String
-    }
-
-    /// Checks a batch on every core: signature verification is the dominant cost of receiving
-    /// a delta (about 50 µs each) and each check is independent. Results keep the batch's order.
-    private func checkAll(
-        _ envelopes: [[UInt8]], from source: DeltaSource, devices: KnownDevices, now: Int64
-    ) -> [Result<SealedDelta, Refusal>] {
-        let chunk = 32
-        guard envelopes.count > chunk else {
-            return envelopes.map { check($0, from: source, devices: devices, now: now) }
-        }
-        let chunks = (envelopes.count + chunk - 1) / chunk
-        let results = CheckResults(count: envelopes.count)
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            let range = index * chunk..<min(envelopes.count, (index + 1) * chunk)
-            for position in range {
-                results.set(position, check(envelopes[position], from: source, devices: devices, now: now))
-            }
-        }
-        return results.all
-    }
-
-    private func check(
-        _ envelope: [UInt8], from source: DeltaSource, devices: KnownDevices, now: Int64
-    ) -> Result<SealedDelta, Refusal> {
-        let delta: SealedDelta
-        do {
-            delta = try SealedDelta.parse(envelope)
-        } catch {
-            return .failure(Refusal(code: "malformed"))
-        }
-        let level = delta.header.level
-        let levels = identity.levels
-        guard levels.contains(level) else { return .failure(Refusal(code: "unknown_level")) }
-        guard levels.isAtOrBelow(level, source.clearance) else { return .failure(Refusal(code: "above_sender_clearance")) }
-        guard levels.isAtOrBelow(level, identity.clearance) else { return .failure(Refusal(code: "above_our_clearance")) }
-        guard let author = devices.certificate(delta.header.author) else {
-            return .failure(Refusal(code: "unknown_author"))
-        }
-        guard levels.isAtOrBelow(level, author.clearance) else { return .failure(Refusal(code: "above_author_clearance")) }
-        // The author's certificate must have been valid when the delta was written (its HLC
-        // wall time), so that old deltas of a since-expired device stay acceptable.
-        let writtenAt = Int64(clamping: delta.header.hlc.wallMillis / 1000)
-        guard writtenAt >= author.notBefore - 300, writtenAt < author.notAfter else {
-            return .failure(Refusal(code: "author_certificate_not_valid"))
-        }
-        do {
-            try delta.verify(authorKey: author.signingKey)
-        } catch {
-            return .failure(Refusal(code: "bad_signature"))
-        }
-        return .success(delta)
     }
 
     /// Places one verified delta: duplicate, equivocation, waiting, or stored (and applied when
@@ -257,7 +209,9 @@ extension Site {
         case .grant:
             receiveGrant(delta, in: &context)
         case .records:
-            guard let epoch = delta.header.epoch else { return }
+            // A redacted delta (its record withdrawn from the level) is kept for its stream and
+            // relayed as it is; there is nothing to apply.
+            guard !delta.isRedacted, let epoch = delta.header.epoch else { return }
             if let key = context.keyring.key(level: delta.header.level, epoch: epoch) {
                 apply(delta, key: key, in: &context)
             } else {
@@ -325,46 +279,50 @@ extension Site {
             return
         }
         guard let (epoch, writeKey) = context.keyring.current(level: change.level) else { return }
+        if case .withdraw = change.operations.first {
+            receiveWithdrawal(delta, change: change, in: &context)
+            return
+        }
         let now = Int64(Date().timeIntervalSince1970)
         var records: [RecordID: (state: RecordState, previous: RecordState?)] = [:]
+        var skipped: Set<RecordID> = []
+        var withdrawn = false
         do {
             for operation in change.operations {
                 let id = operation.record
-                if records[id] == nil {
-                    let previous = try context.pending[rowKey(id)] ?? loadState(id, keyring: context.keyring)
-                    if let previous, previous.level != change.level {
-                        throw ModelError.levelMismatch(id, recordLevel: previous.level, changeLevel: change.level)
+                if records[id] == nil, !skipped.contains(id) {
+                    switch try admission(of: change, record: id, rowKey: rowKey(id), in: context) {
+                    case .apply(let state, let previous):
+                        records[id] = (state, previous)
+                    case .withdrawn:
+                        withdrawn = true
+                        skipped.insert(id)
+                    case .elsewhere:
+                        // Linked, so that the tombstone of this level finds it; never merged.
+                        context.batch.links.append(RecordDeltaLink(recordKey: rowKey(id), deltaID: delta.id))
+                        logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "reason": "record_at_another_level"])
+                        skipped.insert(id)
+                    case .refused(let reason):
+                        refuseReclassification(delta, reason: reason, in: &context)
+                        return
                     }
-                    records[id] = (previous ?? RecordState.new(id: id, level: change.level, first: change.stamp), previous)
                 }
+                guard !skipped.contains(id) else { continue }
                 try records[id]!.state.apply(operation, stamp: change.stamp)
             }
         } catch {
             logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "error": "\(error)"])
             return
         }
-        for (id, record) in records {
-            context.stage(record.state, rowKey: rowKey(id), previous: record.previous, deltaID: delta.id, epoch: epoch, key: writeKey, at: now)
+        if withdrawn {
+            // Part of a record withdrawn from this level: its body is dropped on arrival.
+            redact(delta.id, level: change.level, in: &context)
         }
-    }
-}
-
-/// The results of a parallel check, one slot per envelope; each slot is written by exactly one
-/// iteration, and read only after all have finished.
-final class CheckResults: @unchecked Sendable {
-    private var slots: [Result<SealedDelta, Site.Refusal>?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ result: Result<SealedDelta, Site.Refusal>) {
-        lock.withLock { slots[index] = result }
-    }
-
-    var all: [Result<SealedDelta, Site.Refusal>] {
-        lock.withLock { slots.map { $0! } }
+        for (id, record) in records {
+            let key = rowKey(id)
+            context.batch.redaction.removedRecords.remove(key)
+            context.stage(record.state, rowKey: key, previous: record.previous, deltaID: delta.id, epoch: epoch, key: writeKey, at: now)
+        }
     }
 }
 

@@ -37,17 +37,24 @@ extension Site {
         build: (RecordState?) throws -> [CairnModel.Operation], in context: inout WriteContext
     ) throws -> GroupCommit.Outcome {
         let rowKey = rowKey(id)
-        let existing = try context.pending[rowKey] ?? loadState(id, keyring: context.keyring)
+        let existing = try heldState(id, rowKey: rowKey, in: context)
         let level: String
         if let existing {
             if let requestedLevel, requestedLevel != existing.level {
                 try checkLevel(requestedLevel)
                 throw DaemonError.request(
                     .classificationMismatch,
-                    "record \(id) is \(existing.level); changing its classification to \(requestedLevel) is not supported by this version")
+                    "record \(id) is \(existing.level); a write cannot change its classification: use `cairn record reclassify \(id) --class \(requestedLevel)`")
             }
             level = existing.level
         } else {
+            if isRetracted(rowKey: rowKey) {
+                throw DaemonError.request(.recordRetracted, "record \(id) was retracted; its id cannot be used again")
+            }
+            if let requestedLevel, recordWithdrawal(rowKey: rowKey, level: requestedLevel, in: context) != nil {
+                throw DaemonError.request(
+                    .classificationMismatch, "record \(id) was reclassified away from \(requestedLevel); its id cannot be reused there")
+            }
             guard let requestedLevel else {
                 throw DaemonError.request(.invalidRecord, "a new record needs a classification (one of \(identity.readableLevels.joined(separator: ", ")))")
             }
@@ -103,7 +110,8 @@ extension Site {
             (
                 WriteContext(
                     clock: state.clock, heads: state.heads, keyring: state.keyring, streams: state.streams,
-                    devices: state.devices, grantsSeen: state.grantsSeen, auditHead: state.auditHead),
+                    devices: state.devices, grantsSeen: state.grantsSeen, withdrawals: state.withdrawals,
+                    charter: state.charter, auditHead: state.auditHead),
                 state.deletedCounts != nil
             )
         }
@@ -137,6 +145,8 @@ extension Site {
             state.keyring = context.keyring
             state.devices = context.devices
             state.grantsSeen = context.grantsSeen
+            state.withdrawals = context.withdrawals
+            state.charter = context.charter
             if hadCounts {
                 for (level, count) in context.deletions { state.deletedCounts?[level, default: 0] += count }
             } else if !context.deletions.isEmpty {
@@ -149,6 +159,12 @@ extension Site {
         }
         if failure == nil, !changes.isEmpty {
             publishChanges(context.changes)
+        }
+        if failure == nil, context.withdrew {
+            // Before the deltas: a peer must learn of the withdrawal before it receives (and
+            // passes on) the grants of the keys rotated because of it, or it could grant them to
+            // the withdrawn device itself. Frames on one connection arrive in order.
+            withdrawalFeed.publish(())
         }
         if failure == nil, !context.batch.deltas.isEmpty {
             deltaFeed.publish(context.batch.deltas.compactMap { delta in

@@ -32,6 +32,9 @@ final class Site: Sendable {
     let changes = ChangeFeed()
     /// Listeners for stored deltas (gossip).
     let deltaFeed = DeltaFeed()
+    /// Signalled after a group withdrew a device (revocation or charter amendment): the sync
+    /// service closes its links.
+    let withdrawalFeed = Feed<Void>()
     /// Received deltas waiting for a missing predecessor, bounded.
     let waiting: Mutex<PendingDeltas>
 

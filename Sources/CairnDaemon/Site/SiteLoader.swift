@@ -129,6 +129,16 @@ struct SiteLoader {
             try database.commit(batch)
         }
         state.grantsSeen = Set(try database.grantsSeen())
+        state.charter = identity.charter
+        for row in try database.revocations() {
+            do {
+                let signed = try SignedObject.parse(bytes: row.signed, kind: .revocation)
+                state.withdrawals.insert(try Revocation.verify(signed, charter: identity.charter))
+            } catch {
+                // Verified when it was learned; failing now means the store was altered.
+                throw DaemonError.startup("a stored revocation of \(row.agency)/\(row.device) no longer verifies (\(error)); the store may be damaged")
+            }
+        }
         return state
     }
 

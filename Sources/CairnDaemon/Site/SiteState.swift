@@ -1,6 +1,7 @@
 import CairnModel
 import CairnProtocol
 import CairnStore
+import CairnTrust
 
 /// The mutable part of a site, guarded by the site's mutex: the clock, the heads of this
 /// device's own streams, and the keys it holds.
@@ -20,4 +21,8 @@ struct SiteState: Sendable {
     var devices = KnownDevices()
     /// Which device is known to hold which epoch key (from every grant seen).
     var grantsSeen: Set<GrantSeen> = []
+    /// Devices revoked or withdrawn by a charter amendment.
+    var withdrawals = Withdrawals()
+    /// The newest charter accepted (at start from the configuration, later by amendment).
+    var charter: Charter?
 }

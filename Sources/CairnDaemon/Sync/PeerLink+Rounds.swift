@@ -8,6 +8,8 @@ import NIOCore
 /// The mutable part of a link, guarded by the link's mutex.
 struct LinkState: Sendable {
     var peer: DeviceCertificate?
+    /// The charter version the peer holds, as far as we know (its Hello, then what we sent).
+    var peerCharterVersion: UInt64 = 0
     var session: ReconciliationSession?
     var commonLevels: Set<String> = []
     var outbox: DeltaOutbox?
@@ -94,6 +96,8 @@ extension PeerLink {
         case .failure(let error)?:
             refuse("round refused: \(error)", code: error.isFlooding ? "flooding" : "round")
         case .success(let output)?:
+            // Kept for air-gap bundles: what this peer held, should it become unreachable.
+            if case .vector(_, let positions, _) = frame, let peer { site.rememberVector(positions, of: peer.deviceID) }
             for reply in output.frames { send(reply) }
             for evidence in output.equivocations {
                 logger.error(

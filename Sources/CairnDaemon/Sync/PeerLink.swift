@@ -98,7 +98,13 @@ final class PeerLink: Sendable {
 
     /// One frame from the peer (on the event loop).
     func receive(_ bytes: [UInt8]) {
-        state.withLock { $0.bytesReceived += UInt64(bytes.count + 4) }
+        let closing = state.withLock { state -> Bool in
+            state.bytesReceived += UInt64(bytes.count + 4)
+            return state.closeReason != nil
+        }
+        // Refused or saying goodbye: what the peer sent meanwhile is not answered (nor refused
+        // a second time).
+        guard !closing else { return }
         let frame: SyncFrame
         do {
             frame = try SyncFrame.decode(bytes, limits: context.limits)
@@ -138,6 +144,8 @@ final class PeerLink: Sendable {
             if let failure { refuse("bad acknowledgement: \(failure)", code: "protocol") } else { pump() }
         case .certificates(let certificates):
             receiveCertificates(certificates)
+        case .trust(let revocations, let charters):
+            receiveTrust(revocations: revocations, charters: charters)
         case .goodbye(let reason):
             logger.notice("sync.peer_goodbye", metadata: ["peer": "\(name)", "reason": "\(Self.printable(reason))"])
             state.withLock { $0.closeReason = "the peer closed the connection: \(Self.printable(reason))" }
@@ -163,6 +171,7 @@ final class PeerLink: Sendable {
             let common = Set(site.identity.levels.levels(atOrBelow: context.lower(site.identity.clearance, certificate.clearance)))
             state.withLock { state in
                 state.peer = certificate
+                state.peerCharterVersion = hello.charterVersion
                 state.session = ReconciliationSession(commonLevels: common, limits: context.limits)
                 state.outbox = DeltaOutbox(commonLevels: common, limits: context.limits)
                 state.commonLevels = common
@@ -177,6 +186,9 @@ final class PeerLink: Sendable {
                 metadata: ["peer": "\(certificate.ref)", "peer.clearance": "\(certificate.clearance)", "direction": "\(direction.rawValue)"])
             serially {
                 do {
+                    // Amendments and revocations first: they may withdraw devices whose
+                    // certificates or deltas would follow.
+                    self.sendTrust()
                     try self.site.learn([certificate], from: "peer:\(certificate.ref)")
                     let certificates = self.context.certificates(for: certificate, common: common)
                     self.state.withLock { $0.certificatesSent.formUnion(certificates.map(\.deviceID)) }
@@ -189,9 +201,29 @@ final class PeerLink: Sendable {
         }
     }
 
-    private func receiveCertificates(_ certificates: [[UInt8]]) {
-        let charter = site.identity.charter
+    /// Sends every revocation held and the charter amendments the peer lacks (after the
+    /// version it named in its Hello or was last sent), if there is anything to send.
+    func sendTrust() {
+        let known = state.withLock { $0.peerCharterVersion }
+        let revocations = site.revocationObjects()
+        let charters = site.charters(after: known)
+        guard !revocations.isEmpty || !charters.isEmpty else { return }
+        state.withLock { $0.peerCharterVersion = max($0.peerCharterVersion, known + UInt64(charters.count)) }
+        send(.trust(revocations: revocations, charters: charters))
+    }
+
+    private func receiveTrust(revocations: [[UInt8]], charters: [[UInt8]]) {
+        let source = "peer:\(name)"
         serially {
+            // Amendments first: a revocation is verified against the newest charter.
+            self.site.accept(charters: charters, from: source)
+            self.site.accept(revocations: revocations, from: source)
+        }
+    }
+
+    private func receiveCertificates(_ certificates: [[UInt8]]) {
+        serially {
+            let charter = self.site.charter()
             var verified: [DeviceCertificate] = []
             for bytes in certificates {
                 guard let signed = try? SignedObject.parse(bytes: bytes, kind: .certificate),

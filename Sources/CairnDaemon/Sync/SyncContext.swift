@@ -22,7 +22,7 @@ struct SyncContext: Sendable {
     var hello: HelloFrame {
         HelloFrame(
             protocolVersion: 1, federationID: site.identity.charter.federationID,
-            charterVersion: site.identity.charter.version, certificate: site.identity.certificate.signed.serialized())
+            charterVersion: site.charter().version, certificate: site.identity.certificate.signed.serialized())
     }
 
     /// Why a peer's Hello is refused, with a stable code.
@@ -33,12 +33,12 @@ struct SyncContext: Sendable {
 
     /// Admits a peer: its certificate must verify against our charter now (signed by its
     /// agency's root, unexpired, clearance within the ceiling), name the very TLS key the peer
-    /// proved in the handshake, be of this federation, and not be our own.
+    /// proved in the handshake, be of this federation, not be revoked, and not be our own.
     func admit(_ hello: HelloFrame, tlsKey: [UInt8]) -> Result<DeviceCertificate, Refusal> {
         guard hello.protocolVersion == 1 else {
             return .failure(Refusal(code: "protocol_version", message: "protocol version \(hello.protocolVersion) is not supported (1 is)"))
         }
-        let charter = site.identity.charter
+        let charter = site.charter()
         guard hello.federationID == charter.federationID else {
             return .failure(Refusal(code: "foreign_federation", message: "the peer belongs to another federation"))
         }
@@ -53,6 +53,9 @@ struct SyncContext: Sendable {
         }
         guard ConstantTime.equals(certificate.tlsKey.bytes, tlsKey) else {
             return .failure(Refusal(code: "tls_key_mismatch", message: "the peer's TLS key is not the one its certificate names"))
+        }
+        if site.isWithdrawn(certificate) {
+            return .failure(Refusal(code: "revoked", message: "the peer's certificate is revoked or withdrawn by the charter"))
         }
         guard certificate.deviceID != site.identity.deviceID else {
             return .failure(Refusal(code: "self", message: "this is our own device (a loop in the peer list, or a cloned identity)"))

@@ -55,6 +55,19 @@ final class SyncService: Service, Sendable {
             for link in context.registry.primaries { link.push(positions) }
         }
         defer { site.deltaFeed.unsubscribe(subscription) }
+        // A device withdrawn (revoked, or by a charter amendment) loses its connections at
+        // once; every other peer is told, so the news spreads as fast as deltas do.
+        let withdrawals = site.withdrawalFeed.subscribe { [context] in
+            for link in context.registry.all {
+                guard let peer = link.peer else { continue }
+                if context.site.isWithdrawn(peer) {
+                    link.refuse("the peer's certificate is revoked or withdrawn by the charter", code: "revoked")
+                } else {
+                    link.sendTrust()
+                }
+            }
+        }
+        defer { site.withdrawalFeed.unsubscribe(withdrawals) }
         let listener = self.listener.withLock { $0 }
         let stored = (try? site.database.peers()) ?? []
         for peer in configured.withLock({ $0 }) { startDialer(peer, source: "config") }

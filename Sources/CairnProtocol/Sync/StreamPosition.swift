@@ -1,4 +1,6 @@
 import CairnModel
+import CairnWire
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -120,5 +122,18 @@ public struct Equivocation: Hashable, Sendable {
         self.sequence = sequence
         self.ours = ours
         self.theirs = theirs
+    }
+}
+
+extension StreamPosition {
+    /// The protobuf form, as vectors (sync frames, bundle vector files, stored peer vectors)
+    /// carry it.
+    var wire: Cairn_V1_StreamPosition {
+        var entry = Cairn_V1_StreamPosition()
+        entry.author = Data(author.bytes)
+        entry.level = level
+        entry.sequence = sequence
+        entry.head = Data(head)
+        return entry
     }
 }

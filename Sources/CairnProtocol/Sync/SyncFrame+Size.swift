@@ -28,6 +28,8 @@ extension SyncFrame {
             body = certificates.reduce(0) { $0 + WireSize.element($1.count) }
         case .goodbye(let reason):
             body = WireSize.bytes(reason.utf8.count)
+        case .trust(let revocations, let charters):
+            body = (revocations + charters).reduce(0) { $0 + WireSize.element($1.count) }
         }
         // The oneof member is always written, even when its message is empty.
         return WireSize.element(body)

@@ -52,6 +52,20 @@ extension SyncFrame {
                 try SyncFrameCheck.items(
                     certificates.certificates, what: "certificate", count: limits.maxCertificates,
                     size: limits.maxCertificateBytes))
+        case .trust(let trust)?:
+            // Either list may be empty, not both: an empty Trust frame says nothing.
+            guard !trust.revocations.isEmpty || !trust.charters.isEmpty else {
+                throw .invalid(what: "trust", detail: "no revocation and no charter")
+            }
+            return .trust(
+                revocations: trust.revocations.isEmpty
+                    ? []
+                    : try SyncFrameCheck.items(
+                        trust.revocations, what: "revocation", count: limits.maxCertificates, size: limits.maxCertificateBytes),
+                charters: trust.charters.isEmpty
+                    ? []
+                    : try SyncFrameCheck.items(
+                        trust.charters, what: "charter", count: SyncLimits.maxCharters, size: SyncLimits.maxCharterBytes))
         case .goodbye(let goodbye)?:
             let size = goodbye.reason.utf8.count
             guard size <= limits.maxReasonBytes else {
@@ -98,14 +112,7 @@ extension SyncFrame {
             var wire = Cairn_V1_Vector()
             wire.round = round
             wire.reply = reply
-            wire.positions = positions.map { position in
-                var entry = Cairn_V1_StreamPosition()
-                entry.author = Data(position.author.bytes)
-                entry.level = position.level
-                entry.sequence = position.sequence
-                entry.head = Data(position.head)
-                return entry
-            }
+            wire.positions = positions.map(\.wire)
             message.vector = wire
         case .deltas(let batch, let envelopes):
             var wire = Cairn_V1_Deltas()
@@ -122,6 +129,11 @@ extension SyncFrame {
             var wire = Cairn_V1_Certificates()
             wire.certificates = certificates.map { Data($0) }
             message.certificates = wire
+        case .trust(let revocations, let charters):
+            var wire = Cairn_V1_Trust()
+            wire.revocations = revocations.map { Data($0) }
+            wire.charters = charters.map { Data($0) }
+            message.trust = wire
         case .goodbye(let reason):
             var wire = Cairn_V1_Goodbye()
             wire.reason = reason

@@ -28,6 +28,8 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     case certificates([[UInt8]])
     /// Sent before closing on purpose.
     case goodbye(String)
+    /// Revocations and charter amendments: what changes whom the receiver trusts.
+    case trust(revocations: [[UInt8]], charters: [[UInt8]])
 
     /// The kind's name, for logs and errors ("summary", "vector"…).
     public var kind: String {
@@ -40,6 +42,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .ack: return "ack"
         case .certificates: return "certificates"
         case .goodbye: return "goodbye"
+        case .trust: return "trust"
         }
     }
 
@@ -58,6 +61,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
                 + "\(counts.pending) pending, \(counts.refused) refused)"
         case .certificates(let certificates): return "certificates(\(certificates.count))"
         case .goodbye(let reason): return "goodbye(\(reason.utf8.count) bytes)"
+        case .trust(let revocations, let charters): return "trust(\(revocations.count) revocations, \(charters.count) charters)"
         }
     }
 }

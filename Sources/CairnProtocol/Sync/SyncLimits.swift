@@ -31,6 +31,11 @@ public struct SyncLimits: Hashable, Sendable {
     public var maxCertificates: Int
     /// Largest serialized certificate (16 KiB; real ones are under 1 KiB).
     public var maxCertificateBytes: Int
+    /// Most charters in one `Trust` frame: the amendments a peer may be behind by.
+    public static let maxCharters = 64
+    /// Largest serialized charter in a `Trust` frame (64 KiB; a charter of 100 agencies is
+    /// about 6 KiB).
+    public static let maxCharterBytes = 64 << 10
     /// Longest `Goodbye` reason, in UTF-8 bytes (512).
     public var maxReasonBytes: Int
     /// Summaries accepted from the peer per `summaryWindow` (180 per minute): each costs a digest

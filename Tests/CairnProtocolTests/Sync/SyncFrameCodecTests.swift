@@ -29,6 +29,9 @@ struct SyncFrameCodecTests {
         .ack(AckCounts(batch: 9, stored: 1, duplicate: 2, pending: 3, refused: 4)),
         .ack(AckCounts(batch: 0)),
         .certificates([[3, 4], [5]]),
+        .trust(revocations: [[6, 7]], charters: []),
+        .trust(revocations: [], charters: [[8], [9, 10]]),
+        .trust(revocations: [[1]], charters: [[2]]),
         .goodbye("shutting down"),
         .goodbye(""),
     ]
@@ -83,6 +86,6 @@ struct SyncFrameCodecTests {
     }
 
     @Test func kindsNameEveryCase() {
-        #expect(Set(Self.samples.map(\.kind)).count == 8)
+        #expect(Set(Self.samples.map(\.kind)).count == 9)
     }
 }

@@ -56,8 +56,8 @@ struct SyncFrameValidationTests {
 
     @Test func garbageAndEmptyMessagesAreMalformed() {
         Self.expectInvalid([], containing: "no message kind")
-        // Field 9: a kind from a future version is no kind this version knows.
-        Self.expectInvalid([0x4A, 0x00], containing: "no message kind")
+        // Field 10: a kind from a future version is no kind this version knows.
+        Self.expectInvalid([0x52, 0x00], containing: "no message kind")
         Self.expectInvalid([0xFF, 0xFF, 0xFF], containing: "malformed")
         Self.expectInvalid([0x12, 0x10, 0x01], containing: "malformed")
         Self.expectInvalid([0x00], containing: "malformed")
@@ -162,6 +162,22 @@ struct SyncFrameValidationTests {
         Self.expectError(
             .tooLarge(what: "certificate", size: 16_385, limit: 16_384),
             SyncFrame.certificates([[UInt8](repeating: 1, count: 16_385)]).encode())
+    }
+
+    @Test func trustRules() {
+        Self.expectError(.invalid(what: "trust", detail: "no revocation and no charter"), Self.wire { $0.trust = Cairn_V1_Trust() })
+        Self.expectError(
+            .invalid(what: "revocation 1", detail: "empty"), SyncFrame.trust(revocations: [[1], []], charters: []).encode())
+        Self.expectError(
+            .tooLarge(what: "charter", size: SyncLimits.maxCharterBytes + 1, limit: SyncLimits.maxCharterBytes),
+            SyncFrame.trust(revocations: [], charters: [[UInt8](repeating: 1, count: SyncLimits.maxCharterBytes + 1)]).encode())
+        // Counted on the raw bytes before protobuf parses them.
+        Self.expectError(
+            .tooMany(what: "charters", count: SyncLimits.maxCharters + 1, limit: SyncLimits.maxCharters),
+            SyncFrame.trust(revocations: [], charters: (0...SyncLimits.maxCharters).map { _ in [1] }).encode())
+        Self.expectError(
+            .tooMany(what: "revocations", count: 2, limit: 1), SyncFrame.trust(revocations: [[1], [2]], charters: []).encode(),
+            limits: SyncLimits(maxCertificates: 1))
     }
 
     @Test func goodbyeReasonIsBounded() throws {

@@ -1,0 +1,124 @@
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTrust
+import Foundation
+
+/// What accepting a charter did.
+struct CharterOutcome: Sendable {
+    let charter: Charter
+    /// False when this site already held that version (nothing changed).
+    let amended: Bool
+    /// Devices the amendment withdrew (agency removed, or clearance above the new ceiling).
+    let withdrawn: [String]
+    /// Levels whose key this site rotated because of it.
+    let rotated: [String]
+}
+
+extension Site {
+    /// Accepts the next charter version at run time (from `cairn charter import` or a peer):
+    /// it must be signed by a threshold of the agencies of the charter held, as at start. Every
+    /// known device certificate is verified again against it: a device whose agency left the
+    /// federation, or whose clearance is now above its agency's ceiling, is withdrawn (its
+    /// agency must certify it again), and the keys it is known to hold are rotated.
+    ///
+    /// The levels of a federation cannot change by amendment in this version: such an
+    /// amendment is refused, so that no level a site holds keys for disappears under it.
+    func accept(charter signed: SignedObject, from source: String) throws -> CharterOutcome {
+        let held = charter()
+        let offered: Charter
+        do {
+            offered = try Charter.accept(offered: signed, held: held)
+        } catch {
+            throw DaemonError.request(.invalidCharter, "the charter is not the next valid version of the one held (version \(held.version)): \(error)")
+        }
+        guard offered.version > held.version else {
+            return CharterOutcome(charter: held, amended: false, withdrawn: [], rotated: [])
+        }
+        guard offered.levels == held.levels else {
+            throw DaemonError.request(.invalidCharter, "charter version \(offered.version) changes the federation's levels, which this version of Cairn cannot apply")
+        }
+        let chain = try storedCharters()
+        let box = AmendmentBox()
+        _ = try writes.submit({ [self] context in
+            guard let current = context.charter, current.version + 1 == offered.version else { return (nil, false) }
+            let now = Int64(Date().timeIntervalSince1970)
+            context.charter = offered
+            context.batch.meta[MetaKey.charter] = CharterHistory.encode(chain + [signed])
+            for certificate in context.devices.all where !context.withdrawals.isWithdrawn(certificate) {
+                do {
+                    _ = try DeviceCertificate.verifyIgnoringTime(certificate.signed, charter: offered)
+                } catch {
+                    let withdrawal = Withdrawal(effectiveAt: offered.issuedAt, reason: "charter version \(offered.version): \(error)")
+                    context.withdrawals.withdraw(certificate.deviceID, withdrawal)
+                    box.withdrawn.append("\(certificate.ref)")
+                    if certificate.deviceID == identity.deviceID {
+                        logger.critical("device.self_withdrawn", metadata: ["reason": "\(withdrawal.reason)"])
+                    }
+                }
+            }
+            context.audit(
+                "charter.amended", actor: source,
+                detail: [
+                    "version": "\(offered.version)", "fingerprint": offered.fingerprintHex,
+                    "withdrawn": box.withdrawn.joined(separator: ","),
+                ])
+            box.rotated = rotateExposedKeys(in: &context, now: now)
+            issueGrants(in: &context, now: now)
+            box.amended = true
+            context.withdrew = true
+            return (nil, false)
+        }, run: runGroup)
+        if box.amended {
+            logger.notice(
+                "charter.amended",
+                metadata: [
+                    "charter.version": "\(offered.version)", "source": "\(source)", "withdrawn": "\(box.withdrawn)",
+                    "keys.rotated": "\(box.rotated.joined(separator: ","))",
+                ])
+        }
+        return CharterOutcome(charter: charter(), amended: box.amended, withdrawn: box.withdrawn, rotated: box.rotated)
+    }
+
+    /// Accepts amendments passed on by a peer, oldest first; stops at the first that does not
+    /// follow. Returns how many were new.
+    @discardableResult
+    func accept(charters: [[UInt8]], from source: String) -> Int {
+        var amended = 0
+        for bytes in charters {
+            do {
+                let signed = try SignedObject.parse(bytes: bytes, kind: .charter)
+                if try accept(charter: signed, from: source).amended { amended += 1 }
+            } catch {
+                metrics.count("cairn_charters_refused_total")
+                logger.warning("charter.refused", metadata: ["source": "\(source)", "error": "\(error)"])
+                break
+            }
+        }
+        return amended
+    }
+
+    /// The signed charters held with a version above `version`, oldest first: what a peer that
+    /// named `version` in its Hello is given.
+    func charters(after version: UInt64) -> [[UInt8]] {
+        // The stored chain starts at the genesis (version 1) and each amendment is the next
+        // version, so the charter at index i is version i + 1.
+        guard charter().version > version, let chain = try? storedCharters(), UInt64(chain.count) == charter().version else {
+            return []
+        }
+        return chain.dropFirst(Int(clamping: version)).map { $0.serialized() }
+    }
+
+    private func storedCharters() throws -> [SignedObject] {
+        guard let bytes = try database.meta(MetaKey.charter) else { return [] }
+        return try CharterHistory.decode(bytes)
+    }
+}
+
+/// What an amendment's commit job did, read by the caller after it is signalled.
+final class AmendmentBox: @unchecked Sendable {
+    var amended = false
+    var withdrawn: [String] = []
+    var rotated: [String] = []
+}

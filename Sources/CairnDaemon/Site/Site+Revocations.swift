@@ -1,0 +1,166 @@
+import CairnCrypto
+import CairnModel
+import CairnProtocol
+import CairnStore
+import CairnTrust
+import Foundation
+
+/// What accepting a revocation did.
+struct RevocationOutcome: Sendable {
+    let revocation: Revocation
+    /// False when this site already held it (nothing changed).
+    let learned: Bool
+    /// The levels whose key this site rotated because of it.
+    let rotated: [String]
+}
+
+extension Site {
+    /// The newest charter this site has accepted.
+    func charter() -> Charter {
+        state.withLock { $0.charter ?? identity.charter }
+    }
+
+    /// Verifies a revocation against the charter, keeps it, and acts on it in the same durable
+    /// group: every epoch key the device is known to hold is replaced by a new epoch granted to
+    /// every device still cleared (`rotateExposedKeys`), and the device is never granted a key
+    /// again. Connected links to the device are closed by the sync service (`withdrawalFeed`).
+    ///
+    /// Idempotent: a revocation already held changes nothing.
+    func accept(revocation signed: SignedObject, from source: String) throws -> RevocationOutcome {
+        let revocation: Revocation
+        do {
+            revocation = try Revocation.verify(signed, charter: charter())
+        } catch {
+            throw DaemonError.request(.invalidRevocation, "the revocation does not verify against this federation's charter: \(error)")
+        }
+        let known = state.withLock { $0.withdrawals.revocations[revocation.certificateSerial] != nil }
+        if known { return RevocationOutcome(revocation: revocation, learned: false, rotated: []) }
+        let box = RotationBox()
+        _ = try writes.submit({ [self] context in
+            guard context.withdrawals.insert(revocation) else { return (nil, false) }
+            let now = Int64(Date().timeIntervalSince1970)
+            context.batch.revocations.append(
+                RevocationRow(
+                    serial: revocation.certificateSerial, agency: revocation.ref.agency.value, device: revocation.ref.device.value,
+                    effectiveAt: revocation.effectiveAt, signed: revocation.signed.serialized(), learnedAt: now))
+            box.learned = true
+            context.withdrew = true
+            context.audit(
+                "device.revoked", actor: source,
+                detail: [
+                    "device": "\(revocation.ref)", "serial": Hex.encode(revocation.certificateSerial),
+                    "effectiveAt": "\(revocation.effectiveAt)", "reason": revocation.reason,
+                ])
+            if revocation.ref == identity.certificate.ref, revocation.certificateSerial == identity.certificate.serial {
+                logger.critical("device.self_revoked", metadata: ["reason": "\(revocation.reason)"])
+            }
+            box.rotated = rotateExposedKeys(in: &context, now: now)
+            issueGrants(in: &context, now: now)
+            return (nil, false)
+        }, run: runGroup)
+        if box.learned {
+            logger.warning(
+                "device.revoked",
+                metadata: ["device": "\(revocation.ref)", "source": "\(source)", "keys.rotated": "\(box.rotated.joined(separator: ","))"])
+        }
+        return RevocationOutcome(revocation: revocation, learned: box.learned, rotated: box.rotated)
+    }
+
+    /// Accepts revocations passed on by a peer or carried in a bundle: each is verified; one
+    /// that does not verify is counted and skipped. Returns how many were new.
+    @discardableResult
+    func accept(revocations: [[UInt8]], from source: String) -> Int {
+        var learned = 0
+        for bytes in revocations {
+            do {
+                let signed = try SignedObject.parse(bytes: bytes, kind: .revocation)
+                if try accept(revocation: signed, from: source).learned { learned += 1 }
+            } catch {
+                metrics.count("cairn_revocations_refused_total")
+                logger.warning("device.revocation_refused", metadata: ["source": "\(source)", "error": "\(error)"])
+            }
+        }
+        return learned
+    }
+
+    /// Every revocation held, serialized as signed: what peers and bundles are given.
+    func revocationObjects() -> [[UInt8]] {
+        state.withLock { $0.withdrawals.allRevocations.map { $0.signed.serialized() } }
+    }
+
+    /// Whether `certificate` is withdrawn (revoked, or no longer allowed by the charter).
+    func isWithdrawn(_ certificate: DeviceCertificate) -> Bool {
+        state.withLock { $0.withdrawals.isWithdrawn(certificate) }
+    }
+
+    /// Replaces the write key of every level whose current epoch is known (from the grants
+    /// seen) to be held by a withdrawn device, or by a device no longer cleared for the level:
+    /// a new random key with the next epoch number, granted to this device at once (and to every
+    /// device still cleared by `issueGrants`). New writes use it; the withdrawn device never
+    /// receives it, so it cannot read anything written from now on, even with the ciphertext.
+    ///
+    /// Two sites rotating at once both create epoch n+1 with different key ids; each grants its
+    /// own to the other, neither is held by the withdrawn device, so neither rotates again, and
+    /// both write with the greater (number, key id): they converge.
+    ///
+    /// Returns the levels rotated.
+    @discardableResult
+    func rotateExposedKeys(in context: inout WriteContext, now: Int64) -> [String] {
+        let me = identity.deviceID
+        guard let mine = context.devices.certificate(me) ?? Optional(identity.certificate),
+            !context.withdrawals.isWithdrawn(mine)
+        else { return [] }
+        let levels = identity.levels
+        var rotated: [String] = []
+        for level in identity.readableLevels {
+            guard let (current, _) = context.keyring.current(level: level) else { continue }
+            let holders = context.grantsSeen.filter {
+                $0.level == level && $0.epochNumber == current.number && $0.epochKeyID == current.keyID
+            }
+            let exposedTo = holders.compactMap { seen -> DeviceCertificate? in
+                guard let id = try? DeviceID(seen.recipient), let certificate = context.devices.certificate(id) else { return nil }
+                let withdrawn = context.withdrawals.isWithdrawn(certificate)
+                return withdrawn || !levels.isAtOrBelow(level, certificate.clearance) ? certificate : nil
+            }
+            guard let first = exposedTo.first else { continue }
+            let highest = context.grantsSeen.filter { $0.level == level }.map(\.epochNumber).max() ?? current.number
+            guard highest < UInt32.max else { continue }
+            let epoch = EpochRef.random(number: max(highest, current.number) + 1)
+            let key = XChaCha20Poly1305.Key()
+            let grant = EpochGrant.make(
+                level: level, epoch: epoch, key: key, recipient: me, recipientWrappingKey: identity.keys.wrapping.publicKey)
+            let head = context.heads[level]
+            do {
+                let delta = try grant.delta(
+                    author: me, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [], hlc: context.clock.now(),
+                    signer: identity.keys.signing)
+                context.append(delta, receivedAt: now, own: true)
+            } catch {
+                logger.error("keys.rotation_failed", metadata: ["key.level": "\(level)", "error": "\(error)"])
+                continue
+            }
+            context.keyring.insert(level: level, epoch: epoch, key: key)
+            context.batch.epochKeys.append(
+                EpochKeyRow(level: level, number: epoch.number, keyID: epoch.keyID, sealed: grant.sealedKey, createdAt: now))
+            let seen = GrantSeen(grant)
+            context.grantsSeen.insert(seen)
+            context.batch.grants.append(seen)
+            context.audit(
+                "keys.rotated", actor: "daemon",
+                detail: [
+                    "level": level, "epoch": "\(epoch.number)", "replaces": "\(current.number)",
+                    "because": "\(first.ref) holds epoch \(current.number)",
+                ])
+            logger.info("keys.rotated", metadata: ["key.level": "\(level)", "key.epoch": "\(epoch.number)", "because": "\(first.ref)"])
+            metrics.count("cairn_key_rotations_total", [("level", level)])
+            rotated.append(level)
+        }
+        return rotated
+    }
+}
+
+/// What a revocation's commit job did, read by the caller after it is signalled.
+final class RotationBox: @unchecked Sendable {
+    var learned = false
+    var rotated: [String] = []
+}
