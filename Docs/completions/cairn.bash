@@ -173,13 +173,13 @@ _cairn() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|record|agency|charter|device|peer|sync|lab|audit|metrics|watch|help)
+    status|record|agency|charter|device|peer|sync|lab|audit|metrics|watch|digest|keys|bundle|help)
         # Offer subcommand argument completions
         "_cairn_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status record agency charter device peer sync lab audit metrics watch help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status record agency charter device peer sync lab audit metrics watch digest keys bundle help' -- "${cur}"))
         ;;
     esac
 }
@@ -214,13 +214,13 @@ _cairn_record() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    put|get|list|delete|history)
+    put|get|list|delete|history|reclassify|retract)
         # Offer subcommand argument completions
         "_cairn_record_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'put get list delete history' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'put get list delete history reclassify retract' -- "${cur}"))
         ;;
     esac
 }
@@ -352,6 +352,48 @@ _cairn_record_history() {
     esac
 }
 
+_cairn_record_reclassify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --class)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--class')
+        return
+        ;;
+    esac
+}
+
+_cairn_record_retract() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --reason)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
 _cairn_agency() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -408,13 +450,13 @@ _cairn_charter() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|sign|show)
+    create|sign|show|apply)
         # Offer subcommand argument completions
         "_cairn_charter_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create sign show' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create sign show apply' -- "${cur}"))
         ;;
     esac
 }
@@ -488,6 +530,24 @@ _cairn_charter_show() {
     esac
 }
 
+_cairn_charter_apply() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _cairn_device() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -500,13 +560,13 @@ _cairn_device() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    certify)
+    certify|list|revoke|import-revocation)
         # Offer subcommand argument completions
         "_cairn_device_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'certify' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'certify list revoke import-revocation' -- "${cur}"))
         ;;
     esac
 }
@@ -539,6 +599,84 @@ _cairn_device_certify() {
         return
         ;;
     '--out')
+        return
+        ;;
+    esac
+}
+
+_cairn_device_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_cairn_device_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--offline --json --version -h --help)
+    repeating_options=(--charter)
+    non_repeating_options=(--key --passphrase-file --certificate --serial --reason --effective-at --out --socket --timeout)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--key')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    '--charter')
+        return
+        ;;
+    '--certificate')
+        return
+        ;;
+    '--serial')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--effective-at')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_cairn_device_import-revocation() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -842,6 +980,154 @@ _cairn_watch() {
         return
         ;;
     '--class')
+        return
+        ;;
+    esac
+}
+
+_cairn_digest() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_cairn_keys() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __cairn_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list)
+        # Offer subcommand argument completions
+        "_cairn_keys_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_cairn_keys_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_cairn_bundle() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __cairn_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    export|import|vector)
+        # Offer subcommand argument completions
+        "_cairn_bundle_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'export import vector' -- "${cur}"))
+        ;;
+    esac
+}
+
+_cairn_bundle_export() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --for --out --since)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--for')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
+}
+
+_cairn_bundle_import() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_cairn_bundle_vector() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --out)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--out')
         return
         ;;
     esac

@@ -54,20 +54,23 @@ _cairn() {
             'record:Create, read, list and delete records, and show their history.'
             'agency:Manage agency root keys (offline key ceremony).'
             'charter:Create, sign and inspect federation charters (offline key ceremony).'
-            'device:Certify devices (offline key ceremony).'
+            'device:Certify (offline key ceremony), list and revoke devices.'
             'peer:List, add and remove the sites this daemon syncs with.'
             'sync:Start a reconciliation round with connected peers now, and report what moved.'
             'lab:Build and run a local test federation of daemons on this machine.'
             'audit:Read, verify and export the site'\''s hash-chained audit log.'
             'metrics:Print the daemon'\''s metrics (Prometheus text format).'
             'watch:Follow changes to records as they are committed, until interrupted.'
+            'digest:Show a digest of the records held, per level and overall, to compare sites.'
+            'keys:Show the epoch keys of each level and who holds them.'
+            'bundle:Move deltas between sites that never connect, as signed, encrypted files.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        status|record|agency|charter|device|peer|sync|lab|audit|metrics|watch|help)
+        status|record|agency|charter|device|peer|sync|lab|audit|metrics|watch|digest|keys|bundle|help)
             "_cairn_${words[1]}" && ret=0
             ;;
         esac
@@ -108,12 +111,14 @@ _cairn_record() {
             'list:List records, optionally filtered by level, type, tag and deletion.'
             'delete:Delete a record.'
             'history:Show the signed changes that made a record, oldest first.'
+            'reclassify:Move a record to a higher or lower classification level.'
+            'retract:Retract a record: it is gone for every site.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        put|get|list|delete|history)
+        put|get|list|delete|history|reclassify|retract)
             "_cairn_record_${words[1]}" && ret=0
             ;;
         esac
@@ -209,6 +214,38 @@ _cairn_record_history() {
     return "${ret}"
 }
 
+_cairn_record_reclassify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        ':id:'
+        '--class[The new classification level.]:level:'
+        '--json[Print the record'\''s JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_record_retract() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        ':id:'
+        '--reason[Why the record is retracted (kept in the tombstone).]:text:'
+        '--json[Print the result as JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _cairn_agency() {
     local -i ret=1
     local -ar arg_specs=(
@@ -266,12 +303,13 @@ _cairn_charter() {
             'create:Create an unsigned charter (a genesis, or the next version of one).'
             'sign:Add an agency'\''s signature to a charter file, in place.'
             'show:Verify a charter and show its levels, agencies, threshold and signatures.'
+            'apply:Give the local daemon an amended charter (the next version).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        create|sign|show)
+        create|sign|show|apply)
             "_cairn_charter_${words[1]}" && ret=0
             ;;
         esac
@@ -328,6 +366,21 @@ _cairn_charter_show() {
     return "${ret}"
 }
 
+_cairn_charter_apply() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--json[Print the daemon'\''s JSON answer.]'
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _cairn_device() {
     local -i ret=1
     local -ar arg_specs=(
@@ -341,12 +394,15 @@ _cairn_device() {
     command)
         local -ar subcommands=(
             'certify:Issue a device certificate from a certification request.'
+            'list:List the devices the local daemon knows, with revocations.'
+            'revoke:Revoke a device: sign a revocation with its agency'\''s root key.'
+            'import-revocation:Give the local daemon a revocation file made by `cairn device revoke`.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        certify)
+        certify|list|revoke|import-revocation)
             "_cairn_device_${words[1]}" && ret=0
             ;;
         esac
@@ -366,6 +422,59 @@ _cairn_device_certify() {
         '--clearance[The clearance level to certify.]:level:'
         '--days[Days the certificate is valid.]:n:'
         '--out[The certificate file to create.]:file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_device_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print the API'\''s JSON document.]'
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_device_revoke() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':agency/name:'
+        '--key[The agency root key file.]:file:'
+        '--passphrase-file[The key file'\''s passphrase.]:file:'
+        '*--charter[The charter in force (repeat for its history, genesis first).]:file:'
+        '--certificate[The device'\''s certificate, to read its serial from.]:file:'
+        '--serial[The certificate serial (32 hex digits).]:hex:'
+        '--reason[Why, for the audit log (at most 1024 bytes).]:text:'
+        '--effective-at[Unix seconds from which the device'\''s deltas are refused (default\: now).]:seconds:'
+        '--out[Also write the revocation to this file.]:file:'
+        '--offline[Do not contact the daemon\: only write --out.]'
+        '--json[Print the daemon'\''s JSON answer.]'
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_device_import-revocation() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--json[Print the daemon'\''s JSON answer.]'
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -656,6 +765,139 @@ _cairn_watch() {
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--class[Show only records of this classification level.]:class:'
         '--json[Print each event as one JSON line.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_digest() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--json[Print the API'\''s JSON document (pretty, sorted keys).]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_keys() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List levels, epochs and which devices hold which key (as far as this site knows).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list)
+            "_cairn_keys_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_cairn_keys_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print the API'\''s JSON document.]'
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_bundle() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'export:Write a bundle of what a device lacks, signed by this site and sealed for that device.'
+            'import:Check a bundle completely, then store what it carries.'
+            'vector:Write this site'\''s signed vector file: what it holds, for a sender to export against.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        export|import|vector)
+            "_cairn_bundle_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_cairn_bundle_export() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--for[The recipient device.]:agency/name:'
+        '--out[Write the bundle to this new file.]:file:'
+        '--since[A vector file the recipient exported\: carry only what it lacks.]:vector-file:'
+        '--json[Print the API'\''s JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_bundle_import() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        ':file:'
+        '--dry-run[Check everything and store nothing.]'
+        '--json[Print the API'\''s JSON document.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_bundle_vector() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--out[Write the vector file to this new file.]:file:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

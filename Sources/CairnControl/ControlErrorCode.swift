@@ -63,7 +63,7 @@ public struct ControlErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// The record was retracted: it is gone everywhere and its id cannot be used again.
     public static let recordRetracted = ControlErrorCode("record_retracted", httpStatus: 410)
 
-    /// Every code the contract defines.
+    /// Every code the contract defines (the bundle routes' codes are in `bundleCodes`).
     public static let all: [ControlErrorCode] = [
         .badRequest, .invalidJSON, .invalidRecord, .unknownLevel, .aboveClearance, .classificationMismatch,
         .recordDeleted, .recordNotFound, .forbidden, .payloadTooLarge, .notFound, .methodNotAllowed,

@@ -13,7 +13,7 @@ struct BundleVectorCommand: ParsableCommand {
             and pass it to `cairn bundle export --since FILE`: the bundle then holds only what \
             this site lacks. The file is created with mode 0600 and never overwrites one.
 
-            Example:
+            Examples:
               cairn bundle vector --out /media/usb/bravo.vector
             """)
 

@@ -94,7 +94,7 @@ struct PeerRemoveCommand: ParsableCommand {
         commandName: "remove",
         abstract: "Forget a peer added with `cairn peer add` and close its connection.",
         discussion: """
-            Example:
+            Examples:
               cairn peer remove bravo-hq
             """)
 

@@ -27,6 +27,17 @@ import Testing
         (["lab", "down"], ["SIGTERM", "SIGKILL"]),
         (["lab", "env"], ["export CAIRN_SOCKET"]),
         (["lab", "status"], ["running"]),
+        (["device", "list"], ["WITHDRAWN", "--json"]),
+        (["device", "revoke"], ["--offline", "--serial", "--effective-at", "import-revocation"]),
+        (["device", "import-revocation"], ["already held"]),
+        (["charter", "apply"], ["next version", "device.charter"]),
+        (["keys", "list"], ["CURRENT", "HOLDERS", "--json"]),
+        (["digest"], ["--json"]),
+        (["bundle", "vector"], ["--out"]),
+        (["bundle", "export"], ["--for", "--since"]),
+        (["bundle", "import"], ["--dry-run"]),
+        (["record", "reclassify"], ["--class"]),
+        (["record", "retract"], ["--reason"]),
     ]
 
     @Test(arguments: commands.indices)
