@@ -108,7 +108,8 @@ import Testing
         #expect(throws: ControlClientError.timedOut(socket: server.socketPath, seconds: 0.3)) {
             try ControlClient(socketPath: server.socketPath, timeout: 0.3).status()
         }
-        #expect(Date().timeIntervalSince(started) < 3)
+        // Loose: a loaded 2-core machine may not run this thread for seconds.
+        #expect(Date().timeIntervalSince(started) < 15)
     }
 
     @Test func missingSocketIsUnreachableAndSaysSo() throws {

@@ -213,6 +213,8 @@ import Testing
             #expect(outcome.withdrawn == ["charlie/hq"])
             #expect(Set(outcome.rotated) == ["UNCLASSIFIED", "RESTRICTED"])
             #expect(hq.charter().version == 2)
+            // Status shows the charter held now, not the one the site started with.
+            #expect(try hq.status().federation.charterVersion == 2)
             #expect(hq.isWithdrawn(charlie.identity.certificate))
             #expect(hq.charters(after: 1).count == 1)
             // Applying it again changes nothing.

@@ -3,81 +3,83 @@ import CairnTestSupport
 import Foundation
 import Testing
 
-/// Revocation across a running federation: an admin revokes a device with the CLI at one site;
-/// the revocation spreads to every peer, the device loses its connections, the keys it held
-/// are rotated, and nothing written afterwards reaches it.
-@Suite(.serialized, .timeLimit(.minutes(2)))
-struct SyncRevocationTests {
-    @Test func aRevokedLaptopIsCutOffAndCannotReadNewRecords() throws {
-        let federation = try Federation(devices: ["alpha/hq", "alpha/laptop", "bravo/hq"], options: .init(antiEntropySeconds: 1))
-        defer { federation.shutdown() }
-        try federation.waitUntilConnected()
-        let hq = federation.client("alpha/hq"), laptop = federation.client("alpha/laptop"), bravo = federation.client("bravo/hq")
-        _ = try hq.putRecord(PutRecordRequest(id: "c-before", type: "note", classification: "CONFIDENTIAL", fields: ["v": "before"]))
-        try FederationWait.until("the laptop holds c-before", timeout: 20) {
-            (try? laptop.getRecord(id: "c-before")) == nil ? "missing" : nil
-        }
-
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-revoke-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let agencyKey = try TestKeys.privateCopy(of: TestKeys.agencyKeyFile("alpha"))
-        defer { try? FileManager.default.removeItem(atPath: (agencyKey as NSString).deletingLastPathComponent) }
-        let result = try ProcessRunner.run(
-            Binaries.cairn,
-            [
-                "device", "revoke", "alpha/laptop", "--key", agencyKey,
-                "--charter", TestKeys.path(TestKeys.charterFile), "--reason", "laptop lost", "--out", directory + "/laptop.revocation",
-                "--socket", federation.member("alpha/hq").site.socket, "--json",
-            ])
-        #expect(result.status == 0, "\(result.stderr)")
-        let answer = try ControlJSON.decoder().decode(RevocationResultDocument.self, from: Data(result.stdout.utf8))
-        #expect(answer.learned)
-        #expect(Set(answer.rotated) == Set(Federation.levels))
-        #expect(FileManager.default.fileExists(atPath: directory + "/laptop.revocation"))
-
-        // bravo learns it from the HQ and cuts the laptop off too.
-        try FederationWait.until("bravo knows the revocation", timeout: 20) {
-            try bravo.devices().first { $0.device == "alpha/laptop" }?.withdrawn == nil ? "not withdrawn at bravo" : nil
-        }
-        try FederationWait.until("nobody is connected to the laptop", timeout: 20) {
-            let connected = try [hq, bravo].flatMap { try $0.peers().peers }.filter { $0.device == "alpha/laptop" && $0.connected }
-            return connected.isEmpty ? nil : "\(connected.count) links still up"
-        }
-
-        _ = try hq.putRecord(PutRecordRequest(id: "c-after", type: "note", classification: "CONFIDENTIAL", fields: ["v": "after"]))
-        try FederationWait.until("bravo holds c-after", timeout: 20) {
-            (try? bravo.getRecord(id: "c-after")) == nil ? "missing" : nil
-        }
-        // The HQ and bravo write with the same (new) epoch; the laptop holds none of the new ones.
-        try FederationWait.until("HQ and bravo agree on the current epochs", timeout: 20) {
-            let current = { (client: ControlClient) throws -> [String: String] in
-                Dictionary(uniqueKeysWithValues: try client.keys().levels.compactMap { level in
-                    level.epochs.first(where: \.current).map { (level.name, "\($0.number)/\($0.keyId)") }
-                })
+extension IntegrationSuite {
+    /// Revocation across a running federation: an admin revokes a device with the CLI at one site;
+    /// the revocation spreads to every peer, the device loses its connections, the keys it held
+    /// are rotated, and nothing written afterwards reaches it.
+    @Suite(.serialized, .timeLimit(.minutes(2)))
+    struct SyncRevocationTests {
+        @Test func aRevokedLaptopIsCutOffAndCannotReadNewRecords() throws {
+            let federation = try Federation(devices: ["alpha/hq", "alpha/laptop", "bravo/hq"], options: .init(antiEntropySeconds: 1))
+            defer { federation.shutdown() }
+            try federation.waitUntilConnected()
+            let hq = federation.client("alpha/hq"), laptop = federation.client("alpha/laptop"), bravo = federation.client("bravo/hq")
+            _ = try hq.putRecord(PutRecordRequest(id: "c-before", type: "note", classification: "CONFIDENTIAL", fields: ["v": "before"]))
+            try FederationWait.until("the laptop holds c-before", timeout: 20) {
+                (try? laptop.getRecord(id: "c-before")) == nil ? "missing" : nil
             }
-            let (a, b) = (try current(hq), try current(bravo))
-            let common = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"]
-            return common.allSatisfy { a[$0] != nil && a[$0] == b[$0] && !a[$0]!.hasPrefix("1/") } ? nil : "hq \(a) bravo \(b)"
-        }
-        let laptopKeys = try laptop.keys()
-        for level in laptopKeys.levels {
-            #expect(level.epochs.filter(\.held).allSatisfy { $0.number == 1 }, "\(level.name): \(level.epochs)")
-        }
-        Thread.sleep(forTimeInterval: 2)
-        #expect(throws: ControlClientError.self) { try laptop.getRecord(id: "c-after") }
-        let audit = try bravo.auditEntries()
-        #expect(audit.contains { $0.kind == "device.revoked" && $0.actor.hasPrefix("peer:") })
-        // The laptop keeps dialling; each attempt is refused once, for being revoked, and what
-        // it sends after its refused Hello is not refused again as a protocol error.
-        try FederationWait.until("HQ refused a redial of the laptop", timeout: 20) {
-            let revoked = try hq.auditEntries().filter { $0.kind == "sync.peer_refused" && $0.detail.contains("\"revoked\"") }
-            return revoked.count >= 3 ? nil : "\(revoked.count) refusals"
-        }
-        for client in [hq, bravo] {
-            let refusals = try client.auditEntries().filter { $0.kind == "sync.peer_refused" }
-            #expect(refusals.contains { $0.detail.contains("\"revoked\"") })
-            #expect(!refusals.contains { $0.detail.contains("\"protocol\"") }, "\(refusals.map(\.detail))")
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-revoke-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let agencyKey = try TestKeys.privateCopy(of: TestKeys.agencyKeyFile("alpha"))
+            defer { try? FileManager.default.removeItem(atPath: (agencyKey as NSString).deletingLastPathComponent) }
+            let result = try ProcessRunner.run(
+                Binaries.cairn,
+                [
+                    "device", "revoke", "alpha/laptop", "--key", agencyKey,
+                    "--charter", TestKeys.path(TestKeys.charterFile), "--reason", "laptop lost", "--out", directory + "/laptop.revocation",
+                    "--socket", federation.member("alpha/hq").site.socket, "--json",
+                ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let answer = try ControlJSON.decoder().decode(RevocationResultDocument.self, from: Data(result.stdout.utf8))
+            #expect(answer.learned)
+            #expect(Set(answer.rotated) == Set(Federation.levels))
+            #expect(FileManager.default.fileExists(atPath: directory + "/laptop.revocation"))
+
+            // bravo learns it from the HQ and cuts the laptop off too.
+            try FederationWait.until("bravo knows the revocation", timeout: 20) {
+                try bravo.devices().first { $0.device == "alpha/laptop" }?.withdrawn == nil ? "not withdrawn at bravo" : nil
+            }
+            try FederationWait.until("nobody is connected to the laptop", timeout: 20) {
+                let connected = try [hq, bravo].flatMap { try $0.peers().peers }.filter { $0.device == "alpha/laptop" && $0.connected }
+                return connected.isEmpty ? nil : "\(connected.count) links still up"
+            }
+
+            _ = try hq.putRecord(PutRecordRequest(id: "c-after", type: "note", classification: "CONFIDENTIAL", fields: ["v": "after"]))
+            try FederationWait.until("bravo holds c-after", timeout: 20) {
+                (try? bravo.getRecord(id: "c-after")) == nil ? "missing" : nil
+            }
+            // The HQ and bravo write with the same (new) epoch; the laptop holds none of the new ones.
+            try FederationWait.until("HQ and bravo agree on the current epochs", timeout: 20) {
+                let current = { (client: ControlClient) throws -> [String: String] in
+                    Dictionary(uniqueKeysWithValues: try client.keys().levels.compactMap { level in
+                        level.epochs.first(where: \.current).map { (level.name, "\($0.number)/\($0.keyId)") }
+                    })
+                }
+                let (a, b) = (try current(hq), try current(bravo))
+                let common = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"]
+                return common.allSatisfy { a[$0] != nil && a[$0] == b[$0] && !a[$0]!.hasPrefix("1/") } ? nil : "hq \(a) bravo \(b)"
+            }
+            let laptopKeys = try laptop.keys()
+            for level in laptopKeys.levels {
+                #expect(level.epochs.filter(\.held).allSatisfy { $0.number == 1 }, "\(level.name): \(level.epochs)")
+            }
+            Thread.sleep(forTimeInterval: 2)
+            #expect(throws: ControlClientError.self) { try laptop.getRecord(id: "c-after") }
+            let audit = try bravo.auditEntries()
+            #expect(audit.contains { $0.kind == "device.revoked" && $0.actor.hasPrefix("peer:") })
+            // The laptop keeps dialling; each attempt is refused once, for being revoked, and what
+            // it sends after its refused Hello is not refused again as a protocol error.
+            try FederationWait.until("HQ refused a redial of the laptop", timeout: 20) {
+                let revoked = try hq.auditEntries().filter { $0.kind == "sync.peer_refused" && $0.detail.contains("\"revoked\"") }
+                return revoked.count >= 3 ? nil : "\(revoked.count) refusals"
+            }
+            for client in [hq, bravo] {
+                let refusals = try client.auditEntries().filter { $0.kind == "sync.peer_refused" }
+                #expect(refusals.contains { $0.detail.contains("\"revoked\"") })
+                #expect(!refusals.contains { $0.detail.contains("\"protocol\"") }, "\(refusals.map(\.detail))")
+            }
         }
     }
 }

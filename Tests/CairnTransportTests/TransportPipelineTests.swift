@@ -65,9 +65,10 @@ import Testing
         let error = try await serverProbe.error.futureResult.get()
         #expect(error as? TransportError == .handshakeTimedOut(milliseconds: 200))
         try await client.closeFuture.get()  // the server closed the connection
-        // Loose: the suite shares 2 cores, so resuming this task can take seconds; the error above
-        // already shows it was the handshake timeout that closed the connection.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // Loose: the suite shares 2 cores with daemons of the integration tests, and resuming
+        // this task took 55 s once on a fresh CI clone; the error above already shows it was the
+        // handshake timeout that closed the connection. This only catches "never closed".
+        #expect(ContinuousClock.now - started < .seconds(150))
         try await server.close()
     }
 

@@ -26,12 +26,14 @@ extension Site {
         if quarantined > 0 {
             problems.append("\(quarantined) corrupt delta(s) were quarantined; see the daemon log")
         }
+        let held = charter()
         return StatusDocument(
             device: .init(ref: identity.ref, agency: certificate.agency.value, name: certificate.device.value, id: identity.deviceID.hex),
             clearance: identity.clearance,
+            // The newest charter accepted, which an amendment may have replaced since start.
             federation: .init(
-                name: identity.charter.federationName, id: Hex.encode(identity.charter.federationID),
-                charterVersion: identity.charter.version, charterFingerprint: Hex.encode(identity.charter.fingerprint)),
+                name: held.federationName, id: Hex.encode(held.federationID),
+                charterVersion: held.version, charterFingerprint: Hex.encode(held.fingerprint)),
             levels: levels,
             records: levels.reduce(0) { $0 + $1.records }, deltas: levels.reduce(0) { $0 + $1.deltas },
             store: .init(path: database.path, sizeBytes: size, quarantinedDeltas: quarantined, problems: problems),
