@@ -118,13 +118,6 @@ extension IntegrationSuite {
             if let first = failures.all.first { throw TestFailure(first) }
         }
 
-        final class Failures: @unchecked Sendable {
-            private let lock = NSLock()
-            private var list: [String] = []
-            func add(_ failure: String) { lock.withLock { list.append(failure) } }
-            var all: [String] { lock.withLock { list } }
-        }
-
         /// The error code of a refused control call, or nil when it succeeded.
         static func refusal(_ call: () throws -> Void) -> String? {
             do {

@@ -169,13 +169,6 @@ extension IntegrationSuite {
             if let first = failures.all.first { throw TestFailure(first) }
         }
 
-        final class Failures: @unchecked Sendable {
-            private let lock = NSLock()
-            private var list: [String] = []
-            func add(_ failure: String) { lock.withLock { list.append(failure) } }
-            var all: [String] { lock.withLock { list } }
-        }
-
         // MARK: Observations
 
         /// Waits until both sites report the same digest over `records` records.

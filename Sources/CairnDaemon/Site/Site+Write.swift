@@ -72,26 +72,17 @@ extension Site {
             if let existing { return (existing, false) }
             throw DaemonError.request(.invalidRecord, "nothing to write")
         }
-        guard let (epoch, key) = context.keyring.current(level: level) else {
+        guard context.keyring.current(level: level) != nil else {
             throw DaemonError.request(.unavailable, "this site holds no key for \(level) yet")
         }
-        let hlc = context.clock.now()
-        let change = Change(author: identity.deviceID, level: level, hlc: hlc, operations: operations)
-        let head = context.heads[level]
-        let delta: SealedDelta
-        do {
-            delta = try SealedDelta.seal(
-                change: change, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [],
-                epoch: epoch, key: key, signer: identity.keys.signing)
-        } catch let error as ModelError {
-            throw DaemonError.from(error)
-        }
+        let change = Change(author: identity.deviceID, level: level, hlc: context.clock.now(), operations: operations)
+        // Sealed and appended to the group's batch; the group is dropped if this write fails below.
+        let (delta, epoch, key) = try sealOwn(change, in: &context)
         var record = existing ?? RecordState.new(id: id, level: level, first: change.stamp)
         for operation in operations {
             try record.apply(operation, stamp: change.stamp)
         }
         let now = Int64(Date().timeIntervalSince1970)
-        context.append(delta, receivedAt: now, own: true)
         context.stage(record, rowKey: rowKey, previous: existing, deltaID: delta.id, epoch: epoch, key: key, at: now)
         // The audit entry names the delta, never the record's id or contents.
         context.audit(
