@@ -1,5 +1,7 @@
 import CairnControl
+import CairnProtocol
 import CairnTestSupport
+import CairnTrust
 import Foundation
 import Testing
 
@@ -80,6 +82,34 @@ extension IntegrationSuite {
                 #expect(refusals.contains { $0.detail.contains("\"revoked\"") })
                 #expect(!refusals.contains { $0.detail.contains("\"protocol\"") }, "\(refusals.map(\.detail))")
             }
+        }
+
+        /// A revoked device that says Hello and goes on talking is refused once, for being
+        /// revoked: what follows its Hello is not answered, nor refused again as a protocol error
+        /// (before the fix, every such connection left a second `protocol` refusal).
+        @Test func aRevokedDeviceIsRefusedOnceAndNotAnswered() throws {
+            let federation = try Federation(devices: ["alpha/hq"])
+            defer { federation.shutdown() }
+            let hq = federation.member("alpha/hq")
+            let laptop = TestKeys.verifiedCertificate("alpha/laptop")
+            let revocation = try Revocation.issue(
+                certificate: laptop, agencyKey: TestKeys.agency("alpha"), charter: TestKeys.charter(),
+                effectiveAt: Int64(Date().timeIntervalSince1970) - 60, reason: "stolen")
+            #expect(try hq.client.revoke(SignedObjectRequest(bytes: revocation.serialized())).learned)
+
+            let peer = try TestPeer.connect(port: hq.port, as: .fixture("alpha/laptop"), hello: false)
+            defer { peer.close() }
+            let charter = TestKeys.charter()
+            peer.send(
+                .hello(HelloFrame(federationID: charter.federationID, charterVersion: charter.version, certificate: laptop.signed.serialized())))
+            peer.send(.certificates([laptop.signed.serialized()]))
+            let closed = try peer.waitUntilClosed()
+            #expect(closed.goodbye?.contains("revoked") == true)
+            #expect(!closed.frames.contains { if case .hello = $0 { return true } else { return false } }, "the daemon introduced itself")
+            Thread.sleep(forTimeInterval: 0.5)
+            let refusals = try hq.client.auditEntries().filter { $0.kind == "sync.peer_refused" }
+            #expect(refusals.count == 1, "\(refusals.map(\.detail))")
+            #expect(refusals.first?.detail.contains("\"revoked\"") == true)
         }
     }
 }
