@@ -12,8 +12,9 @@ struct CharterApplyCommand: ParsableCommand {
             signed by the threshold of agencies of that one. Devices whose agency the amendment \
             removes, or whose clearance is now above their agency's ceiling, are withdrawn \
             (their agency must certify them again); the keys they could read are rotated. The \
-            daemon passes the amendment on to its peers. Also update device.charter in \
-            cairnd.toml: a daemon refuses to start with a charter older than the one it holds.
+            daemon passes the amendment on to its peers. Point device.charter in cairnd.toml \
+            at the new file when convenient: a daemon whose configuration names an older \
+            version of the same history starts with the newest one it holds.
 
             Examples:
               cairn charter apply charter-v2.cairn

@@ -221,4 +221,36 @@ import Testing
             #expect(try !hq.accept(charter: draft.signed, from: "test").amended)
         }
     }
+
+    /// After a restart, a device an amendment withdrew is still known (its certificate verified
+    /// against the charter that admitted it), so what it wrote before the amendment is still
+    /// accepted; and the site restarts with its configured (older) charter, keeping the newer.
+    @Test func aDeviceWithdrawnByAnAmendmentStaysKnownAcrossARestart() throws {
+        try withTemporaryDirectory { directory in
+            let hqConfig = try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq")
+            let charlieConfig = try SiteFixture.config(in: directory, device: "charlie/hq", stateDirectory: "state-charlie")
+            let charlie = try SiteFixture.load(charlieConfig)
+            defer { try? charlie.database.close() }
+            var hq = try SiteFixture.load(hqConfig)
+            try Self.meshed([hq, charlie])
+            // Written now, before the amendment's issue time (TestKeys.now lies ahead).
+            _ = try charlie.put(PutRecordRequest(id: "r-c", type: "note", classification: "RESTRICTED", fields: ["v": 1]))
+            let v1 = TestKeys.charter()
+            var draft = try Charter.make(
+                federationName: v1.federationName, federationID: v1.federationID, version: 2, levels: v1.levels.names,
+                agencies: v1.agencies.filter { $0.name.value != "charlie" }, threshold: 2, issuedAt: TestKeys.now - 10)
+            draft = try draft.sign(with: TestKeys.agency("alpha")).sign(with: TestKeys.agency("bravo"))
+            #expect(try hq.accept(charter: draft.signed, from: "test").withdrawn == ["charlie/hq"])
+            try hq.database.close()
+
+            hq = try SiteFixture.load(hqConfig)
+            defer { try? hq.database.close() }
+            #expect(hq.charter().version == 2)
+            let known = try #require(hq.deviceDocuments().first { $0.device == "charlie/hq" })
+            #expect(known.withdrawn?.reason.hasPrefix("charter version 2") == true)
+            let report = try hq.ingest(SiteIngestTests.envelopes(charlie, levels: ["RESTRICTED"]), from: SiteIngestTests.source(charlie))
+            #expect(report.refusals["unknown_author"] == nil, "\(report.refusals)")
+            #expect(try hq.get(id: "r-c").fields["v"] == 1)
+        }
+    }
 }

@@ -157,8 +157,16 @@ import Testing
             }
             // Configured v2 again: accepted as the same version.
             try SiteFixture.withSite(upgraded) { site in #expect(site.identity.charter.version == 2) }
-            // Back to v1: refused.
-            let rolledBack = try SiteFixture.config(in: directory, charter: v1.signed)
+            // Back to v1, the genesis of the history held: v2 stays in force (an amendment
+            // received at run time must not keep a site from restarting).
+            let outdated = try SiteFixture.config(in: directory, charter: v1.signed)
+            try SiteFixture.withSite(outdated) { site in #expect(site.charter().version == 2) }
+            // A version 1 that is not the one held is a rollback: refused.
+            let other = try Charter.make(
+                federationName: v1.federationName, federationID: v1.federationID, version: 1, levels: v1.levels.names,
+                agencies: v1.agencies, threshold: v1.threshold, issuedAt: TestKeys.validFrom + 1)
+            let forkedV1 = try other.sign(with: TestKeys.agency("alpha")).sign(with: TestKeys.agency("bravo")).signed
+            let rolledBack = try SiteFixture.config(in: directory, charter: forkedV1)
             let error = SiteFixture.startupRefusal(rolledBack)
             let message = error?.startupMessage ?? ""
             #expect(message.contains("version 1") && message.contains("version 2"), "\(String(describing: error))")

@@ -22,6 +22,13 @@ struct CharterHistory {
         } catch {
             throw DaemonError.startup("the charters held in the store no longer verify (\(error)); the store may be damaged")
         }
+        // A configured charter older than the one held is fine when it is exactly that version of
+        // the history held (an amendment arrived from a peer or `cairn charter apply` since the
+        // configuration was written): the newest held charter stays in force. Only a charter
+        // that is not in the history is a rollback.
+        if let held, chain.contains(where: { $0.body == offered.body }), offered.body != held.signed.body {
+            return held
+        }
         let accepted: Charter
         do {
             accepted = try Charter.accept(offered: offered, held: held, expectedGenesisFingerprint: genesisFingerprint)
@@ -35,6 +42,22 @@ struct CharterHistory {
             try database.setMeta(MetaKey.charter, Self.encode(chain + [accepted.signed]))
         }
         return accepted
+    }
+
+    /// The stored chain, each version verified against the one before: genesis first, the
+    /// newest last.
+    func verifiedChain() throws -> [Charter] {
+        var charters: [Charter] = []
+        do {
+            for signed in try stored() {
+                charters.append(try charters.last.map { try $0.verifySuccessor(signed) } ?? Charter.verifyGenesis(signed))
+            }
+        } catch let error as DaemonError {
+            throw error
+        } catch {
+            throw DaemonError.startup("the charters held in the store no longer verify (\(error)); the store may be damaged")
+        }
+        return charters
     }
 
     private func stored() throws -> [SignedObject] {

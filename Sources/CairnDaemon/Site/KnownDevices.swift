@@ -47,21 +47,46 @@ struct KnownDevices: Sendable {
         byID[id].map { "\($0.ref)" } ?? String(id.hex.prefix(16))
     }
 
-    /// Loads the certificates kept in the store, re-verifying each against the charter (a
-    /// stored certificate that no longer verifies, for example after a charter amendment removed
-    /// its agency, is dropped).
-    static func load(_ rows: [DeviceRow], charter: Charter) -> (KnownDevices, dropped: [String]) {
+    /// Loads the certificates kept in the store, re-verifying each against the charters held
+    /// (`charters`: the verified chain, genesis first). A certificate the newest charter refuses
+    /// but an earlier one accepted was withdrawn by the amendment after that one (its agency
+    /// left, or its ceiling fell): it is kept, so that the deltas the device wrote before stay
+    /// verifiable, and returned as withdrawn from that amendment's issue time. One no charter
+    /// accepts is dropped.
+    static func load(
+        _ rows: [DeviceRow], charters: [Charter]
+    ) -> (KnownDevices, withdrawn: [(DeviceID, Withdrawal)], dropped: [String]) {
         var devices = KnownDevices()
+        var withdrawn: [(DeviceID, Withdrawal)] = []
         var dropped: [String] = []
         for row in rows {
+            let signed: SignedObject
             do {
-                let signed = try SignedObject.parse(bytes: row.certificate, kind: .certificate)
-                devices.insert(try DeviceCertificate.verifyIgnoringTime(signed, charter: charter))
+                signed = try SignedObject.parse(bytes: row.certificate, kind: .certificate)
             } catch {
                 dropped.append("\(row.agency)/\(row.name): \(error)")
+                continue
             }
+            var newestRefusal: (any Error)?
+            for (index, charter) in charters.enumerated().reversed() {
+                do {
+                    let certificate = try DeviceCertificate.verifyIgnoringTime(signed, charter: charter)
+                    devices.insert(certificate)
+                    if let refusal = newestRefusal, index + 1 < charters.count {
+                        let amendment = charters[index + 1]
+                        withdrawn.append(
+                            (certificate.deviceID,
+                             Withdrawal(effectiveAt: amendment.issuedAt, reason: "charter version \(amendment.version): \(refusal)")))
+                    }
+                    newestRefusal = nil
+                    break
+                } catch {
+                    if newestRefusal == nil { newestRefusal = error }
+                }
+            }
+            if let newestRefusal { dropped.append("\(row.agency)/\(row.name): \(newestRefusal)") }
         }
-        return (devices, dropped)
+        return (devices, withdrawn, dropped)
     }
 }
 

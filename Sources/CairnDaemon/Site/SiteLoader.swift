@@ -29,6 +29,14 @@ struct SiteLoader {
         }
         try bindStore(database, to: keys)
         let charter = try CharterHistory(database: database, genesisFingerprint: config.charterFingerprint).accept(offered)
+        if charter.signed.body != offered.body {
+            logger.warning(
+                "charter.configured_outdated",
+                metadata: [
+                    "charter.version": "\(charter.version)", "config.key": "device.charter",
+                    "hint": "the configured charter is an older version of the history held; point device.charter at version \(charter.version)",
+                ])
+        }
         let certificate = try trust("verify the device certificate") {
             let signed = try SignedObject.read(from: config.certificate, kind: .certificate)
             let certificate = try DeviceCertificate.verify(signed, charter: charter, now: now())
@@ -116,11 +124,13 @@ struct SiteLoader {
             clock: HybridLogicalClock(clock: SystemWallClock(), last: mark), heads: heads, keyring: EpochKeyring(),
             deletedCounts: nil)
         state.streams = streams
-        let (devices, dropped) = KnownDevices.load(try database.devices(), charter: identity.charter)
+        let charters = try CharterHistory(database: database, genesisFingerprint: config.charterFingerprint).verifiedChain()
+        let (devices, withdrawn, dropped) = KnownDevices.load(try database.devices(), charters: charters)
         for problem in dropped {
             logger.warning("device.certificate_dropped", metadata: ["problem": "\(problem)"])
         }
         state.devices = devices
+        for (device, withdrawal) in withdrawn { state.withdrawals.withdraw(device, withdrawal) }
         if state.devices.certificate(identity.deviceID)?.serial != identity.certificate.serial {
             // This device's configured certificate is authoritative for itself.
             state.devices.replace(identity.certificate)
