@@ -74,7 +74,9 @@ extension Site {
                     let stream = StreamID(author: delta.header.author, level: delta.header.level)
                     report.senderHolds[stream] = max(report.senderHolds[stream] ?? 0, delta.header.sequence)
                 }
-                rotateExposedKeys(in: &context, now: now)
+                // Only a grant received in this group can make a withdrawn or uncleared device
+                // a holder of the current epoch; the others leave the invariant as it was.
+                if !context.batch.grants.isEmpty { rotateExposedKeys(in: &context, now: now) }
                 issueGrants(in: &context)
                 for (reason, count) in report.refusals.sorted(by: { $0.key < $1.key }) {
                     context.audit(
