@@ -15,6 +15,16 @@ let package = Package(
         .library(name: "CairnControl", targets: ["CairnControl"]),
         // The crypto primitives, for benchmarks that compare against the machine's limits.
         .library(name: "CairnCrypto", targets: ["CairnCrypto"]),
+        // The rest of the layers, for the benchmark and fuzzing packages that drive them
+        // in-process (Benchmarks/, Fuzz/). Not an API promise to anyone else.
+        .library(name: "CairnModel", targets: ["CairnModel"]),
+        .library(name: "CairnWire", targets: ["CairnWire"]),
+        .library(name: "CairnTrust", targets: ["CairnTrust"]),
+        .library(name: "CairnProtocol", targets: ["CairnProtocol"]),
+        .library(name: "CairnStore", targets: ["CairnStore"]),
+        .library(name: "CairnTransport", targets: ["CairnTransport"]),
+        .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
+        .library(name: "CairnTestSupport", targets: ["CairnTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
