@@ -763,7 +763,7 @@ _cairn_sync() {
     repeating_flags=()
     non_repeating_flags=(--wait --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --peer)
+    non_repeating_options=(--socket --timeout --peer --wait-seconds)
     __cairn_offer_flags_options 0
 
     # Offer option value completions
@@ -775,6 +775,9 @@ _cairn_sync() {
         return
         ;;
     '--peer')
+        return
+        ;;
+    '--wait-seconds')
         return
         ;;
     esac

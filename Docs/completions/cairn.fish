@@ -83,7 +83,7 @@ function __cairn_parse_tokens -S
                 __cairn_parse_subcommand 1 'socket=' 'timeout=' 'version' 'h/help'
             end
         case 'sync'
-            __cairn_parse_subcommand 0 'socket=' 'timeout=' 'peer=' 'wait' 'json' 'version' 'h/help'
+            __cairn_parse_subcommand 0 'socket=' 'timeout=' 'peer=' 'wait' 'wait-seconds=' 'json' 'version' 'h/help'
         case 'lab'
             __cairn_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -364,6 +364,7 @@ complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "c
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" timeout' -l 'timeout' -d 'Seconds to wait for the daemon\'s answer.' -rfka ''
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" peer' -l 'peer' -d 'Only this peer (its name or agency/device).' -rfka ''
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" wait' -l 'wait' -d 'Wait for the rounds to finish.'
+complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" wait-seconds' -l 'wait-seconds' -d 'With --wait: give up after this many seconds (1 to 3600).' -rfka ''
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" json' -l 'json' -d 'Print the API\'s JSON document.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" version' -l 'version' -d 'Show the version.'
 complete -c 'cairn' -n '__cairn_should_offer_completions_for_flags_or_options "cairn sync" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -564,6 +564,7 @@ _cairn_sync() {
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--peer[Only this peer (its name or agency/device).]:name:'
         '--wait[Wait for the rounds to finish.]'
+        '--wait-seconds[With --wait\: give up after this many seconds (1 to 3600).]:seconds:'
         '--json[Print the API'\''s JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

@@ -38,17 +38,36 @@ public struct PeerDocument: Codable, Hashable, Sendable {
         /// Deltas this site holds that the peer lacks, as far as this site knows (from the peer's
         /// last vector and what it acknowledged since).
         public var lacking: UInt64
+        /// Deltas the peer holds that this site does not yet, as far as this site knows (from
+        /// the peer's last vector): what a catch-up still has to bring. Absent from documents
+        /// of daemons before 0.4 (decoded as 0).
+        public var missing: UInt64
         /// Deltas sent to the peer at this level on the current connection.
         public var deltasSent: UInt64
         /// Deltas received from the peer at this level on the current connection and stored.
         public var deltasReceived: UInt64
 
         /// Creates a level entry.
-        public init(name: String, lacking: UInt64, deltasSent: UInt64, deltasReceived: UInt64) {
+        public init(name: String, lacking: UInt64, missing: UInt64 = 0, deltasSent: UInt64, deltasReceived: UInt64) {
             self.name = name
             self.lacking = lacking
+            self.missing = missing
             self.deltasSent = deltasSent
             self.deltasReceived = deltasReceived
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, lacking, missing, deltasSent, deltasReceived
+        }
+
+        /// Decodes a level; `missing` may be absent (older daemons).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            lacking = try container.decode(UInt64.self, forKey: .lacking)
+            missing = try container.decodeIfPresent(UInt64.self, forKey: .missing) ?? 0
+            deltasSent = try container.decode(UInt64.self, forKey: .deltasSent)
+            deltasReceived = try container.decode(UInt64.self, forKey: .deltasReceived)
         }
     }
 
@@ -132,22 +151,31 @@ public struct AddPeerRequest: Codable, Hashable, Sendable {
 public struct SyncRequest: Codable, Hashable, Sendable {
     /// Only this peer (configured name or device reference); nil for every connected peer.
     public var peer: String?
-    /// Wait until the rounds finished and what they found to send was acknowledged.
+    /// Wait until the rounds finished, what they found to send was acknowledged, and what the
+    /// peers showed they hold beyond this site has arrived (or stopped arriving).
     public var wait: Bool
+    /// How long to wait at most, in seconds (1 to 3,600; the daemon's default is 60). A first
+    /// sync of a large store needs more.
+    public var waitSeconds: Int?
+
+    /// The longest wait a request may ask for.
+    public static let maxWaitSeconds = 3_600
 
     /// Creates a request.
-    public init(peer: String?, wait: Bool) {
+    public init(peer: String?, wait: Bool, waitSeconds: Int? = nil) {
         self.peer = peer
         self.wait = wait
+        self.waitSeconds = waitSeconds
     }
 
-    private enum CodingKeys: String, CodingKey { case peer, wait }
+    private enum CodingKeys: String, CodingKey { case peer, wait, waitSeconds }
 
-    /// Encodes `peer` as an explicit `null` for every peer.
+    /// Encodes `peer` as an explicit `null` for every peer; `waitSeconds` only when set.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOptional(peer, forKey: .peer)
         try container.encode(wait, forKey: .wait)
+        try container.encodeIfPresent(waitSeconds, forKey: .waitSeconds)
     }
 }
 
@@ -163,15 +191,39 @@ public struct SyncResultDocument: Codable, Hashable, Sendable {
         public var deltasReceived: UInt64
         public var bytesSent: UInt64
         public var bytesReceived: UInt64
+        /// Deltas the peer showed it holds that this site still lacks when the command
+        /// returned: 0 when caught up; otherwise they stopped arriving (refused, or waiting for
+        /// something the peer does not have) or the wait ran out.
+        public var missing: UInt64
 
         /// Creates a round entry.
-        public init(peer: String, completed: Bool, deltasSent: UInt64, deltasReceived: UInt64, bytesSent: UInt64, bytesReceived: UInt64) {
+        public init(
+            peer: String, completed: Bool, deltasSent: UInt64, deltasReceived: UInt64, bytesSent: UInt64, bytesReceived: UInt64,
+            missing: UInt64 = 0
+        ) {
             self.peer = peer
             self.completed = completed
             self.deltasSent = deltasSent
             self.deltasReceived = deltasReceived
             self.bytesSent = bytesSent
             self.bytesReceived = bytesReceived
+            self.missing = missing
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case peer, completed, deltasSent, deltasReceived, bytesSent, bytesReceived, missing
+        }
+
+        /// Decodes a round; `missing` may be absent (older daemons).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            peer = try container.decode(String.self, forKey: .peer)
+            completed = try container.decode(Bool.self, forKey: .completed)
+            deltasSent = try container.decode(UInt64.self, forKey: .deltasSent)
+            deltasReceived = try container.decode(UInt64.self, forKey: .deltasReceived)
+            bytesSent = try container.decode(UInt64.self, forKey: .bytesSent)
+            bytesReceived = try container.decode(UInt64.self, forKey: .bytesReceived)
+            missing = try container.decodeIfPresent(UInt64.self, forKey: .missing) ?? 0
         }
     }
 

@@ -36,4 +36,9 @@ enum Format {
     static func stamp(_ stamp: StampDocument) -> String {
         "\(stamp.at) by \(stamp.by)"
     }
+
+    /// A per-level count of a peer for a table cell: `SECRET=3 CONFIDENTIAL=0`, `-` for none.
+    static func levels(_ peer: PeerDocument, _ count: (PeerDocument.Level) -> UInt64) -> String {
+        peer.levels.isEmpty ? "-" : peer.levels.map { "\($0.name)=\(count($0))" }.joined(separator: " ")
+    }
 }

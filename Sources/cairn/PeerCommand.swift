@@ -24,7 +24,8 @@ struct PeerListCommand: ParsableCommand {
         discussion: """
             LACKING is, per level both sides may hold, how many deltas this site holds that the \
             peer does not, as far as this site knows from the peer's last vector and \
-            acknowledgements.
+            acknowledgements. MISSING is the other way: what the peer showed it holds that \
+            this site has not stored yet (a catch-up in progress, or deltas refused here).
 
             Examples:
               cairn peer list
@@ -42,13 +43,13 @@ struct PeerListCommand: ParsableCommand {
         Output.line("listening on \(document.listen ?? "nothing (sync.listen is not set)")")
         guard !document.peers.isEmpty else { return Output.line("no peers") }
         Output.table(
-            ["PEER", "ADDRESS", "SOURCE", "DEVICE", "CLEARANCE", "CONNECTED", "LAST ROUND", "LACKING", "SENT/RECEIVED"],
+            ["PEER", "ADDRESS", "SOURCE", "DEVICE", "CLEARANCE", "CONNECTED", "LAST ROUND", "LACKING", "MISSING", "SENT/RECEIVED"],
             document.peers.map { peer in
                 [
                     peer.name, peer.address ?? "-", peer.source, peer.device ?? "-", peer.clearance ?? "-",
                     peer.connected ? "yes" : "no" + (peer.lastError.map { " (\(Format.cell($0, limit: 40)))" } ?? ""),
                     peer.lastRound ?? "-",
-                    peer.levels.isEmpty ? "-" : peer.levels.map { "\($0.name)=\($0.lacking)" }.joined(separator: " "),
+                    Format.levels(peer, \.lacking), Format.levels(peer, \.missing),
                     "\(Format.bytes(Int64(peer.bytesSent)))/\(Format.bytes(Int64(peer.bytesReceived)))",
                 ]
             })

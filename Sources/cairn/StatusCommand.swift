@@ -66,11 +66,11 @@ struct StatusCommand: ParsableCommand {
         Output.line("sync: " + (status.sync.listen.map { "listening on \($0)" } ?? "not listening"))
         if !status.sync.peers.isEmpty {
             Output.table(
-                ["PEER", "DEVICE", "CONNECTED", "LAST ROUND", "LACKING"],
+                ["PEER", "DEVICE", "CONNECTED", "LAST ROUND", "LACKING", "MISSING"],
                 status.sync.peers.map { peer in
                     [
                         peer.name, peer.device ?? "-", peer.connected ? "yes" : "no", peer.lastRound ?? "-",
-                        peer.levels.isEmpty ? "-" : peer.levels.map { "\($0.name)=\($0.lacking)" }.joined(separator: " "),
+                        Format.levels(peer, \.lacking), Format.levels(peer, \.missing),
                     ]
                 })
         }

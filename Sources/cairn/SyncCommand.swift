@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnControl
+import Foundation
 
 /// `cairn sync`: reconcile now instead of waiting for the next anti-entropy round.
 struct SyncCommand: ParsableCommand {
@@ -8,12 +9,20 @@ struct SyncCommand: ParsableCommand {
         abstract: "Start a reconciliation round with connected peers now, and report what moved.",
         discussion: """
             Without --wait the rounds are started and the command returns at once. With --wait \
-            it returns when each round has completed and every delta it found missing has been \
-            sent and acknowledged (at most 60 seconds), and prints what moved each way.
+            it returns when each round has completed, every delta it found missing has been \
+            sent and acknowledged, and what the peer showed it holds beyond this site has \
+            arrived (or nothing has arrived for 10 seconds), waiting at most --wait-seconds. It \
+            then prints what moved each way; MISSING counts what the peer holds that this site \
+            still lacks.
+
+            A first sync of a large store can take minutes: while waiting, progress is shown on \
+            standard error when it is a terminal (deltas received and still missing per peer), \
+            and nothing is shown in a pipe.
 
             Examples:
               cairn sync
               cairn sync --peer bravo-hq --wait
+              cairn sync --peer hq --wait --wait-seconds 1800
               cairn sync --wait --json
             """)
 
@@ -25,27 +34,52 @@ struct SyncCommand: ParsableCommand {
     @Flag(name: .long, help: "Wait for the rounds to finish.")
     var wait = false
 
+    @Option(name: .long, help: ArgumentHelp("With --wait: give up after this many seconds (1 to 3600).", valueName: "seconds"))
+    var waitSeconds = 60
+
     @Flag(name: .long, help: "Print the API's JSON document.")
     var json = false
 
+    func validate() throws {
+        guard (1...SyncRequest.maxWaitSeconds).contains(waitSeconds) else {
+            throw ValidationError("--wait-seconds must be from 1 to \(SyncRequest.maxWaitSeconds).")
+        }
+    }
+
     func run() throws {
-        let client = ControlClient(socketPath: connection.client.socketPath, timeout: max(connection.timeout, 90))
-        let result = try client.sync(SyncRequest(peer: peer, wait: wait))
+        let socket = connection.client.socketPath
+        let client = ControlClient(socketPath: socket, timeout: max(connection.timeout, Double(waitSeconds) + 30))
+        let request = SyncRequest(peer: peer, wait: wait, waitSeconds: wait ? waitSeconds : nil)
+        let progress = wait && !json && isatty(STDERR_FILENO) == 1 ? SyncProgress(socketPath: socket, peer: peer) : nil
+        progress?.start()
+        let result: SyncResultDocument
+        do {
+            result = try client.sync(request)
+            progress?.stop()
+        } catch {
+            progress?.stop()
+            throw error
+        }
         if json { return try Output.json(result) }
         guard !result.rounds.isEmpty else { return Output.line("no peer is connected") }
         guard wait else {
             return Output.line("started a round with \(result.rounds.map(\.peer).joined(separator: ", "))")
         }
         Output.table(
-            ["PEER", "COMPLETED", "DELTAS SENT", "DELTAS RECEIVED", "BYTES SENT", "BYTES RECEIVED"],
+            ["PEER", "COMPLETED", "DELTAS SENT", "DELTAS RECEIVED", "BYTES SENT", "BYTES RECEIVED", "MISSING"],
             result.rounds.map { round in
                 [
                     round.peer, round.completed ? "yes" : "no", "\(round.deltasSent)", "\(round.deltasReceived)",
-                    Format.bytes(Int64(round.bytesSent)), Format.bytes(Int64(round.bytesReceived)),
+                    Format.bytes(Int64(round.bytesSent)), Format.bytes(Int64(round.bytesReceived)), "\(round.missing)",
                 ]
             })
         if result.rounds.contains(where: { !$0.completed }) {
-            throw CLIError.failure("some rounds did not complete (the peer disconnected or took over 60 s)")
+            throw CLIError.failure("some rounds did not complete (the peer disconnected or took over \(waitSeconds) s)")
+        }
+        if let behind = result.rounds.first(where: { $0.missing > 0 }) {
+            Output.warning(
+                "\(behind.peer) holds \(Format.count(Int(behind.missing), "delta")) this site lacks that stopped arriving "
+                    + "(see cairn audit list for refusals, cairn status for waiting deltas)")
         }
     }
 }

@@ -25,6 +25,8 @@ struct LinkState: Sendable {
     var receivedByLevel: [String: UInt64] = [:]
     var lastRoundAt: Date?
     var lastFrameSentAt = Date()
+    /// When the last `sync.catching_up` line was logged (a long catch-up logs every 10 s).
+    var lastProgressLogAt = Date()
     /// Frames received and waiting for the store.
     var inboundQueued = 0
     /// Authors whose certificates were sent on this link (each is sent before its first delta).

@@ -273,6 +273,7 @@ final class PeerLink: Sendable {
                     "peer": "\(self.name)", "batch": "\(batch)", "stored": "\(report.stored)", "duplicate": "\(report.duplicate)",
                     "pending": "\(report.pending)", "refused": "\(report.refused)",
                 ])
+            self.logProgressIfDue()
             self.send(
                 .ack(
                     AckCounts(
@@ -284,6 +285,24 @@ final class PeerLink: Sendable {
                 self.refuse("sent deltas refused as \(report.refusals.keys.sorted().joined(separator: ", "))", code: "hostile_deltas")
             }
         }
+    }
+
+    /// During a long catch-up, logs every 10 seconds how much arrived from the peer and how
+    /// much it showed it holds that this site still lacks (for the journal of an operator
+    /// watching a first sync).
+    private func logProgressIfDue() {
+        let due = state.withLock { state -> Bool in
+            guard Date().timeIntervalSince(state.lastProgressLogAt) >= 10 else { return false }
+            state.lastProgressLogAt = Date()
+            return true
+        }
+        guard due else { return }
+        let snapshot = snapshot()
+        let missing = snapshot.missing.values.reduce(0, +)
+        guard missing > 0 else { return }
+        logger.info(
+            "sync.catching_up",
+            metadata: ["peer": "\(name)", "received": "\(snapshot.deltasReceived)", "missing": "\(missing)"])
     }
 
     /// A peer-supplied text made safe for logs: printable ASCII, at most 200 characters.

@@ -31,8 +31,8 @@ extension SyncService {
         let snapshot = link.snapshot()
         let levels = site.identity.levels.names.filter { snapshot.commonLevels.contains($0) }.map { level in
             PeerDocument.Level(
-                name: level, lacking: snapshot.lacking[level] ?? 0, deltasSent: snapshot.sentByLevel[level] ?? 0,
-                deltasReceived: snapshot.receivedByLevel[level] ?? 0)
+                name: level, lacking: snapshot.lacking[level] ?? 0, missing: snapshot.missing[level] ?? 0,
+                deltasSent: snapshot.sentByLevel[level] ?? 0, deltasReceived: snapshot.receivedByLevel[level] ?? 0)
         }
         return PeerDocument(
             name: name, address: address, source: source, device: "\(peer.ref)", clearance: peer.clearance, connected: true,
@@ -80,8 +80,13 @@ extension SyncService {
     }
 
     /// `POST /v1/sync`: a round with one peer or all; with `wait`, returns when each round
-    /// completed and everything it queued was acknowledged (or after 60 s).
+    /// completed, everything it queued was acknowledged and what the peer showed it holds
+    /// beyond this site has arrived or stopped arriving (or after `waitSeconds`, default 60).
     func syncNow(_ request: SyncRequest) throws -> SyncResultDocument {
+        let waitSeconds = request.waitSeconds ?? 60
+        guard (1...SyncRequest.maxWaitSeconds).contains(waitSeconds) else {
+            throw DaemonError.request(.badRequest, "waitSeconds must be from 1 to \(SyncRequest.maxWaitSeconds)")
+        }
         let links: [PeerLink]
         if let name = request.peer {
             guard let link = link(named: name) else {
@@ -103,10 +108,13 @@ extension SyncService {
         }
         var completed = Array(repeating: false, count: links.count)
         if request.wait {
-            let deadline = DispatchTime.now() + .seconds(60)
+            let deadline = DispatchTime.now() + .seconds(waitSeconds)
             for (index, wait) in waits.enumerated() {
                 completed[index] = wait.wait(timeout: deadline) == .success
-                if completed[index] { links[index].waitUntilDrained(deadline: deadline) }
+                if completed[index] {
+                    links[index].waitUntilDrained(deadline: deadline)
+                    links[index].waitUntilCaughtUp(deadline: deadline)
+                }
             }
         }
         return SyncResultDocument(rounds: links.indices.map { index in
@@ -115,7 +123,8 @@ extension SyncService {
                 peer: links[index].name, completed: completed[index],
                 deltasSent: after.deltasSent - before[index].deltasSent,
                 deltasReceived: after.deltasReceived - before[index].deltasReceived,
-                bytesSent: after.bytesSent - before[index].bytesSent, bytesReceived: after.bytesReceived - before[index].bytesReceived)
+                bytesSent: after.bytesSent - before[index].bytesSent, bytesReceived: after.bytesReceived - before[index].bytesReceived,
+                missing: after.missing.values.reduce(0, +))
         })
     }
 }
@@ -135,6 +144,7 @@ extension SyncService {
             metrics.gauge("cairn_sync_peer_bytes_received", [label], Double(peer.bytesReceived))
             for level in peer.levels {
                 metrics.gauge("cairn_sync_peer_lacking_deltas", [label, ("level", level.name)], Double(level.lacking))
+                metrics.gauge("cairn_sync_peer_missing_deltas", [label, ("level", level.name)], Double(level.missing))
                 metrics.gauge("cairn_sync_peer_deltas_sent", [label, ("level", level.name)], Double(level.deltasSent))
                 metrics.gauge("cairn_sync_peer_deltas_received", [label, ("level", level.name)], Double(level.deltasReceived))
             }

@@ -49,4 +49,19 @@ public struct PeerKnowledge: Hashable, Sendable {
         }
         return result
     }
+
+    /// Per level, how many deltas the peer is known to hold beyond `local` (positions at
+    /// `levels` only): what this site still expects from it, for progress while catching up.
+    /// Levels with nothing missing are absent.
+    public func missing(local: [StreamPosition], levels: Set<String>) -> [String: UInt64] {
+        var held: [StreamID: UInt64] = [:]
+        held.reserveCapacity(local.count)
+        for position in local { held[position.stream] = position.sequence }
+        var result: [String: UInt64] = [:]
+        for (stream, sequence) in sequences where levels.contains(stream.level) {
+            let ours = held[stream] ?? 0
+            if sequence > ours { result[stream.level, default: 0] += sequence - ours }
+        }
+        return result
+    }
 }

@@ -108,6 +108,11 @@ public struct ReconciliationSession: Sendable {
         peer.lacking(local: local, levels: commonLevels)
     }
 
+    /// Per common level, how many deltas the peer is known to hold that `local` lacks.
+    public func missing(local: [StreamPosition]) -> [String: UInt64] {
+        peer.missing(local: local, levels: commonLevels)
+    }
+
     /// A frame's bytes on the wire, length prefix included.
     static func cost(_ frame: SyncFrame) -> Int { frame.wireSize + 4 }
 }

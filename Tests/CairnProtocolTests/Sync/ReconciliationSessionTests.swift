@@ -55,6 +55,12 @@ struct ReconciliationSessionTests {
         // Knowledge: each side learnt the other's vector.
         #expect(a.lacking(local: ours) == ["UNCLASSIFIED": 3, "SECRET": 3])
         #expect(b.lacking(local: theirs) == ["UNCLASSIFIED": 4])
+        // And the other way: what the peer holds that each side still has to receive.
+        #expect(a.missing(local: ours) == ["UNCLASSIFIED": 4])
+        #expect(b.missing(local: theirs) == ["UNCLASSIFIED": 3, "SECRET": 3])
+        // As deltas arrive the local vector grows and what is missing shrinks.
+        #expect(b.missing(local: [F.position(s1, 4), F.position(s2, 3), F.position(s3, 4)]) == ["UNCLASSIFIED": 1])
+        #expect(b.missing(local: ours + [F.position(s3, 4)]).isEmpty)
         a.noteDelivered(reply.ranges)
         #expect(a.lacking(local: ours).isEmpty)
     }
