@@ -10,7 +10,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps systemd
 PROTO_PACKAGES := protobuf-compiler
 
-.PHONY: all deps build release test demo bench install man completions proto clean
+.PHONY: all deps build release test demo bench install install-files man completions proto clean
 
 all: build
 
@@ -48,8 +48,14 @@ demo: build
 PREFIX ?= /usr/local
 DESTDIR ?=
 install: release
+	$(MAKE) install-files BIN_DIR="$$($(SWIFT) build -c release --show-bin-path)"
+
+# The copying half of `install`, from already built binaries in BIN_DIR (the systemd
+# walk-through test installs the debug build this way).
+BIN_DIR ?= .build/release
+install-files:
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/cairn
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/cairnd" "$$($(SWIFT) build -c release --show-bin-path)/cairn" $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 "$(BIN_DIR)/cairnd" "$(BIN_DIR)/cairn" $(DESTDIR)$(PREFIX)/bin/
 	install -d -m 0755 $(DESTDIR)/etc/systemd/system $(DESTDIR)/usr/lib/sysusers.d
 	sed 's#/usr/local#$(PREFIX)#g' systemd/cairnd.service > $(DESTDIR)/etc/systemd/system/cairnd.service
 	chmod 0644 $(DESTDIR)/etc/systemd/system/cairnd.service
