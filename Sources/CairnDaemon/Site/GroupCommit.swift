@@ -96,6 +96,8 @@ struct WriteContext {
     /// Where each record's row sits in `batch.records`, by row key.
     var recordRows: [[UInt8]: Int] = [:]
     var batch = WriteBatch()
+    /// Stored rows and opened changes read ahead for the deltas being applied.
+    var prefetched = Prefetched()
     /// Records newly deleted in this group, per level.
     var deletions: [String: Int] = [:]
     /// The audit log's head as it will be once the group commits.

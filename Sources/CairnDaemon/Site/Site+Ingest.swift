@@ -69,6 +69,10 @@ extension Site {
         if !verified.isEmpty || !report.refusals.isEmpty {
             _ = try writes.submit({ [self] context in
                 var report = box.value
+                prefetch(accepted.filter { delta in
+                    delta.header.sequence > context.streams[StreamID(author: delta.header.author, level: delta.header.level)]?.sequence ?? 0
+                }, in: &context)
+                defer { context.prefetched.clear() }
                 for delta in accepted {
                     storeReceived(delta, report: &report, in: &context)
                     let stream = StreamID(author: delta.header.author, level: delta.header.level)
@@ -264,8 +268,53 @@ extension Site {
             let ids = Set(inGroup.map(\.id))
             context.batch.unapplied.removeAll { ids.contains($0.deltaID) }
         }
-        for delta in waitingDeltas {
-            apply(delta, key: key, in: &context)
+        // In runs: a run's records are read ahead in a few statements, and at most one run of
+        // opened changes is held in memory.
+        let started = DispatchTime.now()
+        defer {
+            if waitingDeltas.count >= Self.applyRun {
+                let millis = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
+                logger.info(
+                    "keys.backlog_applied",
+                    metadata: ["key.level": "\(slot.level)", "deltas": "\(waitingDeltas.count)", "elapsed_ms": "\(millis)"])
+            }
+        }
+        var start = 0
+        while start < waitingDeltas.count {
+            let run = waitingDeltas[start..<min(start + Self.applyRun, waitingDeltas.count)]
+            start += run.count
+            prefetch(Array(run), in: &context)
+            for delta in run { apply(delta, key: key, in: &context) }
+            context.prefetched.clear()
+        }
+    }
+
+    /// Deltas applied per read-ahead when a key unlocks a backlog.
+    static let applyRun = 1_000
+
+    /// Opens the RECORDS deltas among `deltas` whose key is held and reads ahead, in one read
+    /// transaction, the stored records and withdrawals they touch. Without it (or when the read
+    /// fails) the apply step reads them one by one, with the same result.
+    func prefetch(_ deltas: [SealedDelta], in context: inout WriteContext) {
+        var keys: [[UInt8]] = []
+        var seen: Set<[UInt8]> = []
+        for delta in deltas where delta.header.kind == .records && !delta.isRedacted {
+            guard let epoch = delta.header.epoch, let key = context.keyring.key(level: delta.header.level, epoch: epoch),
+                let change = try? delta.open(key: key)
+            else { continue }
+            context.prefetched.opened[delta.id] = change
+            for operation in change.operations {
+                let rowKey = rowKey(operation.record)
+                if context.pending[rowKey] == nil, context.prefetched.record(rowKey) == nil, seen.insert(rowKey).inserted {
+                    keys.append(rowKey)
+                }
+            }
+        }
+        do {
+            let (records, withdrawals) = try database.prefetch(keys: keys)
+            context.prefetched.add(keys: keys, records: records, withdrawals: withdrawals)
+        } catch {
+            logger.warning("store.prefetch_failed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -273,7 +322,7 @@ extension Site {
     private func apply(_ delta: SealedDelta, key: XChaCha20Poly1305.Key, in context: inout WriteContext) {
         let change: Change
         do {
-            change = try delta.open(key: key)
+            change = try context.prefetched.opened.removeValue(forKey: delta.id) ?? delta.open(key: key)
         } catch {
             // Signed by a certified author, yet unreadable: kept (it is part of the chain) and
             // reported, never applied.

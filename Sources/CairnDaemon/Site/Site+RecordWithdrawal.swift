@@ -12,14 +12,18 @@ extension Site {
     /// unknown or withdrawn earlier in the group.
     func heldState(_ id: RecordID, rowKey: [UInt8], in context: WriteContext) throws -> RecordState? {
         if context.batch.redaction.removedRecords.contains(rowKey) { return nil }
-        return try context.pending[rowKey] ?? loadState(id, keyring: context.keyring)
+        if let pending = context.pending[rowKey] { return pending }
+        if let stored = context.prefetched.record(rowKey) {
+            return try stored.map { try open($0, keyring: context.keyring) }
+        }
+        return try loadState(id, keyring: context.keyring)
     }
 
     /// The newest withdrawal of a record from `level` (from this group or the store), with
     /// `retracted` set if any withdrawal there was a retraction.
     func recordWithdrawal(rowKey: [UInt8], level: String, in context: WriteContext) -> (stamp: Stamp, retracted: Bool)?
     {
-        let stored = (try? database.recordWithdrawals(key: rowKey)) ?? []
+        let stored = context.prefetched.withdrawals(of: rowKey) ?? (try? database.recordWithdrawals(key: rowKey)) ?? []
         let rows =
             stored.filter { $0.level == level }
             + context.batch.redaction.recordWithdrawals.filter { $0.recordKey == rowKey && $0.level == level }
