@@ -235,7 +235,21 @@ extension Site {
         }
         let seen = GrantSeen(grant)
         if context.grantsSeen.insert(seen).inserted { context.batch.grants.append(seen) }
+        // Whoever wrote the grant knows the key: it holds it as surely as the recipient does, so
+        // a key written by a device withdrawn later (or granted by it under an old signature)
+        // is exposed and gets rotated away, never kept as the key to write with.
+        let author = GrantSeen(
+            level: grant.level, epochNumber: grant.epoch.number, epochKeyID: grant.epoch.keyID, recipient: delta.header.author.bytes)
+        if context.grantsSeen.insert(author).inserted { context.batch.grants.append(author) }
         guard grant.recipient == identity.deviceID, context.keyring.key(level: grant.level, epoch: grant.epoch) == nil else { return }
+        guard grant.epoch.number < Self.highestAdoptedEpoch else {
+            // Room must remain to rotate past any key in use.
+            logger.warning("keys.grant_refused", metadata: ["key.level": "\(grant.level)", "key.epoch": "\(grant.epoch.number)"])
+            context.audit(
+                "keys.grant_refused", actor: "peer:\(context.devices.displayName(delta.header.author))",
+                detail: ["level": grant.level, "epoch": "\(grant.epoch.number)", "reason": "epoch_out_of_range"])
+            return
+        }
         let key: XChaCha20Poly1305.Key
         do {
             key = try grant.openKey(with: identity.keys.wrapping)
@@ -288,6 +302,10 @@ extension Site {
             context.prefetched.clear()
         }
     }
+
+    /// Epoch numbers at or above this are never adopted: a member granting epoch `UInt32.max`
+    /// would otherwise leave no number to rotate to.
+    static let highestAdoptedEpoch: UInt32 = UInt32.max - 65_536
 
     /// Deltas applied per read-ahead when a key unlocks a backlog.
     static let applyRun = 1_000

@@ -123,8 +123,9 @@ extension Site {
                 return withdrawn || !levels.isAtOrBelow(level, certificate.clearance) ? certificate : nil
             }
             guard let first = exposedTo.first else { continue }
-            let highest = context.grantsSeen.filter { $0.level == level }.map(\.epochNumber).max() ?? current.number
-            guard highest < UInt32.max else { continue }
+            let highest = context.grantsSeen.filter { $0.level == level && $0.epochNumber < Self.highestAdoptedEpoch }
+                .map(\.epochNumber).max() ?? current.number
+            guard highest < Self.highestAdoptedEpoch - 1 else { continue }
             let epoch = EpochRef.random(number: max(highest, current.number) + 1)
             let key = XChaCha20Poly1305.Key()
             let grant = EpochGrant.make(

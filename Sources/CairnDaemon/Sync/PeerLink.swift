@@ -279,9 +279,11 @@ final class PeerLink: Sendable {
                     AckCounts(
                         batch: batch, stored: UInt32(report.stored), duplicate: UInt32(report.duplicate),
                         pending: UInt32(report.pending), refused: UInt32(report.refused))))
-            if report.refused > 0, report.refusals.keys.contains(where: Self.hostileReasons.contains) {
-                // A peer that sends what it may not (above its clearance, forged, equivocating)
-                // is refused; honest mistakes (unknown author, waiting) are not.
+            // A peer that sends what it may not (above its clearance, forged, two histories of
+            // its own stream) is refused; honest mistakes (unknown author, waiting) are not, nor
+            // is relaying another author's equivocation (the relay may not have known).
+            let ownEquivocation = report.equivocations.contains { $0.stream.author == peer.deviceID }
+            if report.refused > 0, ownEquivocation || report.refusals.keys.contains(where: Self.hostileReasons.contains) {
                 self.refuse("sent deltas refused as \(report.refusals.keys.sorted().joined(separator: ", "))", code: "hostile_deltas")
             }
         }

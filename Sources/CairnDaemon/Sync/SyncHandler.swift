@@ -104,6 +104,13 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
             context.threadPool.submit { _ in
                 try? site.audit("sync.peer_refused", actor: "peer:\(peer)", detail: ["reason": code, "detail": "\(error)"])
             }
+        } else if case .idleTimeout = error as? TransportError {
+            // Admitted, then silent for the whole idle timeout although links keep themselves busy
+            // with rounds: a stalled peer (or one that stopped reading). Not a proven attack, but
+            // the connection it held is dropped, and that is kept on record.
+            context.threadPool.submit { _ in
+                try? site.audit("sync.peer_dropped", actor: "peer:\(peer)", detail: ["reason": code])
+            }
         }
         channelContext.close(promise: nil)
     }

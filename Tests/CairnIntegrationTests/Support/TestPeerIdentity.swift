@@ -60,6 +60,15 @@ struct TestPeerIdentity: Sendable {
             clearance: verified.clearance)
     }
 
+    /// A fresh device certified by the real root of `agency` in `Keys/test`, valid from five
+    /// minutes ago for a day: a member the daemon has never heard of until it says Hello.
+    static func fresh(agency: String, device: String, clearance: String) throws -> TestPeerIdentity {
+        let now = Int64(Date().timeIntervalSince1970)
+        return try issue(
+            device: device, root: TestKeys.agency(agency), charter: TestKeys.charter(), clearance: clearance,
+            from: now - 300, until: now + 86_400)
+    }
+
     private static func issue(
         device: String, root: AgencyRootKey, charter: Charter, clearance: String, from: Int64, until: Int64
     ) throws -> TestPeerIdentity {
