@@ -64,6 +64,45 @@ extension IntegrationSuite {
             try Hostile.checkStillServing(alpha)
         }
 
+        /// bravo/hq takes one batch, stops reading, and keeps the connection busy by repeating
+        /// its acknowledgement of that batch every second: the idle timeout never fires, but
+        /// the acknowledgement timeout does (before the fix the link stayed up with the window
+        /// in flight for as long as the peer liked).
+        @Test func aPeerThatStopsAcknowledgingButKeepsTalkingIsRefused() throws {
+            let idle = 5
+            let federation = try Federation(devices: ["alpha/hq"], options: .init(idleTimeoutSeconds: idle))
+            defer { federation.shutdown() }
+            let alpha = federation.member("alpha/hq")
+            for n in 0..<24 {
+                var fields: [String: JSONValue] = [:]
+                for f in 0..<4 { fields["text\(f)"] = .string(Data(SecureRandom.bytes(45_000)).base64EncodedString()) }
+                _ = try alpha.client.putRecord(
+                    PutRecordRequest(id: "bulk-\(n)", type: "note", classification: "CONFIDENTIAL", fields: fields))
+            }
+            let auditSeq = try alpha.client.auditEntries().last?.seq ?? 0
+            let bravo = try TestPeer.connect(port: alpha.port, as: .fixture("bravo/hq"))
+            defer { bravo.close() }
+            let snapshot = try bravo.wait("a first batch", timeout: 20) { snapshot in
+                snapshot.frames.contains { if case .deltas = $0 { return true } else { return false } }
+            }
+            let first = try #require(snapshot.frames.compactMap { frame -> UInt64? in
+                if case .deltas(let batch, _) = frame { return batch } else { return nil }
+            }.first)
+            try bravo.stopReading()
+            let stalledAt = Date()
+            var refused = false
+            while !refused, Date().timeIntervalSince(stalledAt) < Double(idle) * 4 {
+                bravo.send(.ack(AckCounts(batch: first)))
+                Thread.sleep(forTimeInterval: 1)
+                refused = try alpha.client.auditEntries(after: auditSeq).contains {
+                    $0.kind == "sync.peer_refused" && $0.detail.contains("\"reason\":\"ack_timeout\"")
+                }
+            }
+            #expect(refused, "no ack_timeout refusal within \(idle * 4) s")
+            let after = Date().timeIntervalSince(stalledAt)
+            #expect(after >= Double(idle) - 1, "refused after \(after) s, before the timeout")
+        }
+
         /// bravo/hq (a test peer) asks for everything, takes one batch, then stops reading its
         /// socket while alpha/hq has about 12 MB of CONFIDENTIAL deltas for it. alpha/hq sends no
         /// more than its window of unacknowledged batches, its memory stays bounded, it drops the

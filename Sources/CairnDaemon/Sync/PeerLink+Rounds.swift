@@ -25,6 +25,9 @@ struct LinkState: Sendable {
     var receivedByLevel: [String: UInt64] = [:]
     var lastRoundAt: Date?
     var lastFrameSentAt = Date()
+    /// Since when the peer has had batches to acknowledge without acknowledging any (nil when
+    /// nothing is in flight): the acknowledgement timeout runs from here.
+    var waitingForAckSince: Date?
     /// When the last `sync.catching_up` line was logged (a long catch-up logs every 10 s).
     var lastProgressLogAt = Date()
     /// Frames received and waiting for the store.
@@ -187,6 +190,7 @@ extension PeerLink {
                     }
                     for (level, count) in fetchedByLevel { state.sentByLevel[level, default: 0] += count }
                     state.lastFrameSentAt = Date()
+                    if state.waitingForAckSince == nil { state.waitingForAckSince = Date() }
                     let unsent = authors.subtracting(state.certificatesSent)
                     state.certificatesSent.formUnion(unsent)
                     return (built, unsent)
@@ -213,5 +217,20 @@ extension PeerLink {
     func keepAlive(after interval: TimeInterval) {
         let quiet = state.withLock { Date().timeIntervalSince($0.lastFrameSentAt) > interval }
         if quiet { startRound() }
+    }
+
+    /// Refuses a peer that has held batches unacknowledged for `timeout` while it keeps the
+    /// connection alive otherwise (a peer that stops reading but still writes): its window
+    /// and connection slot are not held forever.
+    func checkAcknowledgements(timeout: TimeInterval) {
+        let overdue = state.withLock { state -> Int? in
+            guard let since = state.waitingForAckSince, let outbox = state.outbox, outbox.unacknowledgedBatches > 0,
+                Date().timeIntervalSince(since) > timeout
+            else { return nil }
+            return outbox.unacknowledgedBatches
+        }
+        if let overdue {
+            refuse("\(overdue) batches unacknowledged for over \(Int(timeout)) s", code: "ack_timeout")
+        }
     }
 }

@@ -132,6 +132,7 @@ final class PeerLink: Sendable {
         case .ack(let counts):
             let failure = state.withLock { state -> SyncError? in
                 guard var outbox = state.outbox, var session = state.session else { return nil }
+                let inFlightBefore = outbox.unacknowledgedBatches
                 do throws(SyncError) {
                     session.noteDelivered(try outbox.acknowledge(counts))
                 } catch {
@@ -139,6 +140,11 @@ final class PeerLink: Sendable {
                 }
                 state.outbox = outbox
                 state.session = session
+                // Progress (a batch acknowledged, not a late or repeated ack): the timeout
+                // restarts, or stops when nothing is left in flight.
+                if outbox.unacknowledgedBatches < inFlightBefore {
+                    state.waitingForAckSince = outbox.unacknowledgedBatches > 0 ? Date() : nil
+                }
                 return nil
             }
             if let failure { refuse("bad acknowledgement: \(failure)", code: "protocol") } else { pump() }

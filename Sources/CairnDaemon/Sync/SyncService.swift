@@ -142,7 +142,10 @@ final class SyncService: Service, Sendable {
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
             let links = context.registry.primaries
             if let chosen = links.randomElement() { chosen.startRound() }
-            for link in links { link.keepAlive(after: Double(config.idleTimeoutSeconds) / 3) }
+            for link in links {
+                link.keepAlive(after: Double(config.idleTimeoutSeconds) / 3)
+                link.checkAcknowledgements(timeout: Double(config.idleTimeoutSeconds))
+            }
         }
     }
 
