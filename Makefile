@@ -2,6 +2,7 @@
 #
 #   make demo    install what is missing, build, run the demo federation
 #   make test    install what is missing, build, run the whole test suite
+#   make torture long crash (kill -9) and network-fault runs (Docs/Torture.md, ~10 min)
 #   make proto   regenerate Sources/CairnWire from Proto/ (needs protoc; not needed to build)
 
 SHELL := /bin/bash
@@ -10,7 +11,7 @@ SWIFT ?= swift
 SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps systemd
 PROTO_PACKAGES := protobuf-compiler
 
-.PHONY: all deps build release test demo bench install install-files man completions proto clean
+.PHONY: all deps build release test torture demo bench install install-files man completions proto clean
 
 all: build
 
@@ -39,6 +40,11 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Long runs of the crash and network-fault harness (scripts/torture.sh sets the sizes;
+# CAIRN_TORTURE_KILLS, CAIRN_TORTURE_FAULT_SECONDS and CAIRN_TORTURE_SEED override them).
+torture: deps
+	SWIFT=$(SWIFT) ./scripts/torture.sh
 
 demo: build
 	./scripts/demo.sh
