@@ -76,6 +76,57 @@ extension ControlClient {
         return try outcome.get()
     }
 
+    /// `POST /v1/bundles/export?progress=true`: as `exportBundle(_:)`, calling `progress` with
+    /// each progress line (reading, sealing, then the bundle's bytes arriving) as it goes.
+    public func exportBundle(
+        _ request: BundleExportRequest, progress: (BundleProgressEvent) -> Void
+    ) throws(ControlClientError) -> (bundle: Data, document: BundleExportDocument) {
+        let body: Data
+        do {
+            body = try ControlJSON.compactEncoder().encode(request)
+        } catch {
+            throw .invalidRequest("the request could not be encoded: \(error)")
+        }
+        let path = ControlPath.withQuery("/v1/bundles/export", [("progress", "true")])
+        let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
+        try connection.writeAll(Self.rawRequest(method: "POST", path: path, body: body, contentType: "application/json"))
+        var bundle = Data()
+        var outcome: Result<BundleExportDocument, ControlClientError>?
+        _ = try Self.readLines(from: connection) { line throws(ControlClientError) in
+            let event: BundleProgressEvent
+            do {
+                event = try ControlJSON.decoder().decode(BundleProgressEvent.self, from: Data(line))
+            } catch {
+                throw .badResponse("a progress line is not a bundle event: \(error)")
+            }
+            switch event.event {
+            case "chunk":
+                guard let text = event.data, let slice = Data(base64Encoded: text), slice.count <= BundleProgressEvent.maxChunkBytes,
+                    bundle.count + slice.count <= Self.maxBundleBytes
+                else { throw .badResponse("a bundle chunk is malformed or the bundle is too large") }
+                bundle.append(slice)
+                progress(event)
+                return true
+            case "export":
+                guard let document = event.export else { throw .badResponse("an export line without its document") }
+                guard document.bytes == bundle.count else {
+                    throw .badResponse("the bundle arrived with \(bundle.count) bytes, not the \(document.bytes) announced")
+                }
+                outcome = .success(document)
+                return false
+            case "error":
+                let error = event.error ?? BundleProgressError(code: "internal", message: "the export failed")
+                outcome = .failure(.refused(status: Self.status(of: error.code), code: error.code, message: error.message))
+                return false
+            default:
+                progress(event)
+                return true
+            }
+        }
+        guard let outcome else { throw .badResponse("the export stream ended without its document") }
+        return (bundle, try outcome.get())
+    }
+
     /// Sends one request with a raw body and reads a response of up to `maxBundleBytes`.
     private func sendBytes(method: String, path: String, body: Data?, contentType: String?) throws(ControlClientError) -> ControlResponse {
         if let body, body.count > Self.maxBundleBytes {

@@ -135,20 +135,28 @@ public struct BundleImportDocument: Codable, Hashable, Sendable {
 /// One line of the NDJSON answer of `POST /v1/bundles/import?progress=true`: progress lines,
 /// then exactly one `result` or `error` line.
 public struct BundleProgressEvent: Codable, Hashable, Sendable {
-    /// "progress", "result" or "error".
+    /// "progress", "result" or "error"; for an export also "chunk" and "export".
     public var event: String
-    /// For progress: "verify" (checking every chunk and delta) or "store".
+    /// For progress: "verify" (checking every chunk and delta) or "store" of an import; "read"
+    /// (collecting deltas) or "seal" (encrypting and signing) of an export.
     public var phase: String?
     /// For progress: deltas done in this phase, of `total`.
     public var done: Int?
     public var total: Int?
     public var result: BundleImportDocument?
     public var error: BundleProgressError?
+    /// For an export with progress: the `export` line ends it with what the bundle carries,
+    /// after the bundle's bytes in `chunk` lines (`data`: base64 of at most `maxChunkBytes`).
+    public var export: BundleExportDocument?
+    public var data: String?
+
+    /// Largest bundle slice one `chunk` line carries (before base64).
+    public static let maxChunkBytes = 1 << 20
 
     /// Creates an event.
     public init(
         event: String, phase: String? = nil, done: Int? = nil, total: Int? = nil, result: BundleImportDocument? = nil,
-        error: BundleProgressError? = nil
+        error: BundleProgressError? = nil, export: BundleExportDocument? = nil, data: String? = nil
     ) {
         self.event = event
         self.phase = phase
@@ -156,6 +164,8 @@ public struct BundleProgressEvent: Codable, Hashable, Sendable {
         self.total = total
         self.result = result
         self.error = error
+        self.export = export
+        self.data = data
     }
 }
 

@@ -20,6 +20,9 @@ struct BundleExportCommand: ParsableCommand {
             more than one bundle may hold (256 MiB), the bundle carries a prefix of each stream \
             and says so: import it, export a new vector there, and export again.
 
+            Progress (deltas read, sealing, bytes received) is shown on standard error when it \
+            is a terminal; nothing is shown in a pipe or with --json.
+
             Examples:
               cairn bundle export --for bravo/hq --since bravo.vector --out /media/usb/to-bravo.cairn
               cairn bundle export --for bravo/hq --out to-bravo.cairn --json
@@ -42,7 +45,24 @@ struct BundleExportCommand: ParsableCommand {
     func run() throws {
         guard !FileManager.default.fileExists(atPath: out) else { throw CLIError.failure("\(out) exists; choose another file") }
         let vector = try since.map { try BundleFiles.read($0, limit: 16 * 1024 * 1024, what: "vector file").base64EncodedString() }
-        let (bundle, document) = try BundleFiles.client(connection).exportBundle(BundleExportRequest(recipient: recipient, since: vector))
+        let client = BundleFiles.client(connection)
+        let request = BundleExportRequest(recipient: recipient, since: vector)
+        let (bundle, document): (Data, BundleExportDocument)
+        if !json && isatty(STDERR_FILENO) == 1 {
+            (bundle, document) = try client.exportBundle(request) { event in
+                guard let done = event.done, let total = event.total else { return }
+                let text: String
+                switch (event.event, event.phase) {
+                case ("chunk", _): text = "receiving \(Format.bytes(Int64(done)))/\(Format.bytes(Int64(total)))"
+                case (_, "seal"): text = "sealing \(total) deltas"
+                default: text = "reading \(done)/\(total) deltas"
+                }
+                FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+            }
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        } else {
+            (bundle, document) = try client.exportBundle(request)
+        }
         try BundleFiles.writeNew(out, bundle)
         if json { return try Output.json(document) }
         let levels = document.levels.isEmpty ? "no level" : document.levels.joined(separator: ", ")

@@ -74,6 +74,18 @@ extension IntegrationSuite {
             // The file never overwrites one.
             #expect(try cairn(alpha, ["export", "--for", "bravo/hq", "--out", bundle]).status == 1)
 
+            // On a terminal (script(1) gives it a pty) the export shows its progress, and the
+            // bundle that arrived in chunk lines carries the same deltas.
+            let onTerminal = directory + "/to-bravo-tty.cairn"
+            let command = [Binaries.cairn, "bundle", "export", "--for", "bravo/hq", "--since", vector, "--out", onTerminal,
+                "--socket", alpha.site.socket].map(SyncFirstSyncTests.quoted).joined(separator: " ")
+            let shown = try ProcessRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"])
+            #expect(shown.status == 0, "\(shown.stdout)")
+            #expect(shown.stdout.contains("reading ") && shown.stdout.contains("receiving "), "no progress: \(shown.stdout)")
+            #expect(shown.stdout.contains("wrote bundle"))
+            let ttyDry = try json(BundleImportDocument.self, try cairn(bravo, ["import", onTerminal, "--dry-run", "--json"]))
+            #expect(ttyDry.deltas == exported.deltas && ttyDry.sender == "alpha/hq")
+
             // Dry run, altered and truncated copies, and a copy imported at the sender: nothing stored.
             let before = try deltas(bravo)
             let auditBefore = try bravo.client.auditEntries().count
@@ -138,7 +150,8 @@ extension IntegrationSuite {
 
             // Everything is in the audit logs, refusals with their reason.
             let alphaAudit = try alpha.client.auditEntries().map(\.kind)
-            #expect(alphaAudit.filter { $0 == "bundle.exported" }.count == 2)
+            // Three exports in this test, one of them on a terminal.
+            #expect(alphaAudit.filter { $0 == "bundle.exported" }.count == 3)
             let bravoAudit = try bravo.client.auditEntries()
             #expect(bravoAudit.filter { $0.kind == "bundle.imported" }.count == 2)
             let reasons = bravoAudit.filter { $0.kind == "bundle.refused" }.map(\.detail)

@@ -8,13 +8,7 @@ extension ControlAPI {
         let actor = "uid:\(caller.uid)"
         switch route {
         case .bundleExport:
-            let request: BundleExportRequest
-            do {
-                request = try ControlJSON.decoder().decode(BundleExportRequest.self, from: Data(body))
-            } catch {
-                throw DaemonError.request(.invalidJSON, "the export request is not {\"for\": \"agency/name\", \"since\": base64?}: \(error)")
-            }
-            let (bundle, document) = try site.exportBundle(request, actor: actor)
+            let (bundle, document) = try site.exportBundle(try exportRequest(body), actor: actor)
             let summary = String(decoding: try ControlJSON.compactEncoder().encode(document), as: UTF8.self)
             return ControlReply(status: 200, body: bundle, contentType: "application/octet-stream", headers: [("Cairn-Bundle", summary)])
         case .bundleVector:
@@ -26,10 +20,18 @@ extension ControlAPI {
         }
     }
 
-    /// An import with progress: calls `emit` with each NDJSON progress line as the work goes,
-    /// and returns the last line (the result, or the error), newline included.
-    func importBundleStreaming(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, emit: (([UInt8]) -> Void)) -> [UInt8] {
-        guard case .bundleImport(let dryRun, _) = route else { return [] }
+    private func exportRequest(_ body: [UInt8]) throws -> BundleExportRequest {
+        do {
+            return try ControlJSON.decoder().decode(BundleExportRequest.self, from: Data(body))
+        } catch {
+            throw DaemonError.request(.invalidJSON, "the export request is not {\"for\": \"agency/name\", \"since\": base64?}: \(error)")
+        }
+    }
+
+    /// An import or export with progress: calls `emit` with each NDJSON line as the work goes
+    /// (progress; for an export then the bundle in `chunk` lines), and returns the last line
+    /// (the result, or the error), newline included.
+    func streamBundle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, emit: (([UInt8]) -> Void)) -> [UInt8] {
         let encoder = ControlJSON.compactEncoder()
         func line(_ event: BundleProgressEvent) -> [UInt8] {
             ((try? encoder.encode(event)).map(Array.init) ?? Array(#"{"event":"error"}"#.utf8)) + [UInt8(ascii: "\n")]
@@ -37,8 +39,22 @@ extension ControlAPI {
         var status = 200
         let final: BundleProgressEvent
         do {
-            let result = try site.importBundle(body, dryRun: dryRun, actor: "uid:\(caller.uid)") { emit(line($0)) }
-            final = BundleProgressEvent(event: "result", result: result)
+            switch route {
+            case .bundleImport(let dryRun, _):
+                let result = try site.importBundle(body, dryRun: dryRun, actor: "uid:\(caller.uid)") { emit(line($0)) }
+                final = BundleProgressEvent(event: "result", result: result)
+            case .bundleExport:
+                let (bundle, document) = try site.exportBundle(try exportRequest(body), actor: "uid:\(caller.uid)") { emit(line($0)) }
+                var offset = 0
+                while offset < bundle.count {
+                    let end = min(offset + BundleProgressEvent.maxChunkBytes, bundle.count)
+                    emit(line(BundleProgressEvent(event: "chunk", done: end, total: bundle.count, data: Data(bundle[offset..<end]).base64EncodedString())))
+                    offset = end
+                }
+                final = BundleProgressEvent(event: "export", export: document)
+            default:
+                throw DaemonError.request(.notFound, "not a bundle route")
+            }
         } catch DaemonError.request(let code, let message) {
             status = code.httpStatus
             logger.notice("control.refused", metadata: ["caller.uid": "\(caller.uid)", "error.code": "\(code)", "error": "\(message)"])

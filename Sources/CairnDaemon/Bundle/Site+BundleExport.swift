@@ -15,7 +15,9 @@ extension Site {
     /// file in the request, else the last one received, else none: everything), with the
     /// certificates of their authors and every revocation held, signed by this device and
     /// sealed to the recipient. Audited as `bundle.exported`.
-    func exportBundle(_ request: BundleExportRequest, actor: String) throws -> (bundle: [UInt8], document: BundleExportDocument) {
+    func exportBundle(
+        _ request: BundleExportRequest, actor: String, progress: (BundleProgressEvent) -> Void = { _ in }
+    ) throws -> (bundle: [UInt8], document: BundleExportDocument) {
         var fromFile: BundleVectorFile?
         if let since = request.since {
             guard let bytes = Data(base64Encoded: since) else { throw DaemonError.request(.badRequest, "since must be base64") }
@@ -43,6 +45,8 @@ extension Site {
             state.streams.filter { wanted.contains($0.key.level) && $0.value.sequence > (held[$0.key] ?? 0) }
         }.sorted { $0.key < $1.key }
 
+        let total = streams.reduce(0) { $0 + Int($1.value.sequence - min($1.value.sequence, held[$1.key] ?? 0)) }
+        progress(BundleProgressEvent(event: "progress", phase: "read", done: 0, total: total))
         var contents = BundleContents()
         var authors: Set<DeviceID> = []
         var carriedLevels: Set<String> = []
@@ -67,6 +71,7 @@ extension Site {
                     carriedLevels.insert(stream.level)
                 }
                 next = rows.last!.sequence + 1
+                progress(BundleProgressEvent(event: "progress", phase: "read", done: contents.deltas.count, total: total))
             }
         }
         contents.certificates = state.withLock { state in
@@ -75,6 +80,7 @@ extension Site {
         contents.revocations = revocationObjects()
         let carried = levels.filter { carriedLevels.contains($0) }
         let bundleID = SecureRandom.bytes(BundleHeader.idLength)
+        progress(BundleProgressEvent(event: "progress", phase: "seal", done: 0, total: contents.deltas.count))
         let bundle: [UInt8]
         do {
             bundle = try BundleWriter.write(

@@ -158,7 +158,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         threadPool.runIfActive(eventLoop: loop) {
-            api.importBundleStreaming(route, body: body, caller: caller) { line in
+            api.streamBundle(route, body: body, caller: caller) { line in
                 loop.execute {
                     let (handler, context) = bound.value
                     context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: line)))), promise: nil)

@@ -34,7 +34,7 @@ enum ControlRoute: Equatable, Sendable {
     case revoke
     case amendCharter
     case listKeys
-    case bundleExport
+    case bundleExport(progress: Bool)
     case bundleImport(dryRun: Bool, progress: Bool)
     case bundleVector
 
@@ -88,7 +88,7 @@ enum ControlRoute: Equatable, Sendable {
         if case .reclassifyRecord = self { return true }
         if case .retractRecord = self { return true }
         if case .bundleImport = self { return true }
-        if self == .bundleExport { return true }
+        if case .bundleExport = self { return true }
         return self == .putRecord || self == .addPeer || self == .sync || self == .revoke || self == .amendCharter
     }
 
