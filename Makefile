@@ -87,10 +87,11 @@ completions: build
 	  .build/debug/cairnd --generate-completion-script $$sh > Docs/completions/cairnd.$$sh; \
 	done
 
-# First figures from release builds (see Docs/Performance.md). RECORDS=N sets the store size.
+# The benchmark table of issue 6 from release builds (see Docs/Performance.md): every scenario,
+# then the table. BENCH_QUICK=1 for small sizes (a few minutes); other BENCH_* variables in
+# scripts/bench-lib.sh. Generated stores are cached under .build-bench/.
 bench: deps
 	./scripts/bench.sh
-	./scripts/bench-sync.sh
 
 # Regenerates the committed protobuf code. Builds protoc-gen-swift from the swift-protobuf
 # dependency, so the generator always matches the runtime library.

@@ -1,0 +1,114 @@
+import CairnControl
+import Foundation
+
+// cairn-gossip: how long one write takes to reach every cleared site of a lab.
+//
+//   cairn-gossip --writer SOCKET --watch SOCKET,SOCKET,... [--writes 100] [--class SECRET]
+//                [--interval-ms 200] [--timeout 30]
+//
+// Watches the change stream of every listed site (GET /v1/watch), then writes WRITES records,
+// one at a time, at the writer site; for each, the time from the write being acknowledged
+// until the last watched site reports it. Prints `gossip_p50_ms=… gossip_p99_ms=… …`.
+
+var writer = ""
+var watched: [String] = []
+var writes = 100
+var level = "SECRET"
+var intervalMs = 200
+var timeout = 30.0
+var iterator = CommandLine.arguments.dropFirst().makeIterator()
+while let flag = iterator.next() {
+    guard let value = iterator.next() else { fail("\(flag) needs a value", code: 2) }
+    switch flag {
+    case "--writer": writer = value
+    case "--watch": watched = value.split(separator: ",").map(String.init)
+    case "--writes": writes = Int(value) ?? writes
+    case "--class": level = value
+    case "--interval-ms": intervalMs = Int(value) ?? intervalMs
+    case "--timeout": timeout = Double(value) ?? timeout
+    default: fail("unknown option \(flag)", code: 2)
+    }
+}
+guard !writer.isEmpty, !watched.isEmpty else { fail("--writer and --watch are required", code: 2) }
+
+func fail(_ message: String, code: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data("cairn-gossip: \(message)\n".utf8))
+    exit(code)
+}
+
+/// When each watched site first reported each record id.
+final class Arrivals: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var seen: [String: [Int: Date]] = [:]
+    private var watching = 0
+
+    func ready() { lock.withLock { watching += 1; lock.broadcast() } }
+    func waitReady(_ count: Int, until deadline: Date) -> Bool {
+        lock.withLock {
+            while watching < count { if !lock.wait(until: deadline) { return false } }
+            return true
+        }
+    }
+    func arrived(_ id: String, at site: Int) {
+        lock.withLock {
+            if seen[id]?[site] == nil { seen[id, default: [:]][site] = Date() }
+            lock.broadcast()
+        }
+    }
+    /// The last arrival of `id` once every site has it, or nil at the deadline.
+    func waitAll(_ id: String, sites: Int, until deadline: Date) -> Date? {
+        lock.withLock {
+            while (seen[id]?.count ?? 0) < sites { if !lock.wait(until: deadline) { return nil } }
+            return seen[id]!.values.max()
+        }
+    }
+    func count(_ id: String) -> Int { lock.withLock { seen[id]?.count ?? 0 } }
+}
+
+let arrivals = Arrivals()
+let run = UUID().uuidString.prefix(8).lowercased()
+for (index, socket) in watched.enumerated() {
+    Thread.detachNewThread {
+        let client = ControlClient(socketPath: socket, timeout: 3600)
+        do {
+            try client.watch { event in
+                if event.event == "watching" { arrivals.ready() }
+                if event.event == "record.created", let id = event.record?.id, id.hasPrefix("gossip-\(run)-") {
+                    arrivals.arrived(id, at: index)
+                }
+                return true
+            }
+        } catch {
+            FileHandle.standardError.write(Data("cairn-gossip: watch of \(socket) ended: \(error)\n".utf8))
+        }
+    }
+}
+guard arrivals.waitReady(watched.count, until: Date().addingTimeInterval(30)) else { fail("not every site started watching within 30 s") }
+
+let client = ControlClient(socketPath: writer, timeout: 30)
+var latencies: [Double] = []
+var missed = 0
+for n in 0..<writes {
+    let id = "gossip-\(run)-\(n)"
+    do {
+        _ = try client.putRecord(
+            PutRecordRequest(id: id, type: "incident", classification: level, fields: ["title": .string("gossip \(n)")]))
+    } catch {
+        fail("write \(n) failed: \(error)")
+    }
+    let written = Date()
+    if let last = arrivals.waitAll(id, sites: watched.count, until: written.addingTimeInterval(timeout)) {
+        latencies.append(max(0, last.timeIntervalSince(written)) * 1000)
+    } else {
+        missed += 1
+        FileHandle.standardError.write(Data("cairn-gossip: write \(n) reached \(arrivals.count(id))/\(watched.count) sites within \(timeout) s\n".utf8))
+    }
+    Thread.sleep(forTimeInterval: Double(intervalMs) / 1000)
+}
+let sorted = latencies.sorted()
+func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+print(
+    String(
+        format: "gossip_sites=%d gossip_writes=%d gossip_missed=%d gossip_p50_ms=%.1f gossip_p99_ms=%.1f gossip_max_ms=%.1f",
+        watched.count, writes, missed, percentile(0.5), percentile(0.99), sorted.last ?? .nan))
+exit(missed == 0 ? 0 : 1)
