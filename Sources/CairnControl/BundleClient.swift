@@ -48,32 +48,15 @@ extension ControlClient {
         _ bundle: Data, dryRun: Bool, progress: (BundleProgressEvent) -> Void
     ) throws(ControlClientError) -> BundleImportDocument {
         let path = ControlPath.withQuery("/v1/bundles/import", [("dry_run", dryRun ? "true" : "false"), ("progress", "true")])
-        let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
-        try connection.writeAll(Self.rawRequest(method: "POST", path: path, body: bundle, contentType: "application/octet-stream"))
-        var outcome: Result<BundleImportDocument, ControlClientError>?
-        _ = try Self.readLines(from: connection) { line throws(ControlClientError) in
-            let event: BundleProgressEvent
-            do {
-                event = try ControlJSON.decoder().decode(BundleProgressEvent.self, from: Data(line))
-            } catch {
-                throw .badResponse("a progress line is not a bundle event: \(error)")
-            }
-            switch event.event {
-            case "result":
-                guard let result = event.result else { throw .badResponse("a result line without its result") }
-                outcome = .success(result)
-                return false
-            case "error":
-                let error = event.error ?? BundleProgressError(code: "internal", message: "the import failed")
-                outcome = .failure(.refused(status: Self.status(of: error.code), code: error.code, message: error.message))
-                return false
-            default:
+        return try bundleEvents(path: path, body: bundle, contentType: "application/octet-stream", what: "import") {
+            event throws(ControlClientError) -> BundleImportDocument? in
+            guard event.event == "result" else {
                 progress(event)
-                return true
+                return nil
             }
+            guard let result = event.result else { throw .badResponse("a result line without its result") }
+            return result
         }
-        guard let outcome else { throw .badResponse("the progress stream ended without a result") }
-        return try outcome.get()
     }
 
     /// `POST /v1/bundles/export?progress=true`: as `exportBundle(_:)`, calling `progress` with
@@ -88,17 +71,9 @@ extension ControlClient {
             throw .invalidRequest("the request could not be encoded: \(error)")
         }
         let path = ControlPath.withQuery("/v1/bundles/export", [("progress", "true")])
-        let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
-        try connection.writeAll(Self.rawRequest(method: "POST", path: path, body: body, contentType: "application/json"))
         var bundle = Data()
-        var outcome: Result<BundleExportDocument, ControlClientError>?
-        _ = try Self.readLines(from: connection) { line throws(ControlClientError) in
-            let event: BundleProgressEvent
-            do {
-                event = try ControlJSON.decoder().decode(BundleProgressEvent.self, from: Data(line))
-            } catch {
-                throw .badResponse("a progress line is not a bundle event: \(error)")
-            }
+        let document = try bundleEvents(path: path, body: body, contentType: "application/json", what: "export") {
+            event throws(ControlClientError) -> BundleExportDocument? in
             switch event.event {
             case "chunk":
                 guard let text = event.data, let slice = Data(base64Encoded: text), slice.count <= BundleProgressEvent.maxChunkBytes,
@@ -106,25 +81,49 @@ extension ControlClient {
                 else { throw .badResponse("a bundle chunk is malformed or the bundle is too large") }
                 bundle.append(slice)
                 progress(event)
-                return true
+                return nil
             case "export":
                 guard let document = event.export else { throw .badResponse("an export line without its document") }
                 guard document.bytes == bundle.count else {
                     throw .badResponse("the bundle arrived with \(bundle.count) bytes, not the \(document.bytes) announced")
                 }
-                outcome = .success(document)
-                return false
-            case "error":
-                let error = event.error ?? BundleProgressError(code: "internal", message: "the export failed")
-                outcome = .failure(.refused(status: Self.status(of: error.code), code: error.code, message: error.message))
-                return false
+                return document
             default:
                 progress(event)
-                return true
+                return nil
             }
         }
-        guard let outcome else { throw .badResponse("the export stream ended without its document") }
-        return (bundle, try outcome.get())
+        return (bundle, document)
+    }
+
+    /// Sends a bundle request with progress and reads its NDJSON events: `handle` gets each one
+    /// (but errors) and returns the result when it ends the stream; an `error` event is thrown
+    /// as the daemon's refusal.
+    private func bundleEvents<T>(
+        path: String, body: Data, contentType: String, what: String,
+        _ handle: (BundleProgressEvent) throws(ControlClientError) -> T?
+    ) throws(ControlClientError) -> T {
+        let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
+        try connection.writeAll(Self.rawRequest(method: "POST", path: path, body: body, contentType: contentType))
+        var outcome: Result<T, ControlClientError>?
+        _ = try Self.readLines(from: connection) { line throws(ControlClientError) in
+            let event: BundleProgressEvent
+            do {
+                event = try ControlJSON.decoder().decode(BundleProgressEvent.self, from: Data(line))
+            } catch {
+                throw .badResponse("a progress line is not a bundle event: \(error)")
+            }
+            if event.event == "error" {
+                let error = event.error ?? BundleProgressError(code: "internal", message: "the \(what) failed")
+                outcome = .failure(.refused(status: Self.status(of: error.code), code: error.code, message: error.message))
+                return false
+            }
+            guard let result = try handle(event) else { return true }
+            outcome = .success(result)
+            return false
+        }
+        guard let outcome else { throw .badResponse("the \(what) stream ended without its result") }
+        return try outcome.get()
     }
 
     /// Sends one request with a raw body and reads a response of up to `maxBundleBytes`.

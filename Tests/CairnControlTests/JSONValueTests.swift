@@ -43,4 +43,13 @@ import Testing
     @Test func nullEncodesExplicitlyInsideObjects() throws {
         #expect(try ControlJSON.compactText(["gone": JSONValue.null] as JSONValue) == #"{"gone":null}"#)
     }
+
+    @Test func nestingDepthCountsBracketsOutsideStrings() {
+        #expect(ControlJSON.nestingDepth(of: Array("1".utf8)) == 0)
+        #expect(ControlJSON.nestingDepth(of: Array(#"{"a":[1,{"b":[]}]}"#.utf8)) == 4)
+        #expect(ControlJSON.nestingDepth(of: Array(#"{"a":"[[[[{{{\"]]]"}"#.utf8)) == 1)
+        #expect(ControlJSON.nestingDepth(of: Array(#"[[]][[[]]]"#.utf8)) == 3)
+        let deep = Array((String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8)
+        #expect(ControlJSON.nestingDepth(of: deep, stoppingAbove: 40) == 41)
+    }
 }

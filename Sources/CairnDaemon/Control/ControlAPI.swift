@@ -131,6 +131,11 @@ struct ControlAPI: Sendable {
 
     private func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
         guard !body.isEmpty else { throw DaemonError.request(.invalidJSON, "the request needs a JSON body") }
+        guard ControlJSON.nestingDepth(of: body, stoppingAbove: ControlJSON.maxRequestNesting) <= ControlJSON.maxRequestNesting else {
+            throw DaemonError.request(
+                .invalidJSON,
+                "the request nests arrays and objects more than \(ControlJSON.maxRequestNesting) levels deep (field values may nest 32)")
+        }
         do {
             return try ControlJSON.decoder().decode(type, from: Data(body))
         } catch let DecodingError.dataCorrupted(context) {
