@@ -105,5 +105,30 @@ proto:
 	  -I Proto Proto/cairn/v1/*.proto
 	@git diff --stat -- Sources/CairnWire || true
 
+# libFuzzer over the decoders that read untrusted bytes (Docs/Fuzzing.md). Builds Fuzz/ with
+# the sanitizers, then runs each target for FUZZ_SECONDS (default 600) from a scratch copy of
+# its seeds; FUZZ_TARGETS picks some. Fails, naming the crash file, if any target crashed.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= frame envelope grant bundle charter certificate controlRequest
+FUZZ_FLAGS := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
+	-Xswiftc -enable-testing -Xswiftc -DCAIRN_FUZZING
+fuzz: deps
+	@command -v ld.lld >/dev/null || [ -x "$$(dirname "$$(command -v $(SWIFT))")/ld.lld" ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lld >/dev/null; \
+	  else echo "install lld with: sudo apt-get install lld"; exit 1; fi; }
+	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS)
+	@bin="$$($(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS) --show-bin-path)"; \
+	mkdir -p Fuzz/Artifacts; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  work=".build-fuzz/corpus/$$t"; rm -rf "$$work"; mkdir -p "$$work"; cp Fuzz/Corpus/$$t/* "$$work"/; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  if ! "$$bin/fuzz-$$t" "$$work" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 \
+	      -artifact_prefix=Fuzz/Artifacts/$$t- 2> ".build-fuzz/$$t.log"; then \
+	    tail -n 40 ".build-fuzz/$$t.log"; failed="$$failed $$t"; \
+	    echo "fuzz-$$t crashed; input: $$(ls -t Fuzz/Artifacts/$$t-* 2>/dev/null | head -n 1)"; \
+	  else grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|cov:' ".build-fuzz/$$t.log" | tail -n 4; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "crashed:$$failed (see Docs/Fuzzing.md: keep the input in Fuzz/Regressions/<target>/)"; exit 1; fi
+
 clean:
 	rm -rf .build

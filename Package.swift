@@ -121,6 +121,19 @@ let package = Package(
             name: "CairnTestSupport",
             dependencies: ["CairnModel", "CairnCrypto", "CairnTrust"]
         ),
+        // The fuzz targets' entry points (issue 6): driven by the libFuzzer executables in
+        // Fuzz/ and replayed over the committed corpus by CairnFuzzingTests.
+        .target(
+            name: "CairnFuzzing",
+            dependencies: [
+                "CairnModel", "CairnCrypto", "CairnTrust", "CairnProtocol", "CairnTransport", "CairnControl",
+                "CairnDaemon", "CairnTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "CairnFuzzingTests", dependencies: ["CairnFuzzing"]),
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel", "CairnTestSupport"]),
         .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnCrypto", "CairnModel", "CairnTestSupport"]),
