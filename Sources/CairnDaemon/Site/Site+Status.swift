@@ -41,22 +41,24 @@ extension Site {
             certificateExpires: DocumentMapping.time(seconds: certificate.notAfter))
     }
 
-    /// Counts deleted records per level once (opening every record, under the write lock so
-    /// that no delete slips between the count and the cache), then keeps the count current from
-    /// the write path.
-    private func deletedCountsAndKeyring() throws -> (EpochKeyring, [String: Int]) {
-        try state.withLock { state in
-            if let cached = state.deletedCounts { return (state.keyring, cached) }
-            var counts: [String: Int] = [:]
-            let keyring = state.keyring
-            try storeAccess {
-                try database.forEachRecord(level: nil) { row in
-                    if try open(row, keyring: keyring).isDeleted { counts[row.level, default: 0] += 1 }
-                    return true
-                }
+    /// Counts deleted records per level once (opening every record), then keeps the count
+    /// current from the write path. The count runs outside the site's mutex (it can take
+    /// seconds: with the mutex held the daemon answered nothing, sync included, until it was
+    /// done); it is kept only if no group wrote records meanwhile, else counted again next time.
+    func deletedCountsAndKeyring(eachRecord: (() -> Void)? = nil) throws -> (EpochKeyring, [String: Int]) {
+        let (keyring, cached, generation) = state.withLock { ($0.keyring, $0.deletedCounts, $0.recordGeneration) }
+        if let cached { return (keyring, cached) }
+        var counts: [String: Int] = [:]
+        try storeAccess {
+            try database.forEachRecord(level: nil) { row in
+                eachRecord?()
+                if try open(row, keyring: keyring).isDeleted { counts[row.level, default: 0] += 1 }
+                return true
             }
-            state.deletedCounts = counts
-            return (keyring, counts)
         }
+        state.withLock { state in
+            if state.recordGeneration == generation, state.deletedCounts == nil { state.deletedCounts = counts }
+        }
+        return (keyring, counts)
     }
 }

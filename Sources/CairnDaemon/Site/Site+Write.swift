@@ -138,6 +138,7 @@ extension Site {
             state.grantsSeen = context.grantsSeen
             state.withdrawals = context.withdrawals
             state.charter = context.charter
+            if !context.batch.records.isEmpty || !context.batch.redaction.removedRecords.isEmpty { state.recordGeneration &+= 1 }
             if hadCounts {
                 for (level, count) in context.deletions { state.deletedCounts?[level, default: 0] += count }
             } else if !context.deletions.isEmpty {

@@ -13,6 +13,9 @@ struct SiteState: Sendable {
     /// Deleted records per level, counted on first use and kept up to date by deletes (the
     /// deletion flag lives inside sealed state, so it cannot be counted in SQL).
     var deletedCounts: [String: Int]?
+    /// Moves on with every committed group that wrote or dropped record rows: a deleted count
+    /// taken (outside the mutex) while it moved is not kept.
+    var recordGeneration: UInt64 = 0
     /// The audit log's last entry, which the next entry chains to.
     var auditHead: (seq: Int64, hash: [UInt8])?
     /// The head of every stream held (this device's and everyone else's): the version vector.
