@@ -2,8 +2,8 @@
 # Follows Docs/Operations.md from nothing to a running, enrolled site under a real systemd:
 # install, sysusers, key ceremony, device enrolment, configuration, credentials, start, use,
 # reload, watchdog, stop. Needs root and unshare(1). Nothing touches the host: systemd runs as
-# PID 1 of new PID and mount namespaces, and /etc, /var, /usr/local, /usr/lib/sysusers.d and
-# /tmp are overlays or tmpfs that vanish with them.
+# PID 1 of new PID and mount namespaces, and /etc, /var, /usr/local and /usr/lib/sysusers.d
+# are overlays (and /run a tmpfs) that vanish with them.
 #
 #   scripts/systemd-walkthrough.sh [BIN_DIR]     (default .build/debug; built if missing)
 #
@@ -46,7 +46,8 @@ mount -t overlay overlay -o lowerdir=/usr/local,upperdir=$WORK/usrlocal.upper,wo
 mkdir -p /usr/lib/sysusers.d
 mount -t overlay overlay -o lowerdir=/usr/lib/sysusers.d,upperdir=$WORK/sysusers.upper,workdir=$WORK/sysusers.work /usr/lib/sysusers.d
 mount -t tmpfs -o mode=755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# /tmp stays the host's: the repository (and its build) may live there, as in CI's clones.
+# The unit's PrivateTmp= gives cairnd a /tmp of its own anyway.
 mkdir -p /run/lock /var/tmp/ceremony
 # As on a booted host: mounts made in a unit's namespace (credentials) propagate back.
 mount --make-rshared /
