@@ -3,7 +3,8 @@
 # install, sysusers, key ceremony, device enrolment, configuration, credentials, start, use,
 # reload, watchdog, stop. Needs root and unshare(1). Nothing touches the host: systemd runs as
 # PID 1 of new PID and mount namespaces, and /etc, /var, /usr/local and /usr/lib/sysusers.d
-# are overlays (and /run a tmpfs) that vanish with them.
+# are overlays, /run and /tmp tmpfs, that vanish with them. (Never let it see the host's /tmp:
+# systemd empties /tmp as it boots.)
 #
 #   scripts/systemd-walkthrough.sh [BIN_DIR]     (default .build/debug; built if missing)
 #
@@ -46,8 +47,14 @@ mount -t overlay overlay -o lowerdir=/usr/local,upperdir=$WORK/usrlocal.upper,wo
 mkdir -p /usr/lib/sysusers.d
 mount -t overlay overlay -o lowerdir=/usr/lib/sysusers.d,upperdir=$WORK/sysusers.upper,workdir=$WORK/sysusers.work /usr/lib/sysusers.d
 mount -t tmpfs -o mode=755 tmpfs /run
-# /tmp stays the host's: the repository (and its build) may live there, as in CI's clones.
-# The unit's PrivateTmp= gives cairnd a /tmp of its own anyway.
+# The repository and the binaries, reachable at fixed paths whatever /tmp becomes below (CI
+# clones the repository under /tmp).
+mkdir -p /run/walkthrough/repo /run/walkthrough/bin
+mount --bind "$REPO" /run/walkthrough/repo
+mount --bind "$BIN_DIR" /run/walkthrough/bin
+# /tmp must be private: the booting systemd empties /tmp (systemd-tmpfiles, 'D /tmp'), which
+# on the host's /tmp deleted everything there.
+mount -t tmpfs -o mode=1777 tmpfs /tmp
 mkdir -p /run/lock /var/tmp/ceremony
 # As on a booted host: mounts made in a unit's namespace (credentials) propagate back.
 mount --make-rshared /
@@ -75,7 +82,7 @@ case "$state" in running|degraded) ok "systemd $(in_ns systemctl --version | hea
 
 # --- Install -------------------------------------------------------------------------------
 step "make install-files BIN_DIR=$BIN_DIR (what make install does after its release build)"
-in_ns make -s -C "$REPO" install-files BIN_DIR="$BIN_DIR" >/dev/null
+in_ns make -s -C /run/walkthrough/repo install-files BIN_DIR=/run/walkthrough/bin >/dev/null
 in_ns test -x /usr/local/bin/cairnd && in_ns test -f /etc/systemd/system/cairnd.service \
   && in_ns test -f /usr/lib/sysusers.d/cairn.conf && in_ns test -f /etc/cairn/cairnd.toml.example \
   || fail "installed files missing"
