@@ -109,13 +109,32 @@ public struct StatusDocument: Codable, Hashable, Sendable {
         public var quarantinedDeltas: Int
         /// Human sentences about anything an operator should look at; empty when healthy.
         public var problems: [String]
+        /// The check that follows each start (every stored delta, the audit chain) is still
+        /// running: what it finds joins `problems` when it is done.
+        public var checking: Bool
 
         /// Creates a store description.
-        public init(path: String, sizeBytes: Int64, quarantinedDeltas: Int, problems: [String]) {
+        public init(path: String, sizeBytes: Int64, quarantinedDeltas: Int, problems: [String], checking: Bool = false) {
             self.path = path
             self.sizeBytes = sizeBytes
             self.quarantinedDeltas = quarantinedDeltas
             self.problems = problems
+            self.checking = checking
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case path, sizeBytes, quarantinedDeltas, problems, checking
+        }
+
+        /// Decodes a store description; `checking` is absent from daemons older than the
+        /// background store check (they checked before answering), so it defaults to false.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            path = try container.decode(String.self, forKey: .path)
+            sizeBytes = try container.decode(Int64.self, forKey: .sizeBytes)
+            quarantinedDeltas = try container.decode(Int.self, forKey: .quarantinedDeltas)
+            problems = try container.decode([String].self, forKey: .problems)
+            checking = try container.decodeIfPresent(Bool.self, forKey: .checking) ?? false
         }
     }
 

@@ -40,6 +40,7 @@ public enum Daemon {
             onReady: {
                 logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"])
                 notifier.notify("READY=1\nSTATUS=serving \(site.identity.ref)")
+                site.storeCheck.start(site)
             },
             onStopping: { notifier.notify("STOPPING=1") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: server)]
@@ -55,10 +56,12 @@ public enum Daemon {
         do {
             try await serviceGroup.run()
         } catch {
+            site.storeCheck.cancelAndWait()
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        site.storeCheck.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
         try site.database.close()

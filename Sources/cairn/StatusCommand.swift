@@ -51,6 +51,9 @@ struct StatusCommand: ParsableCommand {
                 "\(Format.count(status.records, "live record")) in \(Format.count(status.deltas, "delta"))"
             ),
         ]
+        if status.store.checking {
+            lines.append(("check", "the start-up check of the stored deltas and audit log is running"))
+        }
         for problem in status.store.problems { lines.append(("problem", problem)) }
         Output.pairs(lines)
         Output.line()

@@ -59,7 +59,10 @@ enum SiteFixture {
     static func load(_ config: DaemonConfig, now: Int64 = TestKeys.now) throws -> Site {
         var loader = SiteLoader(config: config, logger: logger)
         loader.now = { now }
-        return try loader.load()
+        let site = try loader.load()
+        // What the daemon runs in the background once it serves, here before the test goes on.
+        site.storeCheck.run(site)
+        return site
     }
 
     /// Loads the site of `config`, runs `body`, and closes the store whatever happens.

@@ -97,21 +97,21 @@ import Testing
         #expect(files.contains("cairn.sqlite"), sourceLocation: sourceLocation)
         #expect(scanned.range(of: Data("UNCLASSIFIED".utf8)) != nil, "control string not found", sourceLocation: sourceLocation)
     }
+}
 
-    /// Runs one SQL statement with the sqlite3 command-line shell and returns its output.
-    @discardableResult
-    func sqlite(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0 else { throw FixtureError("sqlite3 failed: \(text)") }
-        return text
-    }
+/// Runs one SQL statement with the sqlite3 command-line shell and returns its output.
+@discardableResult
+func sqlite(_ database: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [database, sql]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard process.terminationStatus == 0 else { throw FixtureError("sqlite3 failed: \(text)") }
+    return text
 }

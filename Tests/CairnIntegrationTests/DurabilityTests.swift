@@ -54,7 +54,7 @@ extension IntegrationSuite {
             for (id, value) in all {
                 #expect(byID[id]?.fields["n"] == .int(value), "acknowledged record \(id) missing after kill -9")
             }
-            #expect(try daemon.client.status().store.problems.isEmpty)
+            #expect(try daemon.client.statusAfterStoreCheck().store.problems.isEmpty)
             try daemon.stop()
             let check = try ProcessRunner.run("/usr/bin/sqlite3", [site.state + "/cairn.sqlite", "PRAGMA integrity_check;"])
             #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")

@@ -98,8 +98,10 @@ struct WriteContext {
     var batch = WriteBatch()
     /// Stored rows and opened changes read ahead for the deltas being applied.
     var prefetched = Prefetched()
-    /// Records newly deleted in this group, per level.
-    var deletions: [String: Int] = [:]
+    /// What each record row touched by this group was in the store before it (level and
+    /// whether deleted; nil: no row), noted on first touch: the deleted counts move by the
+    /// difference between these and the rows the group leaves.
+    var recordBase: [[UInt8]: RecordMark?] = [:]
     /// The audit log's head as it will be once the group commits.
     var auditHead: (seq: Int64, hash: [UInt8])?
     /// Every record write of the group that made a delta, in order, for the change stream.

@@ -63,6 +63,7 @@ extension Site {
         in context: inout WriteContext
     ) -> Int {
         if let held = try? heldState(id, rowKey: rowKey, in: context), held.level == level {
+            context.noteBase(rowKey, held)
             context.batch.redaction.removedRecords.insert(rowKey)
             context.pending.removeValue(forKey: rowKey)
         }

@@ -22,7 +22,7 @@ extension Site {
                 epoch: keyring.current(level: level).map { UInt64($0.0.number) })
         }
         let certificate = identity.certificate
-        var problems = startupProblems
+        var problems = storeCheck.problems
         if quarantined > 0 {
             problems.append("\(quarantined) corrupt delta(s) were quarantined; see the daemon log")
         }
@@ -36,15 +36,20 @@ extension Site {
                 charterVersion: held.version, charterFingerprint: Hex.encode(held.fingerprint)),
             levels: levels,
             records: levels.reduce(0) { $0 + $1.records }, deltas: levels.reduce(0) { $0 + $1.deltas },
-            store: .init(path: database.path, sizeBytes: size, quarantinedDeltas: quarantined, problems: problems),
+            store: .init(
+                path: database.path, sizeBytes: size, quarantinedDeltas: quarantined, problems: problems,
+                checking: storeCheck.isRunning),
             testMode: testMode, startedAt: DocumentMapping.time(startedAt), version: Self.version,
             certificateExpires: DocumentMapping.time(seconds: certificate.notAfter))
     }
 
-    /// Counts deleted records per level once (opening every record), then keeps the count
-    /// current from the write path. The count runs outside the site's mutex (it can take
-    /// seconds: with the mutex held the daemon answered nothing, sync included, until it was
-    /// done); it is kept only if no group wrote records meanwhile, else counted again next time.
+    /// The deleted records per level: from the tally kept in the store, or, when the store has
+    /// none (made by an older version, or invalidated), counted by opening every record and
+    /// then written to the store by the next commit group, which also keeps it current.
+    ///
+    /// The count runs outside the site's mutex (it can take seconds: with the mutex held the
+    /// daemon answered nothing, sync included, until it was done); it is kept only if no group
+    /// wrote records meanwhile, else counted again next time.
     func deletedCountsAndKeyring(eachRecord: (() -> Void)? = nil) throws -> (EpochKeyring, [String: Int]) {
         let (keyring, cached, generation) = state.withLock { ($0.keyring, $0.deletedCounts, $0.recordGeneration) }
         if let cached { return (keyring, cached) }
@@ -56,8 +61,15 @@ extension Site {
                 return true
             }
         }
-        state.withLock { state in
-            if state.recordGeneration == generation, state.deletedCounts == nil { state.deletedCounts = counts }
+        let kept = state.withLock { state in
+            guard state.recordGeneration == generation, state.deletedCounts == nil else { return false }
+            state.deletedCounts = counts
+            state.deletedCountsUnsaved = true
+            return true
+        }
+        if kept {
+            // An empty group writes the tally (a failure only means counting again next start).
+            _ = try? writes.submit({ _ in (nil, false) }, run: runGroup)
         }
         return (keyring, counts)
     }

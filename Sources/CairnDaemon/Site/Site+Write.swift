@@ -97,13 +97,13 @@ extension Site {
     /// The leader's part of group commit: builds every job of the group in order, commits the
     /// batch once, then publishes the new heads and each job's result.
     func runGroup(_ jobs: [GroupCommit.Job]) {
-        let (start, hadCounts) = state.withLock { state in
+        let (start, counts, unsaved) = state.withLock { state in
             (
                 WriteContext(
                     clock: state.clock, heads: state.heads, keyring: state.keyring, streams: state.streams,
                     devices: state.devices, grantsSeen: state.grantsSeen, withdrawals: state.withdrawals,
                     charter: state.charter, auditHead: state.auditHead),
-                state.deletedCounts != nil
+                state.deletedCounts, state.deletedCountsUnsaved
             )
         }
         var context = start
@@ -117,6 +117,16 @@ extension Site {
             } catch {
                 job.result = .failure(error)
             }
+        }
+        // The deleted counts move in the same transaction as the records they count.
+        let deletions = context.deletions
+        var newCounts: [String: Int]?
+        if let counts {
+            newCounts = DeletedTally.adding(deletions, to: counts)
+            if unsaved || !deletions.isEmpty { context.batch.meta[MetaKey.deletedTally] = sealTally(newCounts!) }
+        } else if !deletions.isEmpty {
+            // Not known: a tally left in the store would now be wrong.
+            context.batch.meta[MetaKey.deletedTally] = []
         }
         var failure: (any Error)?
         if !context.batch.isEmpty {
@@ -139,9 +149,10 @@ extension Site {
             state.withdrawals = context.withdrawals
             state.charter = context.charter
             if !context.batch.records.isEmpty || !context.batch.redaction.removedRecords.isEmpty { state.recordGeneration &+= 1 }
-            if hadCounts {
-                for (level, count) in context.deletions { state.deletedCounts?[level, default: 0] += count }
-            } else if !context.deletions.isEmpty {
+            if let newCounts {
+                state.deletedCounts = newCounts
+                state.deletedCountsUnsaved = false
+            } else if !deletions.isEmpty {
                 // A count may have been taken while this group committed: count again next time.
                 state.deletedCounts = nil
             }
@@ -213,6 +224,7 @@ enum MetaKey {
     static let indexKey = "index-key.sealed"
     static let charter = "charter"
     static let device = "device.signing-key"
+    static let deletedTally = "records.deleted-tally.sealed"
 }
 
 /// The HLC high-water mark persisted with every write, so the clock never goes backwards

@@ -19,10 +19,12 @@ final class Site: Sendable {
     let logger: Logger
     let testMode: Bool
     let startedAt: Date
-    /// Problems found when the store was checked at start (corrupt deltas, stream gaps).
-    let startupProblems: [String]
+    /// The check of the stored deltas and audit chain that runs after each start.
+    let storeCheck = StoreCheck()
     /// Keyed-hash key for record lookup keys, so that record ids never appear on disk.
     private let indexKey: SecureBytes
+    /// Seals the deleted-record tally (derived from the index key).
+    private let tallyKey: XChaCha20Poly1305.Key
     let state: Mutex<SiteState>
     /// Queues local writes so that concurrent ones share one durable transaction.
     let writes = GroupCommit()
@@ -40,13 +42,17 @@ final class Site: Sendable {
 
     init(
         identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,
-        startupProblems: [String], testMode: Bool, logger: Logger
+        testMode: Bool, logger: Logger
     ) {
         self.identity = identity
         self.database = database
         self.indexKey = indexKey
+        self.tallyKey = DeletedTally.key(indexKey: indexKey)
+        var state = state
+        if state.deletedCounts == nil {
+            state.deletedCounts = DeletedTally.open((try? database.meta(MetaKey.deletedTally)) ?? nil, key: tallyKey)
+        }
         self.state = Mutex(state)
-        self.startupProblems = startupProblems
         self.testMode = testMode
         self.logger = logger
         self.startedAt = Date()
@@ -58,6 +64,18 @@ final class Site: Sendable {
         indexKey.withUnsafeBytes { key in
             BLAKE2b.hash(Array("cairn/v1/record-key\0".utf8) + Array(id.rawValue.utf8), key: Array(key))
         }
+    }
+
+    /// Appends events found outside a commit group (by the store check) to the audit log.
+    func recordEvents(_ events: [StartupEvent]) throws {
+        _ = try writes.submit({ context in
+            for event in events { context.audit(event.kind, actor: "daemon", detail: event.detail) }
+            return (nil, false)
+        }, run: runGroup)
+    }
+
+    func sealTally(_ counts: [String: Int]) -> [UInt8] {
+        DeletedTally.seal(counts, key: tallyKey)
     }
 
     func keyring() -> EpochKeyring {

@@ -9,7 +9,8 @@ import Logging
 /// Opens a site from its configuration, refusing to start on anything unsafe: a state
 /// directory others can read, keys from `Keys/` outside test mode, a certificate that is expired,
 /// foreign or for other keys, a charter older than the one already held, or a store that belongs
-/// to another device. Then it checks the stored deltas and creates what a first start needs.
+/// to another device. Then it creates what a first start needs. (The stored deltas and the
+/// audit chain are checked once the daemon serves: `StoreCheck`.)
 struct SiteLoader {
     let config: DaemonConfig
     let logger: Logger
@@ -50,7 +51,6 @@ struct SiteLoader {
         }
         let identity = SiteIdentity(keys: keys, certificate: certificate, charter: charter)
         var events: [StartupEvent] = []
-        let problems = try StoreScan(database: database, logger: logger).run(events: &events)
         var state = try initialState(database: database, identity: identity)
         try KeyBootstrap(database: database, identity: identity, logger: logger).ensureEpochKeys(&state, events: &events)
         events.append(
@@ -61,12 +61,7 @@ struct SiteLoader {
                     "version": Site.version,
                 ]))
         state.auditHead = try StartupEvent.record(events, in: database)
-        var allProblems = problems
-        let verdict = try AuditChain.verify { visit in try database.forEachAudit(visit) }
-        if let broken = verdict.broken {
-            logger.error("audit.chain_broken", metadata: ["audit.seq": "\(broken.seq)", "reason": "\(broken.reason)"])
-            allProblems.append("the audit log is broken at entry \(broken.seq): \(broken.reason)")
-        }
+        // The stored deltas and the audit chain are checked after start (`StoreCheck`).
         let indexKey = try loadIndexKey(database: database, keys: keys)
         logger.info(
             "site.loaded",
@@ -75,8 +70,7 @@ struct SiteLoader {
                 "charter.version": "\(charter.version)", "site.test_mode": "\(config.testMode)",
             ])
         return Site(
-            identity: identity, database: database, indexKey: indexKey, state: state, startupProblems: allProblems,
-            testMode: config.testMode, logger: logger)
+            identity: identity, database: database, indexKey: indexKey, state: state, testMode: config.testMode, logger: logger)
     }
 
     /// The passphrase sealing the device keys: from `device.passphrase_file`, else from the

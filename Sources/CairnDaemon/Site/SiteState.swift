@@ -10,9 +10,12 @@ struct SiteState: Sendable {
     /// Head of this device's stream at each level.
     var heads: [String: StreamHead]
     var keyring: EpochKeyring
-    /// Deleted records per level, counted on first use and kept up to date by deletes (the
-    /// deletion flag lives inside sealed state, so it cannot be counted in SQL).
+    /// Deleted records per level: kept in the store (sealed, see `DeletedTally`) and moved by
+    /// every group that writes records; counted from the records when the store has no tally
+    /// (the deletion flag lives inside sealed state, so it cannot be counted in SQL).
     var deletedCounts: [String: Int]?
+    /// `deletedCounts` was counted but not yet written to the store (the next group writes it).
+    var deletedCountsUnsaved = false
     /// Moves on with every committed group that wrote or dropped record rows: a deleted count
     /// taken (outside the mutex) while it moved is not kept.
     var recordGeneration: UInt64 = 0

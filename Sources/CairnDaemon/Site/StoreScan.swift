@@ -4,12 +4,15 @@ import CairnProtocol
 import CairnStore
 import Logging
 
-/// The start-up check of every stored delta: its envelope must parse and its id must be the one
-/// its bytes give, and each stream must be contiguous. A delta that fails is moved to quarantine
-/// (kept as evidence, reported in `status` and the log); everything else is still served.
+/// The check of every stored delta that `StoreCheck` runs after each start: its envelope must
+/// parse and its id must be the one its bytes give, and each stream must be contiguous. A delta
+/// that fails is moved to quarantine (kept as evidence, reported in `status` and the log);
+/// everything else is still served.
 struct StoreScan {
     let database: CairnDatabase
     let logger: Logger
+    /// Asked before each delta: true stops the scan (the daemon is shutting down).
+    var cancelled: () -> Bool = { false }
 
     /// Checks every delta; quarantined ones are added to `events` for the audit log.
     func run(events: inout [StartupEvent]) throws -> [String] {
@@ -17,6 +20,7 @@ struct StoreScan {
         var problems: [String] = []
         var expected: [String: UInt64] = [:]
         try database.forEachDelta { stored in
+            if cancelled() { return false }
             let stream = Hex.encode(stored.author) + "/" + stored.level
             if let reason = Self.parseProblem(stored) {
                 bad.append((stored.id, reason))

@@ -23,9 +23,35 @@ extension WriteContext {
             batch.records.append(row)
         }
         batch.links.append(RecordDeltaLink(recordKey: rowKey, deltaID: deltaID))
+        noteBase(rowKey, previous)
         pending[rowKey] = record
-        if record.isDeleted, previous?.isDeleted != true {
-            deletions[record.level, default: 0] += 1
+    }
+
+    /// Notes the stored state of a record row the first time the group touches it (later
+    /// touches see the group's own state, not the store's).
+    mutating func noteBase(_ rowKey: [UInt8], _ stored: RecordState?) {
+        if recordBase.index(forKey: rowKey) == nil {
+            recordBase[rowKey] = stored.map { RecordMark(level: $0.level, deleted: $0.isDeleted) }
         }
     }
+
+    /// How the group changes the number of deleted records per level: for every row it
+    /// touched, the row it leaves (none if withdrawn) against the row that was stored. Exact
+    /// for every path that writes or removes record rows (writes, ingest, reclassification,
+    /// withdrawal), since each goes through `stage` or `noteBase`.
+    var deletions: [String: Int] {
+        var change: [String: Int] = [:]
+        for (rowKey, base) in recordBase {
+            if let base, base.deleted { change[base.level, default: 0] -= 1 }
+            let removed = batch.redaction.removedRecords.contains(rowKey)
+            if !removed, let final = pending[rowKey], final.isDeleted { change[final.level, default: 0] += 1 }
+        }
+        return change.filter { $0.value != 0 }
+    }
+}
+
+/// A record row as the deleted counts see it.
+struct RecordMark: Hashable, Sendable {
+    let level: String
+    let deleted: Bool
 }

@@ -57,3 +57,17 @@ final class DaemonProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
+
+extension ControlClient {
+    /// `status` once the check that follows each start (stored deltas, audit chain) is done, so
+    /// that `store.problems` holds what it found.
+    func statusAfterStoreCheck(timeout: TimeInterval = 60) throws -> StatusDocument {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let status = try status()
+            if !status.store.checking { return status }
+            if Date() > deadline { throw TestFailure("the store check was still running after \(timeout) s") }
+            usleep(20_000)
+        }
+    }
+}

@@ -29,7 +29,7 @@ extension Federation {
             if let first = refused.first {
                 problems.append("\(member.device): \(refused.count) \(first.kind) entries, first \(first.detail)")
             }
-            let status = try member.client.status()
+            let status = try member.client.statusAfterStoreCheck()
             if !status.store.problems.isEmpty || status.store.quarantinedDeltas != 0 {
                 problems.append("\(member.device): store problems \(status.store.problems), quarantined \(status.store.quarantinedDeltas)")
             }

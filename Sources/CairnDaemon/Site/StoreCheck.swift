@@ -1,0 +1,97 @@
+import CairnStore
+import Foundation
+import Logging
+import Synchronization
+
+/// The check of everything stored that runs once per start, after the daemon is ready: every
+/// delta's envelope must parse and match its id and stream position (a bad one is quarantined),
+/// and the audit chain must verify. Both are linear in the store (tens of seconds with a
+/// million deltas), so they run on a background thread at low priority while the daemon serves;
+/// `status` reports `checking` until they are done and their findings under `problems` after.
+///
+/// Serving before the check is done is safe: every delta sent to a peer is verified again by
+/// the peer, records are read from their own sealed rows, and the audit chain is append-only.
+final class StoreCheck: Sendable {
+    private struct Progress {
+        var running = false
+        var done = false
+        var cancelled = false
+        var problems: [String] = []
+    }
+
+    private let progress = Mutex(Progress())
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Whether the check is under way (started and not finished).
+    var isRunning: Bool { progress.withLock { $0.running } }
+    /// What the check found (empty until it is done, and when all is well).
+    var problems: [String] { progress.withLock { $0.problems } }
+    var isCancelled: Bool { progress.withLock { $0.cancelled } }
+
+    /// Runs the check on a background thread of low priority.
+    func start(_ site: Site) {
+        guard progress.withLock({ state in
+            guard !state.running, !state.done else { return false }
+            state.running = true
+            return true
+        }) else { return }
+        let thread = Thread { [self] in
+            // Nice 10 for this thread only (on Linux the nice value is per thread, and "0" names
+            // the calling one); failing is harmless.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            run(site)
+            finished.signal()
+        }
+        thread.name = "cairnd-store-check"
+        thread.start()
+    }
+
+    /// Runs the check on the calling thread (tests, and `start`'s thread).
+    func run(_ site: Site) {
+        progress.withLock { $0.running = true }
+        let started = Date()
+        var found: [String] = []
+        var events: [StartupEvent] = []
+        var entries: Int64 = 0
+        do {
+            found += try StoreScan(database: site.database, logger: site.logger, cancelled: { self.isCancelled }).run(events: &events)
+            let verdict = try AuditChain.verify { visit in
+                try site.database.forEachAudit { row in try !self.isCancelled && visit(row) }
+            }
+            entries = verdict.entries
+            if let broken = verdict.broken {
+                site.logger.error("audit.chain_broken", metadata: ["audit.seq": "\(broken.seq)", "reason": "\(broken.reason)"])
+                found.append("the audit log is broken at entry \(broken.seq): \(broken.reason)")
+            }
+            if !events.isEmpty { try site.recordEvents(events) }
+        } catch {
+            if !isCancelled {
+                site.logger.error("store.check_failed", metadata: ["error": "\(error)"])
+                found.append("the start-up check of the store could not finish: \(error)")
+            }
+        }
+        let cancelled = isCancelled
+        progress.withLock { state in
+            state.problems = found
+            state.running = false
+            state.done = true
+        }
+        if !cancelled {
+            site.logger.info(
+                "store.checked",
+                metadata: [
+                    "problems": "\(found.count)", "audit.entries": "\(entries)",
+                    "elapsed_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+                ])
+        }
+    }
+
+    /// Stops a running check and waits for its thread (before the store is closed).
+    func cancelAndWait() {
+        let wasRunning = progress.withLock { state in
+            state.cancelled = true
+            return state.running
+        }
+        if wasRunning { finished.wait() }
+    }
+}
