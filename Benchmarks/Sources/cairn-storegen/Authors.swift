@@ -42,7 +42,7 @@ enum Authors {
         var state = previous.state.withLock { $0 }
         state.heads = [:]
         return Site(
-            identity: identity, database: previous.database, indexKey: indexKey, state: state, startupProblems: [],
+            identity: identity, database: previous.database, indexKey: indexKey, state: state,
             testMode: true, logger: StoreGen.logger)
     }
 
