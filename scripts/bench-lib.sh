@@ -53,6 +53,9 @@ calc() { awk "BEGIN { printf \"${2:-%.2f}\", ($1) }"; }
 
 now() { date +%s.%N; }
 
+# How many stored deltas still wait for their key (not yet merged into records).
+waiting() { sqlite3 -cmd '.timeout 5000' "$1/state/cairn.sqlite" "SELECT COUNT(*) FROM unapplied" 2>/dev/null || echo 0; }
+
 # The sum of stream heads at every level: how many deltas a store holds (streams are contiguous).
 held() { sqlite3 -cmd '.timeout 5000' "$1/state/cairn.sqlite" "SELECT COALESCE(SUM(sequence), 0) FROM stream" 2>/dev/null || echo 0; }
 

@@ -41,6 +41,8 @@ public enum Daemon {
                 logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"])
                 notifier.notify("READY=1\nSTATUS=serving \(site.identity.ref)")
                 site.storeCheck.start(site)
+                // A backlog left half applied by a stop or crash is finished now.
+                site.backlog.schedule(site)
             },
             onStopping: { notifier.notify("STOPPING=1") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: server)]
@@ -57,11 +59,13 @@ public enum Daemon {
             try await serviceGroup.run()
         } catch {
             site.storeCheck.cancelAndWait()
+            site.backlog.cancelAndWait()
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
         site.storeCheck.cancelAndWait()
+        site.backlog.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
         try site.database.close()

@@ -92,15 +92,30 @@ extension CairnDatabase {
         }
     }
 
-    /// The stored deltas waiting for the epoch key (level, number, key id), in arrival order.
-    public func unappliedDeltas(level: String, epochNumber: UInt32, epochKeyID: [UInt8]) throws -> [StoredDelta] {
+    /// The first `limit` stored deltas waiting for the epoch key (level, number, key id), in
+    /// arrival order.
+    public func unappliedDeltas(level: String, epochNumber: UInt32, epochKeyID: [UInt8], limit: Int = Int.max) throws
+        -> [StoredDelta]
+    {
         try read("read deltas waiting for a key") { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT \(StoredDelta.columns(prefix: "d.")) FROM unapplied u JOIN delta d ON d.rowid = u.delta_rowid
-                WHERE u.level = ? AND u.epoch_number = ? AND u.epoch_key_id = ? ORDER BY d.rowid
+                WHERE u.level = ? AND u.epoch_number = ? AND u.epoch_key_id = ? ORDER BY u.delta_rowid LIMIT ?
                 """)
-            return try Row.fetchAll(statement, arguments: [level, Int64(epochNumber), epochKeyID.blob])
+            return try Row.fetchAll(statement, arguments: [level, Int64(epochNumber), epochKeyID.blob, Int64(clamping: limit)])
                 .map(StoredDelta.init(row:))
+        }
+    }
+
+    /// Every epoch key (level, number, key id) some stored delta waits for.
+    public func unappliedEpochs() throws -> [(level: String, epochNumber: UInt32, epochKeyID: [UInt8])] {
+        try read("list the keys deltas wait for") { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT level, epoch_number, epoch_key_id FROM unapplied").map { row in
+                (
+                    try row.string(0, table: "unapplied"), UInt32(clamping: try row.int64(1, table: "unapplied")),
+                    try row.bytes(2, table: "unapplied")
+                )
+            }
         }
     }
 

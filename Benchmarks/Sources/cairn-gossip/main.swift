@@ -87,6 +87,7 @@ guard arrivals.waitReady(watched.count, until: Date().addingTimeInterval(30)) el
 
 let client = ControlClient(socketPath: writer, timeout: 30)
 var latencies: [Double] = []
+var byWrite: [(write: Int, ms: Double)] = []
 var missed = 0
 for n in 0..<writes {
     let id = "gossip-\(run)-\(n)"
@@ -99,6 +100,7 @@ for n in 0..<writes {
     let written = Date()
     if let last = arrivals.waitAll(id, sites: watched.count, until: written.addingTimeInterval(timeout)) {
         latencies.append(max(0, last.timeIntervalSince(written)) * 1000)
+        byWrite.append((n, latencies.last!))
     } else {
         missed += 1
         FileHandle.standardError.write(Data("cairn-gossip: write \(n) reached \(arrivals.count(id))/\(watched.count) sites within \(timeout) s\n".utf8))
@@ -106,9 +108,15 @@ for n in 0..<writes {
     Thread.sleep(forTimeInterval: Double(intervalMs) / 1000)
 }
 let sorted = latencies.sorted()
-func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+/// Nearest rank: the smallest value with at least p of the samples at or below it (of 100
+/// samples, p99 is the 99th, not the largest; the largest is printed as max).
+func percentile(_ p: Double) -> Double {
+    sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+}
+let slowest = byWrite.sorted { $0.ms > $1.ms }.prefix(3).map { String(format: "%d:%.0f", $0.write, $0.ms) }
 print(
     String(
         format: "gossip_sites=%d gossip_writes=%d gossip_missed=%d gossip_p50_ms=%.1f gossip_p99_ms=%.1f gossip_max_ms=%.1f",
-        watched.count, writes, missed, percentile(0.5), percentile(0.99), sorted.last ?? .nan))
+        watched.count, writes, missed, percentile(0.5), percentile(0.99), sorted.last ?? .nan)
+        + " gossip_slowest=" + slowest.joined(separator: ","))
 exit(missed == 0 ? 0 : 1)

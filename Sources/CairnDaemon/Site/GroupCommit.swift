@@ -88,6 +88,9 @@ struct WriteContext {
     /// A device was withdrawn in this group: peers must hear of it before any delta of the
     /// group (the new epoch's grants) is pushed to them.
     var withdrew = false
+    /// Keys received in this group whose stored backlog was too large for one group: the rest
+    /// is applied by `BacklogDrain` after the commit.
+    var backlogLeft: Set<EpochSlot> = []
     /// Deltas of this group still waiting for a key, by epoch (level, number, key id).
     var unappliedInGroup: [EpochSlot: [SealedDelta]] = [:]
     /// Records written earlier in this group, by row key: a later write in the same group must

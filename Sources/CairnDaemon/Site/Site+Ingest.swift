@@ -268,14 +268,26 @@ extension Site {
         applyWaiting(for: EpochSlot(level: grant.level, epoch: grant.epoch), key: key, in: &context)
     }
 
-    /// Applies every delta that was waiting for this key: stored earlier or earlier in the group.
-    private func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) {
+    /// Applies the deltas that were waiting for this key: those earlier in the group, and the
+    /// first `backlog.limit` stored ones. A larger backlog (a laptop back after weeks, a new
+    /// site's first sync: a million deltas can wait for one grant) is left to `BacklogDrain`,
+    /// one bounded group at a time after this one commits: applied in one group it held every
+    /// delta and record in memory at once (7.8 GB for a million) and kept the link from
+    /// acknowledging anything for minutes. Returns how many stored deltas it took.
+    @discardableResult
+    fileprivate func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) -> Int {
         var waitingDeltas: [SealedDelta] = []
-        if let stored = try? database.unappliedDeltas(level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID) {
+        let limit = backlog.limit
+        var taken = 0
+        if let stored = try? database.unappliedDeltas(
+            level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID, limit: limit)
+        {
             for row in stored {
                 if let delta = try? SealedDelta.parse(row.envelope) { waitingDeltas.append(delta) }
             }
             context.batch.applied += stored.map(\.id)
+            taken = stored.count
+            if stored.count >= limit { context.backlogLeft.insert(slot) }
         }
         if let inGroup = context.unappliedInGroup.removeValue(forKey: slot) {
             waitingDeltas += inGroup
@@ -288,9 +300,12 @@ extension Site {
         defer {
             if waitingDeltas.count >= Self.applyRun {
                 let millis = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
-                logger.info(
-                    "keys.backlog_applied",
-                    metadata: ["key.level": "\(slot.level)", "deltas": "\(waitingDeltas.count)", "elapsed_ms": "\(millis)"])
+                logger.log(
+                    level: context.backlogLeft.contains(slot) ? .debug : .info, "keys.backlog_applied",
+                    metadata: [
+                        "key.level": "\(slot.level)", "deltas": "\(waitingDeltas.count)", "elapsed_ms": "\(millis)",
+                        "more": "\(context.backlogLeft.contains(slot))",
+                    ])
             }
         }
         var start = 0
@@ -301,6 +316,19 @@ extension Site {
             for delta in run { apply(delta, key: key, in: &context) }
             context.prefetched.clear()
         }
+        return taken
+    }
+
+    /// One group of `BacklogDrain`: applies the next stored deltas waiting for a held key.
+    /// Returns how many it took (0: none left, or the key is not held).
+    func applyBacklogGroup(_ slot: EpochSlot) throws -> Int {
+        let box = CountBox()
+        _ = try writes.submit({ [self] context in
+            guard let key = context.keyring.key(level: slot.level, epoch: slot.epoch) else { return (nil, false) }
+            box.value = applyWaiting(for: slot, key: key, in: &context)
+            return (nil, false)
+        }, run: runGroup)
+        return box.value
     }
 
     /// Epoch numbers at or above this are never adopted: a member granting epoch `UInt32.max`

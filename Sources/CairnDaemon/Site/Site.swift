@@ -21,6 +21,10 @@ final class Site: Sendable {
     let startedAt: Date
     /// The check of the stored deltas and audit chain that runs after each start.
     let storeCheck = StoreCheck()
+    /// Held while deleted records are counted (one count at a time).
+    let deletedCountLock = NSLock()
+    /// Applies large backlogs unlocked by a key, a bounded group at a time.
+    let backlog = BacklogDrain()
     /// Keyed-hash key for record lookup keys, so that record ids never appear on disk.
     private let indexKey: SecureBytes
     /// Seals the deleted-record tally (derived from the index key).

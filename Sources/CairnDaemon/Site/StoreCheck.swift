@@ -54,6 +54,15 @@ final class StoreCheck: Sendable {
         var events: [StartupEvent] = []
         var entries: Int64 = 0
         do {
+            if site.state.withLock({ $0.deletedCounts == nil }) {
+                // A store without a deleted tally (made by an earlier version): counted once
+                // now, so that the first status does not have to.
+                do {
+                    _ = try site.deletedCountsAndKeyring(cancelled: { self.isCancelled })
+                } catch where !isCancelled {
+                    site.logger.warning("store.deleted_count_failed", metadata: ["error": "\(error)"])
+                }
+            }
             found += try StoreScan(database: site.database, logger: site.logger, cancelled: { self.isCancelled }).run(events: &events)
             let verdict = try AuditChain.verify { visit in
                 try site.database.forEachAudit { row in try !self.isCancelled && visit(row) }
