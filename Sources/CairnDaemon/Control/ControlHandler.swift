@@ -11,12 +11,29 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum Pending {
+    enum Pending {
         case idle
         /// Reading the body of a request that will run.
         case reading(ControlRoute, keepAlive: Bool, body: ByteBuffer)
         /// Draining the body of a request that was already refused.
         case refusing(ControlReply, keepAlive: Bool)
+
+        /// Appends a chunk of the body being read, in place; refuses the request once the body
+        /// would pass the route's limit (before buffering the chunk).
+        ///
+        /// The body is taken out of the enum before the write: a copy bound by pattern while
+        /// `self` still held the buffer made every write copy the whole body so far (a 132 MiB
+        /// bundle arriving in 64 KiB chunks moved about 130 GB: 200 s of a 100,000-delta import).
+        mutating func appendBody(_ chunk: inout ByteBuffer, tooLarge: (Int) -> ControlReply) {
+            guard case .reading(let route, let keepAlive, var body) = self else { return }
+            self = .idle
+            if body.readableBytes + chunk.readableBytes > route.maxBodyBytes {
+                self = .refusing(tooLarge(route.maxBodyBytes), keepAlive: false)
+                return
+            }
+            body.writeBuffer(&chunk)
+            self = .reading(route, keepAlive: keepAlive, body: body)
+        }
     }
 
     private let api: ControlAPI
@@ -54,13 +71,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let head):
             pending = start(head, eventLoop: context.eventLoop)
         case .body(var chunk):
-            guard case .reading(let route, let keepAlive, var body) = pending else { return }
-            if body.readableBytes + chunk.readableBytes > route.maxBodyBytes {
-                pending = .refusing(tooLarge(route.maxBodyBytes), keepAlive: false)
-                return
-            }
-            body.writeBuffer(&chunk)
-            pending = .reading(route, keepAlive: keepAlive, body: body)
+            pending.appendBody(&chunk, tooLarge: tooLarge)
         case .end:
             let current = pending
             pending = .idle
