@@ -45,6 +45,21 @@ while true; do
   sleep 2
 done
 log "$up of $((SITES * 3)) dialled links up after $(calc "$(now) - $t0" %.0f) s"
+# Then the federation settles: 24 devices that just met grant each other their keys (thousands
+# of grant deltas). The figure is for a write into a running federation, so the writes start
+# once every SECRET site holds the same deltas and that has not changed for 5 s; how long the
+# settling took is printed (and is part of the row) so that start-up is not hidden.
+secret_held() { local i; for i in $(seq 1 $((SITES - 2))); do held "$LAB/$(name "$i")"; done | sort -u | tr '\n' ' '; }
+t1=$(now); previous=""
+while true; do
+  current=$(secret_held)
+  [ "$(wc -w <<<"$current")" = 1 ] && [ "$current" = "$previous" ] && break
+  [ "$(calc "$(now) - $t1 > 300" %d)" = 1 ] && { log "not settled after 300 s (held: $current); measuring anyway"; break; }
+  previous=$current
+  sleep 5
+done
+settled=$(calc "$(now) - $t1" %.0f)
+log "settled $settled s after the links were up (every SECRET site holds $current deltas)"
 echo "== gossip: $SITES daemons (degree ~6), $WRITES writes at $(name 1), until each of the $((SITES - 3)) other SECRET sites has it"
 out=$("$TOOLS/cairn-gossip" --writer "$LAB/$(name 1)/cairnd.sock" --watch "${watch%,}" --writes "$WRITES" --class SECRET --interval-ms 100 --timeout 30) || true
 echo "$out"
@@ -55,5 +70,5 @@ max=$(grep -o 'gossip_max_ms=[0-9.a-z]*' <<<"$out" | cut -d= -f2)
 slowest=$(grep -o 'gossip_slowest=[0-9:,]*' <<<"$out" | cut -d= -f2)
 [ -n "$p99" ] || { echo "cairn-gossip printed no figures"; exit 1; }
 result "gossip ($SITES daemons on loopback, $WRITES writes)" "time until every cleared site has it, p50/p99" \
-  "p50 $p50 ms; p99 $p99 ms; max $max ms (slowest write:ms $slowest); $missed missed" "p99 ≤ 1 s" \
+  "p50 $p50 ms; p99 $p99 ms; max $max ms (slowest write:ms $slowest); $missed missed; writes began after the federation settled ($settled s after links up)" "p99 ≤ 1 s" \
   "$(verdict "$p99 <= 1000 && $missed == 0")"
