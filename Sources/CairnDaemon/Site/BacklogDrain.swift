@@ -92,15 +92,20 @@ final class BacklogDrain: Sendable {
             }
             var took = 0
             for slot in slots where !isCancelled {
-                do {
-                    let count = try site.applyBacklogGroup(slot)
+                // Group after group for this key until a group comes back short (the list of
+                // keys is a DISTINCT over every waiting row: not worth asking again per group).
+                var count = 0
+                repeat {
+                    do {
+                        count = try site.applyBacklogGroup(slot)
+                    } catch {
+                        // Left waiting: the next grant or the next start tries again.
+                        site.logger.error("keys.backlog_failed", metadata: ["key.level": "\(slot.level)", "error": "\(error)"])
+                        return
+                    }
                     took += count
                     groups += count > 0 ? 1 : 0
-                } catch {
-                    // Left waiting: the next grant or the next start tries again.
-                    site.logger.error("keys.backlog_failed", metadata: ["key.level": "\(slot.level)", "error": "\(error)"])
-                    return
-                }
+                } while count >= limit && !isCancelled
             }
             applied += took
             if took == 0 { return }
