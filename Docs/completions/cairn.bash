@@ -271,7 +271,7 @@ _cairn_record_get() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout)
+    non_repeating_options=(--socket --timeout --class)
     __cairn_offer_flags_options 1
 
     # Offer option value completions
@@ -280,6 +280,9 @@ _cairn_record_get() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--class')
         return
         ;;
     esac
@@ -320,7 +323,7 @@ _cairn_record_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout)
+    non_repeating_options=(--socket --timeout --class)
     __cairn_offer_flags_options 1
 
     # Offer option value completions
@@ -329,30 +332,15 @@ _cairn_record_delete() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--class')
         return
         ;;
     esac
 }
 
 _cairn_record_history() {
-    repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--socket --timeout)
-    __cairn_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--socket')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    esac
-}
-
-_cairn_record_reclassify() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
@@ -373,11 +361,11 @@ _cairn_record_reclassify() {
     esac
 }
 
-_cairn_record_retract() {
+_cairn_record_reclassify() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --reason)
+    non_repeating_options=(--socket --timeout --class --from)
     __cairn_offer_flags_options 1
 
     # Offer option value completions
@@ -386,6 +374,33 @@ _cairn_record_retract() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--class')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    esac
+}
+
+_cairn_record_retract() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --class --reason)
+    __cairn_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--class')
         return
         ;;
     '--reason')

@@ -24,9 +24,10 @@ extension ControlClient {
         return (record, created: response.status == 201)
     }
 
-    /// `GET /v1/records/{id}`: one record, deleted ones included (with `deleted` set).
-    public func getRecord(id: String) throws(ControlClientError) -> RecordDocument {
-        try call(RecordDocument.self, method: "GET", path: ControlPath.record(id)).0
+    /// `GET /v1/records/{id}`: one record, deleted ones included (with `deleted` set). With
+    /// `level`, the record with that id at that level; without, the highest held.
+    public func getRecord(id: String, level: String? = nil) throws(ControlClientError) -> RecordDocument {
+        try call(RecordDocument.self, method: "GET", path: ControlPath.withQuery(ControlPath.record(id), [("class", level)])).0
     }
 
     /// `GET /v1/records`: the records matching every given filter, sorted by id.
@@ -40,16 +41,16 @@ extension ControlClient {
     }
 
     /// `DELETE /v1/records/{id}`: deletes a record and returns it as it now is.
-    public func deleteRecord(id: String) throws(ControlClientError) -> RecordDocument {
-        try call(RecordDocument.self, method: "DELETE", path: ControlPath.record(id)).0
+    public func deleteRecord(id: String, level: String? = nil) throws(ControlClientError) -> RecordDocument {
+        try call(RecordDocument.self, method: "DELETE", path: ControlPath.withQuery(ControlPath.record(id), [("class", level)])).0
     }
 
     /// `POST /v1/records/{id}/reclassify`: moves a record to another level; returns it as it
     /// now is.
-    public func reclassifyRecord(id: String, to level: String) throws(ControlClientError) -> RecordDocument {
+    public func reclassifyRecord(id: String, to level: String, from: String? = nil) throws(ControlClientError) -> RecordDocument {
         let body: Data
         do {
-            body = try ControlJSON.compactEncoder().encode(ReclassifyRequest(classification: level))
+            body = try ControlJSON.compactEncoder().encode(ReclassifyRequest(classification: level, from: from))
         } catch {
             throw .invalidRequest("the request could not be encoded: \(error)")
         }
@@ -57,19 +58,22 @@ extension ControlClient {
     }
 
     /// `POST /v1/records/{id}/retract`: withdraws a record from every site.
-    public func retractRecord(id: String, reason: String) throws(ControlClientError) -> RetractDocument {
+    public func retractRecord(id: String, reason: String, level: String? = nil) throws(ControlClientError) -> RetractDocument {
         let body: Data
         do {
             body = try ControlJSON.compactEncoder().encode(RetractRequest(reason: reason))
         } catch {
             throw .invalidRequest("the request could not be encoded: \(error)")
         }
-        return try call(RetractDocument.self, method: "POST", path: ControlPath.record(id, "retract"), body: body).0
+        return try call(
+            RetractDocument.self, method: "POST", path: ControlPath.withQuery(ControlPath.record(id, "retract"), [("class", level)]),
+            body: body
+        ).0
     }
 
     /// `GET /v1/records/{id}/history`: the deltas that touched a record, oldest first.
-    public func history(id: String) throws(ControlClientError) -> [HistoryEntry] {
-        try call([HistoryEntry].self, method: "GET", path: ControlPath.record(id, "history")).0
+    public func history(id: String, level: String? = nil) throws(ControlClientError) -> [HistoryEntry] {
+        try call([HistoryEntry].self, method: "GET", path: ControlPath.withQuery(ControlPath.record(id, "history"), [("class", level)])).0
     }
 
     /// `GET /v1/audit`: audit entries after `after`, oldest first (needs the write right).

@@ -63,10 +63,15 @@ public struct ControlErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// The record was retracted: it is gone everywhere and its id cannot be used again.
     public static let recordRetracted = ControlErrorCode("record_retracted", httpStatus: 410)
 
+    /// The site holds records with this id at more than one level and the request did not say
+    /// which (`?class=` on the route, or `from` when reclassifying).
+    public static let recordAmbiguous = ControlErrorCode("record_ambiguous", httpStatus: 409)
+
     /// Every code the contract defines (the bundle routes' codes are in `bundleCodes`).
     public static let all: [ControlErrorCode] = [
         .badRequest, .invalidJSON, .invalidRecord, .unknownLevel, .aboveClearance, .classificationMismatch,
         .recordDeleted, .recordNotFound, .forbidden, .payloadTooLarge, .notFound, .methodNotAllowed,
         .internal, .unavailable, .conflict, .peerNotFound, .downgradeNotAllowed, .recordRetracted, .invalidRevocation, .invalidCharter,
+        .recordAmbiguous,
     ]
 }

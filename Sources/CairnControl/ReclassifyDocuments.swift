@@ -1,11 +1,16 @@
-/// The body of `POST /v1/records/{id}/reclassify`: the level to move the record to.
+/// The body of `POST /v1/records/{id}/reclassify`: the level to move the record to, and the
+/// level it is moved from when the site holds the id at more than one level.
 public struct ReclassifyRequest: Codable, Hashable, Sendable {
     /// One of the charter's levels, higher or lower than the record's.
     public var classification: String
+    /// The level of the record to move; needed only when this site holds the id at several
+    /// levels (otherwise the one record held is moved).
+    public var from: String?
 
     /// Creates a request.
-    public init(classification: String) {
+    public init(classification: String, from: String? = nil) {
         self.classification = classification
+        self.from = from
     }
 }
 

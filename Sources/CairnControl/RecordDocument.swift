@@ -23,12 +23,17 @@ public struct RecordDocument: Codable, Hashable, Sendable {
     public var deleted: StampDocument?
     /// The losing concurrent values of each field that has any; empty when there are none.
     public var conflicts: [String: [ConflictDocument]]
+    /// Other levels at which this site holds a record with the same id, highest first, or `nil`
+    /// when there is none. A record is named by its id and its level: a site cleared for two
+    /// levels may hold two records with one id (Docs/DataModel.md, "One id at several levels").
+    /// Encoded only when present.
+    public var alsoHeldAt: [String]?
 
     /// Creates a record document; `tags` are stored sorted and without duplicates.
     public init(
         id: String, type: String, classification: String, fields: [String: JSONValue], tags: [String],
         created: StampDocument, updated: StampDocument, deleted: StampDocument? = nil,
-        conflicts: [String: [ConflictDocument]] = [:]
+        conflicts: [String: [ConflictDocument]] = [:], alsoHeldAt: [String]? = nil
     ) {
         self.id = id
         self.type = type
@@ -39,16 +44,18 @@ public struct RecordDocument: Codable, Hashable, Sendable {
         self.updated = updated
         self.deleted = deleted
         self.conflicts = conflicts
+        self.alsoHeldAt = alsoHeldAt
     }
 
     /// Whether the record has been deleted.
     public var isDeleted: Bool { deleted != nil }
 
     private enum CodingKeys: String, CodingKey {
-        case id, type, classification, fields, tags, created, updated, deleted, conflicts
+        case id, type, classification, fields, tags, created, updated, deleted, conflicts, alsoHeldAt
     }
 
-    /// Decodes a record; a missing `conflicts` reads as none, a missing `deleted` as live.
+    /// Decodes a record; a missing `conflicts` reads as none, a missing `deleted` as live, a
+    /// missing `alsoHeldAt` as no other level.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
@@ -60,6 +67,7 @@ public struct RecordDocument: Codable, Hashable, Sendable {
         updated = try container.decode(StampDocument.self, forKey: .updated)
         deleted = try container.decodeIfPresent(StampDocument.self, forKey: .deleted)
         conflicts = try container.decodeIfPresent([String: [ConflictDocument]].self, forKey: .conflicts) ?? [:]
+        alsoHeldAt = try container.decodeIfPresent([String].self, forKey: .alsoHeldAt)
     }
 
     /// Encodes every key of the contract, `deleted` as an explicit `null` while live.
@@ -78,5 +86,6 @@ public struct RecordDocument: Codable, Hashable, Sendable {
             try container.encodeNil(forKey: .deleted)
         }
         try container.encode(conflicts, forKey: .conflicts)
+        try container.encodeIfPresent(alsoHeldAt, forKey: .alsoHeldAt)
     }
 }

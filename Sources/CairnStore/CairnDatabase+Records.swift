@@ -9,6 +9,18 @@ extension CairnDatabase {
         }
     }
 
+    /// The sealed states stored under any of `keys` (a few keys: one statement), absent keys
+    /// left out.
+    public func records(keys: [[UInt8]]) throws -> [RecordRow] {
+        guard !keys.isEmpty else { return [] }
+        return try read("read records") { db in
+            let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            let arguments = StatementArguments(keys.map { $0.blob as (any DatabaseValueConvertible)? })
+            return try Row.fetchAll(db, sql: "SELECT \(RecordRow.columns) FROM record WHERE key IN (\(marks))", arguments: arguments)
+                .map(RecordRow.init(row:))
+        }
+    }
+
     /// Calls `body` with every record of `level` (nil: of every level), in the order they were
     /// first stored, until it returns false, holding only one page in memory.
     ///

@@ -39,6 +39,18 @@ extension CairnDatabase {
         }
     }
 
+    /// Whether any of `keys` was retracted (one statement, for a few keys).
+    public func anyRetracted(keys: [[UInt8]]) throws -> Bool {
+        guard !keys.isEmpty else { return false }
+        return try read("read records' withdrawals") { db in
+            let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            let arguments = StatementArguments(keys.map { $0.blob as (any DatabaseValueConvertible)? })
+            return try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM withdrawn WHERE retracted != 0 AND record_key IN (\(marks)))",
+                arguments: arguments) ?? false
+        }
+    }
+
     /// Writes a batch's redaction part inside the batch's transaction.
     static func writeRedaction(_ redaction: RedactionBatch, _ db: Database) throws {
         guard !redaction.isEmpty else { return }

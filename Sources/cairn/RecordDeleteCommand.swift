@@ -20,11 +20,18 @@ struct RecordDeleteCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The record id.", valueName: "id"))
     var id: String
 
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp(
+            "Which record, when this site holds the id at several levels (records are named by id and level).",
+            valueName: "level"))
+    var level: String?
+
     @Flag(name: .long, help: "Print the deleted record's JSON document.")
     var json = false
 
     func run() throws {
-        let record = try connection.client.deleteRecord(id: id)
+        let record = try connection.client.deleteRecord(id: id, level: level)
         if json { return try Output.json(record) }
         Output.line("deleted \(record.id)")
     }

@@ -27,11 +27,18 @@ struct RecordGetCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The record id.", valueName: "id"))
     var id: String
 
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp(
+            "Which record, when this site holds the id at several levels (records are named by id and level).",
+            valueName: "level"))
+    var level: String?
+
     @Flag(name: .long, help: "Print the API's JSON document (pretty, sorted keys).")
     var json = false
 
     func run() throws {
-        let record = try connection.client.getRecord(id: id)
+        let record = try connection.client.getRecord(id: id, level: level)
         if json { return try Output.json(record) }
         RecordRendering.show(record)
     }
@@ -49,6 +56,9 @@ enum RecordRendering {
             ("updated", Format.stamp(record.updated)),
         ]
         if let deleted = record.deleted { pairs.append(("deleted", Format.stamp(deleted))) }
+        if let others = record.alsoHeldAt {
+            pairs.append(("also held at", others.joined(separator: ", ") + " (another record with this id; see --class)"))
+        }
         Output.pairs(pairs)
         Output.line("fields:")
         if record.fields.isEmpty && record.conflicts.isEmpty { Output.line("  (none)") }

@@ -22,11 +22,18 @@ struct RecordHistoryCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The record id.", valueName: "id"))
     var id: String
 
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp(
+            "Which record, when this site holds the id at several levels (records are named by id and level).",
+            valueName: "level"))
+    var level: String?
+
     @Flag(name: .long, help: "Print the API's JSON array (pretty, sorted keys).")
     var json = false
 
     func run() throws {
-        let entries = try connection.client.history(id: id)
+        let entries = try connection.client.history(id: id, level: level)
         if json { return try Output.json(entries) }
         if entries.isEmpty { return Output.line("No history.") }
         for entry in entries {

@@ -26,11 +26,17 @@ struct RecordReclassifyCommand: ParsableCommand {
     @Option(name: .customLong("class"), help: ArgumentHelp("The new classification level.", valueName: "level"))
     var classification: String
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The level of the record to move, when this site holds the id at several levels.", valueName: "level"))
+    var from: String?
+
     @Flag(name: .long, help: "Print the record's JSON document.")
     var json = false
 
     func run() throws {
-        let record = try connection.client.reclassifyRecord(id: id, to: classification)
+        let record = try connection.client.reclassifyRecord(id: id, to: classification, from: from)
         if json { return try Output.json(record) }
         Output.line("reclassified \(record.id) to \(record.classification)")
     }

@@ -22,6 +22,13 @@ struct RecordRetractCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The record id.", valueName: "id"))
     var id: String
 
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp(
+            "Which record, when this site holds the id at several levels (records are named by id and level).",
+            valueName: "level"))
+    var level: String?
+
     @Option(name: .long, help: ArgumentHelp("Why the record is retracted (kept in the tombstone).", valueName: "text"))
     var reason: String
 
@@ -29,7 +36,7 @@ struct RecordRetractCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let result = try connection.client.retractRecord(id: id, reason: reason)
+        let result = try connection.client.retractRecord(id: id, reason: reason, level: level)
         if json { return try Output.json(result) }
         Output.line(
             "retracted \(result.id) from \(result.classification) (\(result.redacted) delta bodies dropped here)")

@@ -131,7 +131,7 @@ import Testing
             // A bravo device that writes the downgrade anyway (bypassing its own check) is
             // ignored by receivers: stored, not applied, audited.
             let record = try RecordID("d-1")
-            let state = try #require(try bravo.loadState(record, keyring: bravo.keyring()))
+            let state = try #require(try bravo.loadState(record, level: "CONFIDENTIAL", keyring: bravo.keyring()))
             _ = try bravo.writes.submit({ context in
                 let hlc = context.clock.now()
                 _ = try bravo.sealOwn(
@@ -179,7 +179,7 @@ import Testing
             let record = try laptop.get(id: "p-1")
             #expect(record.classification == "RESTRICTED" && record.fields["n"] == 1)
             // The origin stays the creator's agency, whoever moved it.
-            let state = try #require(try laptop.loadState(RecordID("p-1"), keyring: laptop.keyring()))
+            let state = try #require(try laptop.loadState(RecordID("p-1"), level: "RESTRICTED", keyring: laptop.keyring()))
             #expect(state.originAgency == "alpha")
             #expect(try laptop.auditEntries(after: 0, limit: 1000).allSatisfy { $0.kind != "sync.reclassification_refused" })
         }

@@ -78,10 +78,10 @@ struct ControlAPI: Sendable {
                 return .json(200, try site.stateDigest().document)
             case .listRecords(let level, let type, let tag, let deleted):
                 return .json(200, try site.list(level: level, type: type, tag: tag, deleted: deleted))
-            case .getRecord(let id):
-                return .json(200, try site.get(id: id))
-            case .history(let id):
-                return .json(200, try site.history(id: id))
+            case .getRecord(let id, let level):
+                return .json(200, try site.get(id: id, level: level))
+            case .history(let id, let level):
+                return .json(200, try site.history(id: id, level: level))
             case .auditList(let after, let limit):
                 return .json(200, try site.auditEntries(after: after, limit: limit))
             case .auditVerify:
@@ -102,16 +102,17 @@ struct ControlAPI: Sendable {
                 return .json(created ? 201 : 200, document)
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)
-                let document = try site.reclassify(id: id, to: request.classification, actor: "uid:\(caller.uid)")
+                let document = try site.reclassify(
+                    id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)")
                 logger.info("control.record_reclassified", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
                 return .json(200, document)
-            case .retractRecord(let id):
+            case .retractRecord(let id, let level):
                 let request = try decode(RetractRequest.self, from: body)
-                let document = try site.retract(id: id, reason: request.reason, actor: "uid:\(caller.uid)")
+                let document = try site.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)")
                 logger.info("control.record_retracted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
                 return .json(200, document)
-            case .deleteRecord(let id):
-                let document = try site.delete(id: id, actor: "uid:\(caller.uid)")
+            case .deleteRecord(let id, let level):
+                let document = try site.delete(id: id, level: level, actor: "uid:\(caller.uid)")
                 logger.info("control.record_deleted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
                 return .json(200, document)
             }

@@ -15,11 +15,13 @@ enum ControlRoute: Equatable, Sendable {
     case status
     case listRecords(level: String?, type: String?, tag: String?, deleted: DeletedFilter)
     case putRecord
-    case getRecord(String)
-    case deleteRecord(String)
-    case history(String)
+    /// The record routes name an id and, with `?class=`, the level of the record with that id
+    /// (a site may hold one id at several levels; Docs/DataModel.md).
+    case getRecord(String, level: String? = nil)
+    case deleteRecord(String, level: String? = nil)
+    case history(String, level: String? = nil)
     case reclassifyRecord(String)
-    case retractRecord(String)
+    case retractRecord(String, level: String? = nil)
     case auditList(after: Int64, limit: Int)
     case auditVerify
     case auditExport
@@ -132,15 +134,17 @@ enum ControlRoute: Equatable, Sendable {
         case ("POST", 1) where rest[0] == "records":
             return .putRecord
         case ("GET", 2):
-            return .getRecord(rest[1])
+            return .getRecord(rest[1], level: try recordLevel(query))
         case ("DELETE", 2):
-            return .deleteRecord(rest[1])
+            return .deleteRecord(rest[1], level: try recordLevel(query))
         case ("GET", 3) where rest[2] == "history":
-            return .history(rest[1])
+            return .history(rest[1], level: try recordLevel(query))
         case ("POST", 3) where rest[2] == "reclassify":
+            // The level moved from travels in the body (`from`).
+            _ = try recordLevel(query, known: [])
             return .reclassifyRecord(rest[1])
         case ("POST", 3) where rest[2] == "retract":
-            return .retractRecord(rest[1])
+            return .retractRecord(rest[1], level: try recordLevel(query))
         default:
             throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)")
         }
@@ -178,6 +182,15 @@ enum ControlRoute: Equatable, Sendable {
             throw DaemonError.request(.badRequest, "after must be a sequence number ≥ 0 and limit between 1 and 10000")
         }
         return .auditList(after: after, limit: limit)
+    }
+
+    /// The `class` query parameter of a route on one record (the only one it takes).
+    private static func recordLevel(_ query: [String: String], known: Set<String> = ["class"]) throws -> String? {
+        if let key = Set(query.keys).subtracting(known).sorted().first {
+            let list = known.isEmpty ? "none" : known.sorted().joined(separator: ", ")
+            throw DaemonError.request(.badRequest, "unknown query parameter \"\(key)\" (known: \(list))")
+        }
+        return query["class"]
     }
 
     private static func listRoute(_ query: [String: String]) throws -> ControlRoute {

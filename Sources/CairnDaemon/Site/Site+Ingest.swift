@@ -350,7 +350,7 @@ extension Site {
             else { continue }
             context.prefetched.opened[delta.id] = change
             for operation in change.operations {
-                let rowKey = rowKey(operation.record)
+                let rowKey = rowKey(operation.record, level: change.level)
                 if context.pending[rowKey] == nil, context.prefetched.record(rowKey) == nil, seen.insert(rowKey).inserted {
                     keys.append(rowKey)
                 }
@@ -388,16 +388,11 @@ extension Site {
             for operation in change.operations {
                 let id = operation.record
                 if records[id] == nil, !skipped.contains(id) {
-                    switch try admission(of: change, record: id, rowKey: rowKey(id), in: context) {
+                    switch try admission(of: change, record: id, rowKey: rowKey(id, level: change.level), in: context) {
                     case .apply(let state, let previous):
                         records[id] = (state, previous)
                     case .withdrawn:
                         withdrawn = true
-                        skipped.insert(id)
-                    case .elsewhere:
-                        // Linked, so that the tombstone of this level finds it; never merged.
-                        context.batch.links.append(RecordDeltaLink(recordKey: rowKey(id), deltaID: delta.id))
-                        logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "reason": "record_at_another_level"])
                         skipped.insert(id)
                     case .refused(let reason):
                         refuseReclassification(delta, reason: reason, in: &context)
@@ -416,7 +411,7 @@ extension Site {
             redact(delta.id, level: change.level, in: &context)
         }
         for (id, record) in records {
-            let key = rowKey(id)
+            let key = rowKey(id, level: change.level)
             context.batch.redaction.removedRecords.remove(key)
             context.stage(record.state, rowKey: key, previous: record.previous, deltaID: delta.id, epoch: epoch, key: writeKey, at: now)
         }

@@ -13,21 +13,24 @@ import Foundation
 /// there. A retraction writes one tombstone at the record's level. Either way this site drops
 /// what it held of the record at the old level at once (see `Site+Withdraw`).
 extension Site {
-    /// Moves a record to `level` (up or down). Lowering it is reserved by the charter's
-    /// downgrade rule (by default to the agency that created the record).
-    func reclassify(id raw: String, to level: String, actor: String = "local") throws -> RecordDocument {
+    /// Moves a record to `level` (up or down): the one held at `from`, or the only one held
+    /// elsewhere than `level`. Lowering it is reserved by the charter's downgrade rule (by
+    /// default to the agency that created the record). A record with the same id already held
+    /// at `level` absorbs it (records are named by id and level; Docs/DataModel.md).
+    func reclassify(id raw: String, to level: String, from: String? = nil, actor: String = "local") throws -> RecordDocument {
         let id = try Self.recordID(raw)
         try checkLevel(level)
+        if let from { try checkLevel(from) }
         let outcome = try writes.submit(
             { [self] context in
-                try prepareReclassify(id: id, to: level, actor: actor, in: &context)
+                try prepareReclassify(id: id, to: level, from: from, actor: actor, in: &context)
             }, run: runGroup)
         return mapping.document(outcome.state!)
     }
 
     /// Retracts a record: it is withdrawn from its level for every site, its state and the
     /// bodies of its deltas are dropped, and its id cannot be used again.
-    func retract(id raw: String, reason: String, actor: String = "local") throws -> RetractDocument {
+    func retract(id raw: String, level: String? = nil, reason: String, actor: String = "local") throws -> RetractDocument {
         let id = try Self.recordID(raw)
         guard !reason.isEmpty, reason.utf8.count <= ModelLimits.maxReasonBytes else {
             throw DaemonError.request(
@@ -36,21 +39,34 @@ extension Site {
         let box = RetractBox()
         _ = try writes.submit(
             { [self] context in
-                box.document = try prepareRetract(id: id, reason: reason, actor: actor, in: &context)
+                box.document = try prepareRetract(id: id, level: level, reason: reason, actor: actor, in: &context)
                 return (nil, false)
             }, run: runGroup)
         return box.document!
     }
 
     private func prepareReclassify(
-        id: RecordID, to level: String, actor: String, in context: inout WriteContext
+        id: RecordID, to level: String, from requested: String?, actor: String, in context: inout WriteContext
     ) throws -> GroupCommit.Outcome {
-        let rowKey = rowKey(id)
-        let current = try requireHeld(id, rowKey: rowKey, in: context)
+        let held = try heldByLevel(id, in: context)
+        let current: RecordState
+        if let requested {
+            current = try choose(id, level: requested, among: held, forWrite: true)
+        } else {
+            let movable = held.filter { $0.key != level }
+            guard !movable.isEmpty else {
+                if held[level] != nil { throw DaemonError.request(.invalidRecord, "record \(id) is already \(level)") }
+                throw notHeld(id, level: nil)
+            }
+            current = try choose(id, level: nil, among: movable, forWrite: true)
+        }
         let from = current.level
         guard from != level else {
             throw DaemonError.request(.invalidRecord, "record \(id) is already \(level)")
         }
+        let rowKey = rowKey(id, level: from)
+        let targetKey = self.rowKey(id, level: level)
+        let target = try heldState(id, rowKey: targetKey, in: context)
         guard let origin = originAgency(of: current, devices: context.devices) else {
             throw DaemonError.request(.internal, "the device that created record \(id) is not known here")
         }
@@ -75,14 +91,14 @@ extension Site {
             ])
         let (moved, movedEpoch, movedKey) = try sealOwn(snapshot, in: &context)
         let (withdrawn, _, _) = try sealOwn(tombstone, in: &context)
-        var record = RecordState.new(id: id, level: level, first: snapshot.stamp)
+        var record = target ?? RecordState.new(id: id, level: level, first: snapshot.stamp)
         for operation in snapshot.operations { try record.apply(operation, stamp: snapshot.stamp) }
         let now = Int64(Date().timeIntervalSince1970)
         withdrawRecord(
             id, rowKey: rowKey, level: from, stamp: tombstone.stamp, retracted: false, listed: redact, in: &context)
-        context.batch.redaction.removedRecords.remove(rowKey)
+        context.batch.redaction.removedRecords.remove(targetKey)
         context.stage(
-            record, rowKey: rowKey, previous: current, deltaID: moved.id, epoch: movedEpoch, key: movedKey, at: now)
+            record, rowKey: targetKey, previous: target, deltaID: moved.id, epoch: movedEpoch, key: movedKey, at: now)
         // The audit entry names the deltas, never the record's id or contents.
         context.audit(
             "record.reclassified", actor: actor,
@@ -91,11 +107,11 @@ extension Site {
         return (record, false)
     }
 
-    private func prepareRetract(id: RecordID, reason: String, actor: String, in context: inout WriteContext) throws
+    private func prepareRetract(id: RecordID, level: String?, reason: String, actor: String, in context: inout WriteContext) throws
         -> RetractDocument
     {
-        let rowKey = rowKey(id)
-        let current = try requireHeld(id, rowKey: rowKey, in: context)
+        let current = try choose(id, level: level, among: heldByLevel(id, in: context), forWrite: true)
+        let rowKey = rowKey(id, level: current.level)
         guard let origin = originAgency(of: current, devices: context.devices) else {
             throw DaemonError.request(.internal, "the device that created record \(id) is not known here")
         }
@@ -123,17 +139,6 @@ extension Site {
             "record.retracted", metadata: ["record.level": "\(current.level)", "deltas.redacted": "\(redacted)"])
         return RetractDocument(
             id: id.rawValue, classification: current.level, delta: Hex.encode(tombstone.id), redacted: redacted)
-    }
-
-    /// The record as held, or the reason it is not: never seen, or retracted.
-    private func requireHeld(_ id: RecordID, rowKey: [UInt8], in context: WriteContext) throws -> RecordState {
-        if let current = try heldState(id, rowKey: rowKey, in: context) { return current }
-        if isRetracted(rowKey: rowKey)
-            || context.batch.redaction.recordWithdrawals.contains(where: { $0.recordKey == rowKey && $0.retracted })
-        {
-            throw DaemonError.request(.recordRetracted, "record \(id) was retracted")
-        }
-        throw DaemonError.request(.recordNotFound, "no record \(id)")
     }
 
     /// Seals one of this device's changes at the next position of its stream and appends it to

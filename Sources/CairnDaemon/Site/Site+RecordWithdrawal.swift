@@ -16,20 +16,22 @@ extension Site {
         if let stored = context.prefetched.record(rowKey) {
             return try stored.map { try open($0, keyring: context.keyring) }
         }
-        return try loadState(id, keyring: context.keyring)
+        return try storeAccess { try database.record(key: rowKey) }.map { try open($0, keyring: context.keyring) }
     }
 
     /// The newest withdrawal of a record from `level` (from this group or the store), with
-    /// `retracted` set if any withdrawal there was a retraction.
-    func recordWithdrawal(rowKey: [UInt8], level: String, in context: WriteContext) -> (stamp: Stamp, retracted: Bool)?
+    /// `retracted` set if any withdrawal there was a retraction. A store failure is an error:
+    /// "not withdrawn" would let a withdrawn record's deltas be applied again.
+    func recordWithdrawal(rowKey: [UInt8], level: String, in context: WriteContext) throws -> (stamp: Stamp, retracted: Bool)?
     {
-        let stored = context.prefetched.withdrawals(of: rowKey) ?? (try? database.recordWithdrawals(key: rowKey)) ?? []
+        let stored = try context.prefetched.withdrawals(of: rowKey) ?? storeAccess { try database.recordWithdrawals(key: rowKey) }
         let rows =
             stored.filter { $0.level == level }
             + context.batch.redaction.recordWithdrawals.filter { $0.recordKey == rowKey && $0.level == level }
         var newest: (stamp: Stamp, retracted: Bool)?
         for row in rows {
-            guard let author = try? DeviceID(row.author) else { continue }
+            // The author's bytes were checked when the row was written; a bad one is damage.
+            let author = try DeviceID(row.author)
             let stamp = Stamp(hlc: HLCTimestamp(wallMillis: row.hlcWall, counter: row.hlcCounter), author: author)
             newest = (max(newest?.stamp ?? stamp, stamp), (newest?.retracted ?? false) || row.retracted)
         }
@@ -40,11 +42,6 @@ extension Site {
     /// group included).
     func downgradeRule(in context: WriteContext) -> DowngradeRule {
         (context.charter ?? identity.charter).downgrade
-    }
-
-    /// Whether this site knows the record was retracted (at any level).
-    func isRetracted(rowKey: [UInt8]) -> Bool {
-        ((try? database.recordWithdrawals(key: rowKey)) ?? []).contains { $0.retracted }
     }
 
     /// The agency that created a record: named by its last reclassification, else the agency of
@@ -115,16 +112,16 @@ enum RecordAdmission {
     case withdrawn
     /// A reclassification that breaks a rule: stored, not applied (logged and audited).
     case refused(String)
-    /// The record lives at another level here: not applied, but linked so that the level's
-    /// tombstone finds the delta.
-    case elsewhere
     /// Apply the change onto `state`; `previous` is what was held (for the change stream).
     case apply(state: RecordState, previous: RecordState?)
 }
 
 extension Site {
-    /// Decides how a received change (of a verified, opened delta) may touch record `id`: the
-    /// withdrawal rules first, then the reclassification marker's rules, then the level.
+    /// Decides how a received change (of a verified, opened delta) may touch the record with
+    /// this id at the change's level (`rowKey`): the withdrawal rules first, then the
+    /// reclassification marker's rules. Records are named by id and level, so whatever this
+    /// site holds with the id at other levels does not decide it (Docs/DataModel.md), except
+    /// that a reclassification must name the origin of the record it moves, when held.
     func admission(of change: Change, record id: RecordID, rowKey: [UInt8], in context: WriteContext) throws
         -> RecordAdmission
     {
@@ -133,10 +130,10 @@ extension Site {
         for case .reclassify(let record, let from, let origin) in change.operations where record == id {
             marker = (from, origin)
         }
-        if let withdrawal = recordWithdrawal(rowKey: rowKey, level: change.level, in: context) {
+        if let withdrawal = try recordWithdrawal(rowKey: rowKey, level: change.level, in: context) {
             // Only a later move back to this level (or a write to the record after it moved
             // back) is applied; anything else of the withdrawn record is dropped on arrival.
-            let movesIn = marker != nil || previous?.level == change.level
+            let movesIn = marker != nil || previous != nil
             if withdrawal.retracted || !movesIn || change.stamp <= withdrawal.stamp { return .withdrawn }
         }
         if let marker {
@@ -145,8 +142,9 @@ extension Site {
             else {
                 return .refused("author_not_cleared_for_old_level")
             }
-            if let previous, previous.level != change.level,
-                let held = originAgency(of: previous, devices: context.devices), held != marker.origin
+            if identity.levels.isAtOrBelow(marker.from, identity.clearance),
+                let source = try heldState(id, rowKey: self.rowKey(id, level: marker.from), in: context),
+                let held = originAgency(of: source, devices: context.devices), held != marker.origin
             {
                 return .refused("origin_mismatch")
             }
@@ -154,13 +152,11 @@ extension Site {
             if lowers, !downgradeRule(in: context).allows(agency: author.agency.value, origin: marker.origin) {
                 return .refused("downgrade_not_allowed")
             }
-            if let previous, previous.level == change.level { return .apply(state: previous, previous: previous) }
-            return .apply(state: RecordState.new(id: id, level: change.level, first: change.stamp), previous: previous)
         }
-        if let previous {
-            guard previous.level == change.level else { return .elsewhere }
-            return .apply(state: previous, previous: previous)
-        }
+        // A record moved here by a reclassification merges into a record with the same id
+        // already held at this level (created by a site that could not see the old level), as
+        // it does at every site holding this level.
+        if let previous { return .apply(state: previous, previous: previous) }
         return .apply(state: RecordState.new(id: id, level: change.level, first: change.stamp), previous: nil)
     }
 
@@ -168,7 +164,7 @@ extension Site {
     /// then withdraws it. A refused one is stored (it is part of its stream) but not applied.
     func receiveWithdrawal(_ delta: SealedDelta, change: Change, in context: inout WriteContext) {
         guard case .withdraw(let id, _, let listed, let to) = change.operations.first else { return }
-        let rowKey = rowKey(id)
+        let rowKey = rowKey(id, level: change.level)
         let held = try? heldState(id, rowKey: rowKey, in: context)
         var dropHeld = true
         if let held, held.level == change.level {

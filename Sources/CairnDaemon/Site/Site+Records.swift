@@ -28,27 +28,30 @@ extension Site {
         return (mapping.document(state), created)
     }
 
-    /// Marks a record deleted (final; the record stays readable as deleted).
-    func delete(id raw: String, actor: String = "local") throws -> RecordDocument {
+    /// Marks a record deleted (final; the record stays readable as deleted). `level` says which
+    /// record when this site holds the id at several levels.
+    func delete(id raw: String, level: String? = nil, actor: String = "local") throws -> RecordDocument {
         let id = try Self.recordID(raw)
-        // Checked here as well as under the lock: `writeRecord` refuses a level-less write to an
+        // Resolved here as well as in the group: `writeRecord` refuses a level-less write to an
         // unknown id as an invalid new record before the closure below could say "not found".
-        guard try loadState(id, keyring: keyring()) != nil else {
-            throw notHeld(id)
-        }
-        let (state, _) = try writeRecord(id: id, level: nil, actor: actor, auditKind: "record.delete") { current in
+        let target = try choose(id, level: level, among: storedByLevel(id, keyring: keyring()), forWrite: true)
+        let (state, _) = try writeRecord(id: id, level: target.level, actor: actor, auditKind: "record.delete") { current in
             guard let current else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
             return try RecordState.deleteOperations(current: current)
         }
         return mapping.document(state)
     }
 
-    func get(id raw: String) throws -> RecordDocument {
+    /// The record with this id at `level`, or (no level) the highest held, with the other levels
+    /// at which the id is held.
+    func get(id raw: String, level: String? = nil) throws -> RecordDocument {
         let id = try Self.recordID(raw)
-        guard let state = try loadState(id, keyring: keyring()) else {
-            throw notHeld(id)
-        }
-        return mapping.document(state)
+        let held = try storedByLevel(id, keyring: keyring())
+        let state = try choose(id, level: level, among: held, forWrite: false)
+        var document = mapping.document(state)
+        let others = highestFirst(held.keys.filter { $0 != state.level })
+        document.alsoHeldAt = others.isEmpty ? nil : others
+        return document
     }
 
     /// Records matching every filter given, sorted by id.
@@ -67,15 +70,18 @@ extension Site {
                 return true
             }
         }
-        return documents.sorted { $0.id < $1.id }
+        // One id may be held at several levels: highest first among equal ids.
+        let rank = Dictionary(uniqueKeysWithValues: identity.readableLevels.enumerated().map { ($1, $0) })
+        return documents.sorted { $0.id != $1.id ? $0.id < $1.id : rank[$0.classification, default: 0] > rank[$1.classification, default: 0] }
     }
 
-    /// Every delta that touched a record, oldest first, with the operations on that record.
-    func history(id raw: String) throws -> [HistoryEntry] {
+    /// Every delta that touched a record (at `level`, else the highest held), oldest first, with
+    /// the operations on that record.
+    func history(id raw: String, level: String? = nil) throws -> [HistoryEntry] {
         let id = try Self.recordID(raw)
-        let key = rowKey(id)
         let keyring = keyring()
-        guard try database.record(key: key) != nil else { throw notHeld(id) }
+        let record = try choose(id, level: level, among: storedByLevel(id, keyring: keyring), forWrite: false)
+        let key = rowKey(id, level: record.level)
         let mapping = self.mapping
         return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> HistoryEntry? in
             guard let stored = try database.delta(id: deltaID) else { return nil }
@@ -92,13 +98,6 @@ extension Site {
                 hlc: change.hlc.description,
                 operations: change.operations.filter { $0.record == id }.map(mapping.operation))
         }
-    }
-
-    /// Why a record is not here: retracted (410), or never seen.
-    func notHeld(_ id: RecordID) -> DaemonError {
-        isRetracted(rowKey: rowKey(id))
-            ? .request(.recordRetracted, "record \(id) was retracted")
-            : .request(.recordNotFound, "no record \(id)")
     }
 
     static func recordID(_ raw: String) throws -> RecordID {

@@ -36,30 +36,36 @@ extension Site {
         id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         build: (RecordState?) throws -> [CairnModel.Operation], in context: inout WriteContext
     ) throws -> GroupCommit.Outcome {
-        let rowKey = rowKey(id)
-        let existing = try heldState(id, rowKey: rowKey, in: context)
+        let held = try heldByLevel(id, in: context)
         let level: String
-        if let existing {
-            if let requestedLevel, requestedLevel != existing.level {
-                try checkLevel(requestedLevel)
-                throw DaemonError.request(
-                    .classificationMismatch,
-                    "record \(id) is \(existing.level); a write cannot change its classification: use `cairn record reclassify \(id) --class \(requestedLevel)`")
-            }
-            level = existing.level
+        let existing: RecordState?
+        if let requestedLevel, let record = held[requestedLevel] {
+            (level, existing) = (requestedLevel, record)
+        } else if let requestedLevel, let other = highestFirst(held.keys).first {
+            // This site holds the id elsewhere only. A site that cannot see `other` could create
+            // the id at `requestedLevel` (records are named by id and level), but here the
+            // caller sees both, and one id at two levels is only confusing: it is refused.
+            try checkLevel(requestedLevel)
+            throw DaemonError.request(
+                .classificationMismatch,
+                "record \(id) is \(other); a write cannot change its classification: use `cairn record reclassify \(id) --class \(requestedLevel)`")
+        } else if requestedLevel == nil, !held.isEmpty {
+            existing = try choose(id, level: nil, among: held, forWrite: true)
+            level = existing!.level
         } else {
-            if isRetracted(rowKey: rowKey) {
+            if try isRetracted(id, level: nil) {
                 throw DaemonError.request(.recordRetracted, "record \(id) was retracted; its id cannot be used again")
-            }
-            if let requestedLevel, recordWithdrawal(rowKey: rowKey, level: requestedLevel, in: context) != nil {
-                throw DaemonError.request(
-                    .classificationMismatch, "record \(id) was reclassified away from \(requestedLevel); its id cannot be reused there")
             }
             guard let requestedLevel else {
                 throw DaemonError.request(.invalidRecord, "a new record needs a classification (one of \(identity.readableLevels.joined(separator: ", ")))")
             }
-            level = requestedLevel
+            if try recordWithdrawal(rowKey: rowKey(id, level: requestedLevel), level: requestedLevel, in: context) != nil {
+                throw DaemonError.request(
+                    .classificationMismatch, "record \(id) was reclassified away from \(requestedLevel); its id cannot be reused there")
+            }
+            (level, existing) = (requestedLevel, nil)
         }
+        let rowKey = rowKey(id, level: level)
         try checkLevel(level)
         let operations: [CairnModel.Operation]
         do {

@@ -25,8 +25,8 @@ final class Site: Sendable {
     let deletedCountLock = NSLock()
     /// Applies large backlogs unlocked by a key, a bounded group at a time.
     let backlog = BacklogDrain()
-    /// Keyed-hash key for record lookup keys, so that record ids never appear on disk.
-    private let indexKey: SecureBytes
+    /// Record ids and levels → store keys, so that record ids never appear on disk.
+    let recordKeys: RecordKeys
     /// Seals the deleted-record tally (derived from the index key).
     private let tallyKey: XChaCha20Poly1305.Key
     let state: Mutex<SiteState>
@@ -50,7 +50,7 @@ final class Site: Sendable {
     ) {
         self.identity = identity
         self.database = database
-        self.indexKey = indexKey
+        self.recordKeys = RecordKeys(indexKey: indexKey)
         self.tallyKey = DeletedTally.key(indexKey: indexKey)
         var state = state
         if state.deletedCounts == nil {
@@ -63,11 +63,9 @@ final class Site: Sendable {
         self.waiting = Mutex(PendingDeltas(limits: .default))
     }
 
-    /// The store key of a record: BLAKE2b keyed with the site's index key.
-    func rowKey(_ id: RecordID) -> [UInt8] {
-        indexKey.withUnsafeBytes { key in
-            BLAKE2b.hash(Array("cairn/v1/record-key\0".utf8) + Array(id.rawValue.utf8), key: Array(key))
-        }
+    /// The store key of the record with this id at `level` (see `RecordKeys`).
+    func rowKey(_ id: RecordID, level: String) -> [UInt8] {
+        recordKeys.key(id, level: level)
     }
 
     /// Appends events found outside a commit group (by the store check) to the audit log.
@@ -86,10 +84,9 @@ final class Site: Sendable {
         state.withLock { $0.keyring }
     }
 
-    /// Loads and opens a record's materialized state.
-    func loadState(_ id: RecordID, keyring: EpochKeyring) throws -> RecordState? {
-        let key = rowKey(id)
-        guard let row = try database.record(key: key) else { return nil }
+    /// Loads and opens the materialized state of the record with this id at `level`.
+    func loadState(_ id: RecordID, level: String, keyring: EpochKeyring) throws -> RecordState? {
+        guard let row = try database.record(key: rowKey(id, level: level)) else { return nil }
         return try open(row, keyring: keyring)
     }
 

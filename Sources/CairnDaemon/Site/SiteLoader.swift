@@ -60,9 +60,10 @@ struct SiteLoader {
                     "device": identity.ref, "charterVersion": "\(charter.version)", "testMode": "\(config.testMode)",
                     "version": Site.version,
                 ]))
+        let indexKey = try loadIndexKey(database: database, keys: keys)
+        try RecordKeyMigration(database: database, keys: RecordKeys(indexKey: indexKey), keyring: state.keyring, logger: logger).run()
         state.auditHead = try StartupEvent.record(events, in: database)
         // The stored deltas and the audit chain are checked after start (`StoreCheck`).
-        let indexKey = try loadIndexKey(database: database, keys: keys)
         logger.info(
             "site.loaded",
             metadata: [

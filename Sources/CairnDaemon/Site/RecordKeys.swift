@@ -1,0 +1,41 @@
+import CairnCrypto
+import CairnModel
+
+/// Turns record ids into the keys under which the store files records, so that no record id is
+/// ever on disk.
+///
+/// A record is named by its id *and* its level (Docs/DataModel.md, "One id at several levels"):
+/// a site cleared for two levels may hold two records with one id, one per level, and each is
+/// its own row, with its own links to the deltas that made it. The key is derived in two steps,
+/// BLAKE2b keyed with the site's index key over the id, then over that and the level, so that a
+/// store written before records were keyed by level can be re-keyed from its stored keys alone
+/// (`RecordKeyMigration`): the ids are not needed.
+struct RecordKeys: Sendable {
+    private let indexKey: SecureBytes
+
+    init(indexKey: SecureBytes) {
+        self.indexKey = indexKey
+    }
+
+    private static let idDomain = Array("cairn/v1/record-key\0".utf8)
+    private static let levelDomain = Array("cairn/v2/record-level-key\0".utf8)
+
+    /// The key of the record with this id at `level`.
+    func key(_ id: RecordID, level: String) -> [UInt8] {
+        key(idKey: idKey(id), level: level)
+    }
+
+    /// The first step: the id alone (the whole key before records were keyed by level).
+    func idKey(_ id: RecordID) -> [UInt8] {
+        indexKey.withUnsafeBytes { key in
+            BLAKE2b.hash(Self.idDomain + Array(id.rawValue.utf8), key: Array(key))
+        }
+    }
+
+    /// The second step: an id's key and a level.
+    func key(idKey: [UInt8], level: String) -> [UInt8] {
+        indexKey.withUnsafeBytes { key in
+            BLAKE2b.hash(Self.levelDomain + idKey + [UInt8(truncatingIfNeeded: level.utf8.count)] + Array(level.utf8), key: Array(key))
+        }
+    }
+}
