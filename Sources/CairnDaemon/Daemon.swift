@@ -22,6 +22,7 @@ public enum Daemon {
         do {
             try await sync.bind()
         } catch {
+            // Clean-up on the way out of a start that failed: the bind error is what is thrown.
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             try? site.database.close()
@@ -60,6 +61,7 @@ public enum Daemon {
         } catch {
             site.storeCheck.cancelAndWait()
             site.backlog.cancelAndWait()
+            // Clean-up on the way out: the service group's error is what is thrown.
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error

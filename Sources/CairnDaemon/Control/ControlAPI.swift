@@ -19,6 +19,7 @@ struct ControlReply: Sendable {
     }
 
     static func error(_ code: ControlErrorCode, _ message: String) -> ControlReply {
+        // Encoding two strings cannot fail; an empty body still carries the status.
         let body = (try? ControlJSON.compactEncoder().encode(ErrorDocument(code, message: message))) ?? Data()
         return ControlReply(status: code.httpStatus, body: Array(body))
     }

@@ -23,6 +23,7 @@ struct WatchdogService: Service {
             } catch {
                 logger.error("watchdog.check_failed", metadata: ["error": "\(error)"])
             }
+            // Throws only when cancelled or shutting down, which the loop condition checks.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
         }
     }

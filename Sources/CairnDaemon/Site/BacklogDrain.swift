@@ -81,6 +81,7 @@ final class BacklogDrain: Sendable {
             do {
                 let keyring = site.keyring()
                 slots = try site.database.unappliedEpochs().compactMap { waiting in
+                    // A malformed epoch reference cannot name a key held: nothing to apply with it.
                     guard let epoch = try? EpochRef(number: waiting.epochNumber, keyID: waiting.epochKeyID),
                         keyring.key(level: waiting.level, epoch: epoch) != nil
                     else { return nil }

@@ -29,6 +29,7 @@ enum DeletedTally {
     /// The counts in a stored tally; nil when there is none, it was invalidated, or it does not
     /// open or parse (then the records are counted again: the tally is a cache, never a source).
     static func open(_ sealed: [UInt8]?, key: XChaCha20Poly1305.Key) -> [String: Int]? {
+        // A statistic: a tally that does not open is counted again from the records (nil).
         guard let sealed, !sealed.isEmpty,
             let plain = try? XChaCha20Poly1305.open(sealed, associatedData: associatedData, key: key)
         else { return nil }

@@ -74,7 +74,7 @@ extension Site {
                 }, in: &context)
                 defer { context.prefetched.clear() }
                 for delta in accepted {
-                    storeReceived(delta, report: &report, in: &context)
+                    try storeReceived(delta, report: &report, in: &context)
                     let stream = StreamID(author: delta.header.author, level: delta.header.level)
                     report.senderHolds[stream] = max(report.senderHolds[stream] ?? 0, delta.header.sequence)
                 }
@@ -116,8 +116,9 @@ extension Site {
     }
 
     /// Places one verified delta: duplicate, equivocation, waiting, or stored (and applied when
-    /// its key is held), followed by whatever was waiting for it.
-    private func storeReceived(_ delta: SealedDelta, report: inout IngestReport, in context: inout WriteContext) {
+    /// its key is held), followed by whatever was waiting for it. A store error fails the whole
+    /// group's job (nothing of the batch is stored), never a guess.
+    private func storeReceived(_ delta: SealedDelta, report: inout IngestReport, in context: inout WriteContext) throws {
         let stream = StreamID(author: delta.header.author, level: delta.header.level)
         let sequence = delta.header.sequence
         let head = context.streams[stream]
@@ -125,7 +126,7 @@ extension Site {
         if sequence <= held {
             if held == sequence, head?.deltaID == delta.id {
                 report.duplicate += 1
-            } else if let stored = storedID(stream: stream, sequence: sequence, in: context), stored == delta.id {
+            } else if let stored = try storedID(stream: stream, sequence: sequence, in: context), stored == delta.id {
                 report.duplicate += 1
             } else {
                 keepEvidence(delta, reason: "equivocation: another delta holds this position", in: &context)
@@ -155,32 +156,35 @@ extension Site {
             report.refuse("equivocation")
             return
         }
-        accept(delta, in: &context)
+        try accept(delta, in: &context)
         report.stored += 1
         report.storedByLevel[stream.level, default: 0] += 1
         // Whatever was waiting for this delta follows it now.
         let released = waiting.withLock { $0.release(stream: stream, head: StreamHead(sequence: sequence, deltaID: delta.id)) }
+        // Waiting envelopes were parsed and verified when they arrived: parsing them again cannot
+        // fail unless memory is damaged, and skipping one would leave a hole in the stream.
         for held in released.released {
-            guard let next = try? SealedDelta.parse(held.envelope) else { continue }
-            accept(next, in: &context)
+            let next = try SealedDelta.parse(held.envelope)
+            try accept(next, in: &context)
             report.released += 1
             report.storedByLevel[stream.level, default: 0] += 1
         }
         for held in released.forks {
-            guard let fork = try? SealedDelta.parse(held.envelope) else { continue }
+            let fork = try SealedDelta.parse(held.envelope)
             keepEvidence(fork, reason: "equivocation: a waiting delta does not follow the chain", in: &context)
             report.equivocations.append((stream, fork.header.sequence))
             report.refuse("equivocation")
         }
     }
 
-    private func storedID(stream: StreamID, sequence: UInt64, in context: WriteContext) -> [UInt8]? {
+    private func storedID(stream: StreamID, sequence: UInt64, in context: WriteContext) throws -> [UInt8]? {
         if let inGroup = context.batch.deltas.first(where: {
             $0.author == stream.author.bytes && $0.level == stream.level && $0.sequence == sequence
         }) {
             return inGroup.id
         }
-        return (try? database.delta(author: stream.author.bytes, level: stream.level, sequence: sequence))??.id
+        // A failed read must not make an honest duplicate look like equivocation.
+        return try storeAccess { try database.delta(author: stream.author.bytes, level: stream.level, sequence: sequence) }?.id
     }
 
     private func keepEvidence(_ delta: SealedDelta, reason: String, in context: inout WriteContext) {
@@ -202,7 +206,7 @@ extension Site {
     /// Stores a delta that extends its stream and applies it: a grant records who holds which
     /// key (and gives us the key when it is for us); records are merged when the key is held
     /// and wait for it otherwise.
-    private func accept(_ delta: SealedDelta, in context: inout WriteContext) {
+    private func accept(_ delta: SealedDelta, in context: inout WriteContext) throws {
         let now = Int64(Date().timeIntervalSince1970)
         let own = delta.header.author == identity.deviceID
         context.append(delta, receivedAt: now, own: own)
@@ -213,13 +217,13 @@ extension Site {
         }
         switch delta.header.kind {
         case .grant:
-            receiveGrant(delta, in: &context)
+            try receiveGrant(delta, in: &context)
         case .records:
             // A redacted delta (its record withdrawn from the level) is kept for its stream and
             // relayed as it is; there is nothing to apply.
             guard !delta.isRedacted, let epoch = delta.header.epoch else { return }
             if let key = context.keyring.key(level: delta.header.level, epoch: epoch) {
-                apply(delta, key: key, in: &context)
+                try apply(delta, key: key, in: &context)
             } else {
                 context.batch.unapplied.append(
                     UnappliedDelta(deltaID: delta.id, level: delta.header.level, epochNumber: epoch.number, epochKeyID: epoch.keyID))
@@ -228,9 +232,15 @@ extension Site {
         }
     }
 
-    private func receiveGrant(_ delta: SealedDelta, in context: inout WriteContext) {
-        guard let grant = try? EpochGrant.read(from: delta) else {
+    private func receiveGrant(_ delta: SealedDelta, in context: inout WriteContext) throws {
+        let grant: EpochGrant
+        do {
+            grant = try EpochGrant.read(from: delta)
+        } catch {
+            // Signed by a certified author but not a grant: kept for its stream (the chain must
+            // stay whole), believed for nothing, and counted.
             logger.warning("sync.grant_unreadable", metadata: ["delta.level": "\(delta.header.level)"])
+            metrics.count("cairn_deltas_not_applied_total", [("reason", "grant_unreadable")])
             return
         }
         let seen = GrantSeen(grant)
@@ -265,7 +275,7 @@ extension Site {
         context.audit(
             "keys.received", actor: "peer:\(context.devices.displayName(delta.header.author))",
             detail: ["level": grant.level, "epoch": "\(grant.epoch.number)"])
-        applyWaiting(for: EpochSlot(level: grant.level, epoch: grant.epoch), key: key, in: &context)
+        try applyWaiting(for: EpochSlot(level: grant.level, epoch: grant.epoch), key: key, in: &context)
     }
 
     /// Applies the deltas that were waiting for this key: those earlier in the group, and the
@@ -275,20 +285,18 @@ extension Site {
     /// delta and record in memory at once (7.8 GB for a million) and kept the link from
     /// acknowledging anything for minutes. Returns how many stored deltas it took.
     @discardableResult
-    fileprivate func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) -> Int {
+    fileprivate func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) throws -> Int {
         var waitingDeltas: [SealedDelta] = []
         let limit = backlog.limit
-        var taken = 0
-        if let stored = try? database.unappliedDeltas(
-            level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID, limit: limit)
-        {
-            for row in stored {
-                if let delta = try? SealedDelta.parse(row.envelope) { waitingDeltas.append(delta) }
-            }
-            context.batch.applied += stored.map(\.id)
-            taken = stored.count
-            if stored.count >= limit { context.backlogLeft.insert(slot) }
+        // A failed read fails the group: otherwise the key would be stored and the deltas
+        // waiting for it left unapplied, with nothing to apply them later.
+        let stored = try storeAccess {
+            try database.unappliedDeltas(level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID, limit: limit)
         }
+        for row in stored { waitingDeltas.append(try SealedDelta.parse(row.envelope)) }
+        context.batch.applied += stored.map(\.id)
+        let taken = stored.count
+        if stored.count >= limit { context.backlogLeft.insert(slot) }
         if let inGroup = context.unappliedInGroup.removeValue(forKey: slot) {
             waitingDeltas += inGroup
             let ids = Set(inGroup.map(\.id))
@@ -313,7 +321,7 @@ extension Site {
             let run = waitingDeltas[start..<min(start + Self.applyRun, waitingDeltas.count)]
             start += run.count
             prefetch(Array(run), in: &context)
-            for delta in run { apply(delta, key: key, in: &context) }
+            for delta in run { try apply(delta, key: key, in: &context) }
             context.prefetched.clear()
         }
         return taken
@@ -325,7 +333,7 @@ extension Site {
         let box = CountBox()
         _ = try writes.submit({ [self] context in
             guard let key = context.keyring.key(level: slot.level, epoch: slot.epoch) else { return (nil, false) }
-            box.value = applyWaiting(for: slot, key: key, in: &context)
+            box.value = try applyWaiting(for: slot, key: key, in: &context)
             return (nil, false)
         }, run: runGroup)
         return box.value
@@ -345,6 +353,8 @@ extension Site {
         var keys: [[UInt8]] = []
         var seen: Set<[UInt8]> = []
         for delta in deltas where delta.header.kind == .records && !delta.isRedacted {
+            // An optimization only: a delta that does not open here is opened (and its failure
+            // handled) by the apply step.
             guard let epoch = delta.header.epoch, let key = context.keyring.key(level: delta.header.level, epoch: epoch),
                 let change = try? delta.open(key: key)
             else { continue }
@@ -364,8 +374,10 @@ extension Site {
         }
     }
 
-    /// Merges a RECORDS delta's operations into the records it touches.
-    private func apply(_ delta: SealedDelta, key: XChaCha20Poly1305.Key, in context: inout WriteContext) {
+    /// Merges a RECORDS delta's operations into the records it touches. A change the model
+    /// refuses is kept for its stream and not applied (the same at every site); a store error
+    /// is thrown and fails the group.
+    private func apply(_ delta: SealedDelta, key: XChaCha20Poly1305.Key, in context: inout WriteContext) throws {
         let change: Change
         do {
             change = try context.prefetched.opened.removeValue(forKey: delta.id) ?? delta.open(key: key)
@@ -384,27 +396,30 @@ extension Site {
         var records: [RecordID: (state: RecordState, previous: RecordState?)] = [:]
         var skipped: Set<RecordID> = []
         var withdrawn = false
-        do {
-            for operation in change.operations {
-                let id = operation.record
-                if records[id] == nil, !skipped.contains(id) {
-                    switch try admission(of: change, record: id, rowKey: rowKey(id, level: change.level), in: context) {
-                    case .apply(let state, let previous):
-                        records[id] = (state, previous)
-                    case .withdrawn:
-                        withdrawn = true
-                        skipped.insert(id)
-                    case .refused(let reason):
-                        refuseReclassification(delta, reason: reason, in: &context)
-                        return
-                    }
+        for operation in change.operations {
+            let id = operation.record
+            if records[id] == nil, !skipped.contains(id) {
+                // Store errors from here propagate: they fail the group.
+                switch try admission(of: change, record: id, rowKey: rowKey(id, level: change.level), in: context) {
+                case .apply(let state, let previous):
+                    records[id] = (state, previous)
+                case .withdrawn:
+                    withdrawn = true
+                    skipped.insert(id)
+                case .refused(let reason):
+                    refuseReclassification(delta, reason: reason, in: &context)
+                    return
                 }
-                guard !skipped.contains(id) else { continue }
-                try records[id]!.state.apply(operation, stamp: change.stamp)
             }
-        } catch {
-            logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "error": "\(error)"])
-            return
+            guard !skipped.contains(id) else { continue }
+            do {
+                try records[id]!.state.apply(operation, stamp: change.stamp)
+            } catch let error as ModelError {
+                // The model refuses the change (the same at every site): kept, not applied.
+                logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "error": "\(error)"])
+                metrics.count("cairn_deltas_not_applied_total", [("reason", "invalid_change")])
+                return
+            }
         }
         if withdrawn {
             // Part of a record withdrawn from this level: its body is dropped on arrival.

@@ -26,6 +26,7 @@ extension Site {
         state.withLock { state in
             let levels = identity.readableLevels.map { level -> KeysDocument.Level in
                 var holders: [EpochRef: [String]] = [:]
+                // Display only: a malformed row is left out of (or named by hex in) the listing.
                 for seen in state.grantsSeen where seen.level == level {
                     guard let epoch = try? EpochRef(number: seen.epochNumber, keyID: seen.epochKeyID) else { continue }
                     let name = (try? DeviceID(seen.recipient)).map { state.devices.displayName($0) } ?? Hex.encode(seen.recipient)

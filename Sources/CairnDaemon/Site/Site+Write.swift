@@ -180,6 +180,7 @@ extension Site {
         }
         if failure == nil, !context.batch.deltas.isEmpty {
             deltaFeed.publish(context.batch.deltas.compactMap { delta in
+                // Authors of a committed batch are verified device ids; this only names the streams.
                 (try? DeviceID(delta.author)).map { (StreamID(author: $0, level: delta.level), delta.sequence) }
             })
         }
@@ -200,6 +201,8 @@ extension Site {
         for change in changes {
             let event = change.created ? "record.created" : (change.state.isDeleted ? "record.deleted" : "record.updated")
             let document = WatchEvent(event: event, record: mapping.document(change.state), delta: Hex.encode(change.deltaID))
+            // Encoding a document of strings and numbers cannot fail; a watcher missing a line
+            // still sees the record in `get` and `list`.
             guard let line = try? ControlJSON.compactEncoder().encode(document) else { continue }
             self.changes.publish(Array(line) + [UInt8(ascii: "\n")])
         }

@@ -54,6 +54,7 @@ final class Site: Sendable {
         self.tallyKey = DeletedTally.key(indexKey: indexKey)
         var state = state
         if state.deletedCounts == nil {
+            // A statistic: unreadable, it is counted again from the records (nil).
             state.deletedCounts = DeletedTally.open((try? database.meta(MetaKey.deletedTally)) ?? nil, key: tallyKey)
         }
         self.state = Mutex(state)

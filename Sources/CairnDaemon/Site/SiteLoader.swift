@@ -110,7 +110,9 @@ struct SiteLoader {
         var streams: [StreamID: StreamHead] = [:]
         for row in try database.streamHeads() {
             let head = StreamHead(sequence: row.sequence, deltaID: row.headID)
-            guard let author = try? DeviceID(row.author) else { continue }
+            // A stream head is written only for a verified author: a bad id is damage, and
+            // skipping it would make the site forget (and re-receive) the whole stream.
+            let author = try trust("read the stream heads") { try DeviceID(row.author) }
             streams[StreamID(author: author, level: row.level)] = head
             if author == identity.deviceID { heads[row.level] = head }
         }
