@@ -28,33 +28,67 @@ import Testing
         let c = canary
         let many = (0..<300).map { "\"\(c)_f\($0)\":\"\(c) v\"" }.joined(separator: ",")
         return [
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-secret","classification":"CONFIDENTIAL"}"#, code: "classification_mismatch"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-secret","tags":["\#(c)-t"],"removeTags":["\#(c)-t"]}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-big","type":"\#(c)-type","classification":"SECRET","fields":{\#(many)}}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-gone","fields":{"\#(c)_after":"\#(c) value"}}"#, code: "record_deleted"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-new","type":"note","classification":"\#(c)"}"#, code: "unknown_level"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-new","classification":"SECRET","fields":{"a":1}}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-new","type":"note","classification":"SECRET","fields":{"\#(c) bad\u001b":1}}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-new","type":"note","classification":"SECRET","tags":["\#(c)\u001b[31m"]}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-new","type":"\#(c)\u202eTYPE","classification":"SECRET"}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)\u001b\r\n","type":"note","classification":"SECRET"}"#, code: "invalid_record"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-retracted","type":"note","classification":"SECRET"}"#, code: "record_retracted"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-secret","classification":"CONFIDENTIAL"}"#,
+                code: "classification_mismatch"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-secret","tags":["\#(c)-t"],"removeTags":["\#(c)-t"]}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord,
+                body: #"{"id":"\#(c)-big","type":"\#(c)-type","classification":"SECRET","fields":{\#(many)}}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-gone","fields":{"\#(c)_after":"\#(c) value"}}"#,
+                code: "record_deleted"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-new","type":"note","classification":"\#(c)"}"#,
+                code: "unknown_level"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-new","classification":"SECRET","fields":{"a":1}}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord,
+                body: #"{"id":"\#(c)-new","type":"note","classification":"SECRET","fields":{"\#(c) bad\u001b":1}}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord,
+                body: #"{"id":"\#(c)-new","type":"note","classification":"SECRET","tags":["\#(c)\u001b[31m"]}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-new","type":"\#(c)\u202eTYPE","classification":"SECRET"}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)\u001b\r\n","type":"note","classification":"SECRET"}"#,
+                code: "invalid_record"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-retracted","type":"note","classification":"SECRET"}"#,
+                code: "record_retracted"),
             Attempt(route: .putRecord, body: #"{"id":"\#(c)-j","fields":{"\#(c)_k":[1,2"#, code: "invalid_json"),
             Attempt(route: .putRecord, body: #"{"id":"\#(c)-j","\#(c)_unknown_key":1}"#, code: "invalid_json"),
-            Attempt(route: .putRecord, body: #"{"id":"\#(c)-j","fields":{"\#(c)_k":{"\#(c)_n":"\#(c)"}},"tags":"\#(c)"}"#, code: "invalid_json"),
+            Attempt(
+                route: .putRecord, body: #"{"id":"\#(c)-j","fields":{"\#(c)_k":{"\#(c)_n":"\#(c)"}},"tags":"\#(c)"}"#,
+                code: "invalid_json"),
             Attempt(route: .putRecord, body: "{\"id\":\"\(c)\u{1B}\u{0}\"", code: "invalid_json"),
             Attempt(route: .getRecord("\(c)-missing"), body: "", code: "record_not_found"),
             Attempt(route: .getRecord(c + controls), body: "", code: "invalid_record"),
             Attempt(route: .history("\(c)-missing"), body: "", code: "record_not_found"),
             Attempt(route: .deleteRecord("\(c)-missing"), body: "", code: "record_not_found"),
             Attempt(route: .deleteRecord("\(c)-gone"), body: "", code: "record_deleted"),
-            Attempt(route: .reclassifyRecord("\(c)-missing"), body: #"{"classification":"RESTRICTED"}"#, code: "record_not_found"),
-            Attempt(route: .reclassifyRecord("\(c)-secret"), body: #"{"classification":"SECRET"}"#, code: "invalid_record"),
-            Attempt(route: .reclassifyRecord("\(c)-secret"), body: #"{"classification":"\#(c)"}"#, code: "unknown_level"),
+            Attempt(
+                route: .reclassifyRecord("\(c)-missing"), body: #"{"classification":"RESTRICTED"}"#,
+                code: "record_not_found"),
+            Attempt(
+                route: .reclassifyRecord("\(c)-secret"), body: #"{"classification":"SECRET"}"#, code: "invalid_record"),
+            Attempt(
+                route: .reclassifyRecord("\(c)-secret"), body: #"{"classification":"\#(c)"}"#, code: "unknown_level"),
             Attempt(route: .reclassifyRecord("\(c)-secret"), body: #"{"\#(c)":"SECRET"}"#, code: "invalid_json"),
-            Attempt(route: .retractRecord("\(c)-missing"), body: #"{"reason":"\#(c) reason"}"#, code: "record_not_found"),
-            Attempt(route: .retractRecord("\(c)-retracted"), body: #"{"reason":"\#(c) again"}"#, code: "record_retracted"),
-            Attempt(route: .listRecords(level: c, type: nil, tag: nil, deleted: .exclude), body: "", code: "unknown_level"),
+            Attempt(
+                route: .retractRecord("\(c)-missing"), body: #"{"reason":"\#(c) reason"}"#, code: "record_not_found"),
+            Attempt(
+                route: .retractRecord("\(c)-retracted"), body: #"{"reason":"\#(c) again"}"#, code: "record_retracted"),
+            Attempt(
+                route: .listRecords(level: c, type: nil, tag: nil, deleted: .exclude), body: "", code: "unknown_level"),
         ]
     }
 
@@ -74,7 +108,9 @@ import Testing
                     try #require(reply.status == 201, "\(String(decoding: reply.body, as: UTF8.self))")
                 }
                 #expect(api.handle(.deleteRecord("\(c)-gone"), body: [], caller: Self.caller).status == 200)
-                let retract = api.handle(.retractRecord("\(c)-retracted"), body: Array(#"{"reason":"\#(c) reason"}"#.utf8), caller: Self.caller)
+                let retract = api.handle(
+                    .retractRecord("\(c)-retracted"), body: Array(#"{"reason":"\#(c) reason"}"#.utf8),
+                    caller: Self.caller)
                 #expect(retract.status == 200, "\(String(decoding: retract.body, as: UTF8.self))")
 
                 var refusals = 0
@@ -90,9 +126,13 @@ import Testing
 
                 let lines = capture.lines
                 let refused = lines.filter { $0.contains("msg=control.refused") }
-                #expect(refused.count == refusals + 1, "\(refused.count) control.refused lines for \(refusals + 1) refusals")
+                #expect(
+                    refused.count == refusals + 1, "\(refused.count) control.refused lines for \(refusals + 1) refusals"
+                )
                 for (line, attempt) in zip(refused, Self.attempts) {
-                    #expect(line.contains("error.code=\(attempt.code)") && line.contains("request.route=\(attempt.route.name)"), "\(attempt): \(line)")
+                    #expect(
+                        line.contains("error.code=\(attempt.code)")
+                            && line.contains("request.route=\(attempt.route.name)"), "\(attempt): \(line)")
                     #expect(line.contains("caller.uid=1000"), "\(line)")
                 }
                 // Lines about one record carry one ref; other records, other refs; never the id.
@@ -109,7 +149,9 @@ import Testing
 
                 for line in lines {
                     #expect(!line.lowercased().contains(c), "a log line holds the canary: \(line)")
-                    #expect(!line.dropLast().unicodeScalars.contains { LogfmtHandler.mustEscape($0) }, "raw control character: \(line.debugDescription)")
+                    #expect(
+                        !line.dropLast().unicodeScalars.contains { LogfmtHandler.mustEscape($0) },
+                        "raw control character: \(line.debugDescription)")
                 }
             }
         }

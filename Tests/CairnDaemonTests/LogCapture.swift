@@ -32,7 +32,8 @@ final class LogCapture: Sendable {
         func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
             capture.append(
-                LogfmtHandler.line(timestamp: "t", level: event.level, message: event.message.description, metadata: merged))
+                LogfmtHandler.line(
+                    timestamp: "t", level: event.level, message: event.message.description, metadata: merged))
         }
     }
 }

@@ -20,7 +20,9 @@ import Testing
         let scalar = try #require(Unicode.Scalar(value))
         let text = "before" + String(Character(scalar)) + "after"
         let quoted = LogfmtHandler.quote(text)
-        #expect(!quoted.unicodeScalars.contains(scalar), "U+\(String(value, radix: 16)) written raw: \(quoted.debugDescription)")
+        #expect(
+            !quoted.unicodeScalars.contains(scalar),
+            "U+\(String(value, radix: 16)) written raw: \(quoted.debugDescription)")
         #expect(quoted.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }, "\(quoted.debugDescription)")
         #expect(Self.unquote(quoted) == text)
     }

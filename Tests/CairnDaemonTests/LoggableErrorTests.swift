@@ -22,23 +22,30 @@ import Testing
         let c = canary
         let id = try! RecordID("\(c)-id")
         let model: [ModelError] = [
-            .invalidHex(c), .invalidLevelName(c), .duplicateLevel(c), .invalidRecordID(c, reason: c), .invalidFieldName(c),
-            .invalidTag(c), .invalidRecordType(c), .tooManyFields(id, count: 300, limit: 256), .tooManyTags(id, count: 70, limit: 64),
+            .invalidHex(c), .invalidLevelName(c), .duplicateLevel(c), .invalidRecordID(c, reason: c),
+            .invalidFieldName(c),
+            .invalidTag(c), .invalidRecordType(c), .tooManyFields(id, count: 300, limit: 256),
+            .tooManyTags(id, count: 70, limit: 64),
             .recordTooLarge(id, estimatedBytes: 2_000_000, limit: 1_048_576), .duplicateOperation(id, target: c),
-            .observedOwnWrite(id, target: c), .conflictingTagUpdate(id, tag: c), .recordMismatch(expected: id, found: id),
-            .levelMismatch(id, recordLevel: "SECRET", changeLevel: "CONFIDENTIAL"), .recordDeleted(id), .missingType(id),
+            .observedOwnWrite(id, target: c), .conflictingTagUpdate(id, tag: c),
+            .recordMismatch(expected: id, found: id),
+            .levelMismatch(id, recordLevel: "SECRET", changeLevel: "CONFIDENTIAL"), .recordDeleted(id),
+            .missingType(id),
             .invalidReclassification(id, reason: c),
         ]
         let others: [any Error] = [
-            DaemonError.request(.classificationMismatch, "record \(c)-id is SECRET; a write cannot change its classification"),
+            DaemonError.request(
+                .classificationMismatch, "record \(c)-id is SECRET; a write cannot change its classification"),
             DaemonError.from(.conflictingTagUpdate(id, tag: c)), DaemonError.startup(c),
             ProtocolError.invalidBody(ModelError.tooManyFields(id, count: 300, limit: 256).description),
             ProtocolError.malformed(what: "body", detail: c), ProtocolError.epochMismatch(c),
             StoreError.invalidArgument(reason: c), StoreError.database(operation: "read a record", detail: c),
             StoreError.corrupt(path: "/var/lib/cairn/cairn.sqlite", detail: c),
-            SyncError.malformed(detail: c), SyncError.levelNotCommon(c), SyncError.flooding(c), SyncError.invalidLocalVector(c),
+            SyncError.malformed(detail: c), SyncError.levelNotCommon(c), SyncError.flooding(c),
+            SyncError.invalidLocalVector(c),
             SyncError.invalid(what: "hello", detail: c), BundleError.malformed(c), BundleError.decryptionFailed(c),
-            TrustError.unknownSigner(c), TrustError.invalidDeviceRef(c), TrustError.malformedObject(what: "charter", reason: c),
+            TrustError.unknownSigner(c), TrustError.invalidDeviceRef(c),
+            TrustError.malformedObject(what: "charter", reason: c),
             CanaryError(text: c),
         ]
         return model + others
@@ -64,26 +71,33 @@ import Testing
         let id = try! RecordID("\(Self.canary)-id")
         let tooMany = Logger.Metadata.error(ModelError.tooManyFields(id, count: 300, limit: 256))
         #expect(tooMany == ["error.code": "model.too_many_fields", "error.count": "300", "error.limit": "256"])
-        #expect(Logger.Metadata.error(DaemonError.request(.recordDeleted, "x"))["error.code"] == "request.record_deleted")
+        #expect(
+            Logger.Metadata.error(DaemonError.request(.recordDeleted, "x"))["error.code"] == "request.record_deleted")
         let frame = Logger.Metadata.error(TransportError.frameTooLarge(length: 4_294_967_280, limit: 16 << 20))
         #expect(frame["error.code"] == "transport.frame_too_large" && frame["error.bytes"] == "4294967280")
         #expect(Logger.Metadata.error(TransportError.idleTimeout(milliseconds: 5000))["error.ms"] == "5000")
-        let mismatch = Logger.Metadata.error(ModelError.levelMismatch(id, recordLevel: "SECRET", changeLevel: "RESTRICTED"))
+        let mismatch = Logger.Metadata.error(
+            ModelError.levelMismatch(id, recordLevel: "SECRET", changeLevel: "RESTRICTED"))
         #expect(mismatch["error.record_level"] == "SECRET" && mismatch["error.change_level"] == "RESTRICTED")
-        #expect(Logger.Metadata.error(CanaryError(text: "x"))["error.code"] == "\(String(reflecting: CanaryError.self))")
+        #expect(
+            Logger.Metadata.error(CanaryError(text: "x"))["error.code"] == "\(String(reflecting: CanaryError.self))")
     }
 
     /// The rule, checked on the sources: no log call of the daemon interpolates an error, a
     /// message or a request; they go through `.error(_:)`, route names and `record.ref`.
     @Test func noLogCallInterpolatesAnErrorOrARequest() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let forbidden = try Regex(#"\\\((error|message|reason\.description|body|request|target|uri|head|id|record|fields|tags|type|detail)(\.[a-zA-Z]+)?\)|String\(describing:|localizedDescription|\"error\":"#)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let forbidden = try Regex(
+            #"\\\((error|message|reason\.description|body|request|target|uri|head|id|record|fields|tags|type|detail)(\.[a-zA-Z]+)?\)|String\(describing:|localizedDescription|\"error\":"#
+        )
         let call = try Regex(#"logger\.(trace|debug|info|notice|warning|error|critical|log)\("#)
         var offending: [String] = []
         var calls = 0
         for directory in ["Sources/CairnDaemon", "Sources/cairnd"] {
             let base = root.appendingPathComponent(directory)
-            let files = try #require(FileManager.default.enumerator(atPath: base.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+            let files = try #require(FileManager.default.enumerator(atPath: base.path)).compactMap { $0 as? String }
+                .filter { $0.hasSuffix(".swift") }
             for file in files {
                 let text = try String(contentsOf: base.appendingPathComponent(file), encoding: .utf8)
                 for match in text.matches(of: call) {

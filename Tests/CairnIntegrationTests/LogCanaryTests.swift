@@ -30,16 +30,24 @@ extension IntegrationSuite {
 
         static var attempts: [Attempt] {
             let many = (0..<300).map { "\"\(c)_f\($0)\":\"\(c) v\"" }.joined(separator: ",")
-            func put(_ body: String, _ code: String?) -> Attempt { Attempt(method: "POST", path: "/v1/records", body: body, code: code) }
+            func put(_ body: String, _ code: String?) -> Attempt {
+                Attempt(method: "POST", path: "/v1/records", body: body, code: code)
+            }
             return [
                 put(#"{"id":"\#(c)-secret","classification":"CONFIDENTIAL"}"#, "classification_mismatch"),
                 put(#"{"id":"\#(c)-secret","tags":["\#(c)-t"],"removeTags":["\#(c)-t"]}"#, "invalid_record"),
-                put(#"{"id":"\#(c)-big","type":"\#(c)-type","classification":"SECRET","fields":{\#(many)}}"#, "invalid_record"),
+                put(
+                    #"{"id":"\#(c)-big","type":"\#(c)-type","classification":"SECRET","fields":{\#(many)}}"#,
+                    "invalid_record"),
                 put(#"{"id":"\#(c)-gone","fields":{"\#(c)_after":"\#(c) value"}}"#, "record_deleted"),
                 put(#"{"id":"\#(c)-new","type":"note","classification":"\#(c)"}"#, "unknown_level"),
                 put(#"{"id":"\#(c)-new","classification":"SECRET","fields":{"a":1}}"#, "invalid_record"),
-                put(#"{"id":"\#(c)-new","type":"note","classification":"SECRET","fields":{"\#(c) bad\u001b":1}}"#, "invalid_record"),
-                put(#"{"id":"\#(c)-new","type":"note","classification":"SECRET","tags":["\#(c)\u001b[31m\r\n"]}"#, "invalid_record"),
+                put(
+                    #"{"id":"\#(c)-new","type":"note","classification":"SECRET","fields":{"\#(c) bad\u001b":1}}"#,
+                    "invalid_record"),
+                put(
+                    #"{"id":"\#(c)-new","type":"note","classification":"SECRET","tags":["\#(c)\u001b[31m\r\n"]}"#,
+                    "invalid_record"),
                 put(#"{"id":"\#(c)-new","type":"\#(c)\u202eTYPE","classification":"SECRET"}"#, "invalid_record"),
                 put(#"{"id":"\#(c)\u001b\r\n\u0007","type":"note","classification":"SECRET"}"#, "invalid_record"),
                 put(#"{"id":"\#(c)-retracted","type":"note","classification":"SECRET"}"#, "record_retracted"),
@@ -53,16 +61,32 @@ extension IntegrationSuite {
                 Attempt(method: "DELETE", path: record("\(c)-missing"), body: nil, code: "record_not_found"),
                 Attempt(method: "DELETE", path: record("\(c)-gone"), body: nil, code: "record_deleted"),
                 Attempt(method: "DELETE", path: record(c + controls), body: nil, code: "invalid_record"),
-                Attempt(method: "POST", path: record("\(c)-missing", "reclassify"), body: #"{"classification":"RESTRICTED"}"#, code: "record_not_found"),
-                Attempt(method: "POST", path: record("\(c)-secret", "reclassify"), body: #"{"classification":"SECRET"}"#, code: "invalid_record"),
-                Attempt(method: "POST", path: record("\(c)-secret", "reclassify"), body: #"{"classification":"\#(c)"}"#, code: "unknown_level"),
-                Attempt(method: "POST", path: record("\(c)-secret", "reclassify"), body: #"{"\#(c)":"SECRET"}"#, code: "invalid_json"),
-                Attempt(method: "POST", path: record("\(c)-missing", "retract"), body: #"{"reason":"\#(c) reason"}"#, code: "record_not_found"),
-                Attempt(method: "POST", path: record("\(c)-retracted", "retract"), body: #"{"reason":"\#(c) again"}"#, code: "record_retracted"),
                 Attempt(
-                    method: "GET", path: ControlPath.withQuery("/v1/records", [("class", c), ("type", "\(c)-type"), ("tag", c + controls)]),
+                    method: "POST", path: record("\(c)-missing", "reclassify"),
+                    body: #"{"classification":"RESTRICTED"}"#, code: "record_not_found"),
+                Attempt(
+                    method: "POST", path: record("\(c)-secret", "reclassify"), body: #"{"classification":"SECRET"}"#,
+                    code: "invalid_record"),
+                Attempt(
+                    method: "POST", path: record("\(c)-secret", "reclassify"), body: #"{"classification":"\#(c)"}"#,
+                    code: "unknown_level"),
+                Attempt(
+                    method: "POST", path: record("\(c)-secret", "reclassify"), body: #"{"\#(c)":"SECRET"}"#,
+                    code: "invalid_json"),
+                Attempt(
+                    method: "POST", path: record("\(c)-missing", "retract"), body: #"{"reason":"\#(c) reason"}"#,
+                    code: "record_not_found"),
+                Attempt(
+                    method: "POST", path: record("\(c)-retracted", "retract"), body: #"{"reason":"\#(c) again"}"#,
+                    code: "record_retracted"),
+                Attempt(
+                    method: "GET",
+                    path: ControlPath.withQuery(
+                        "/v1/records", [("class", c), ("type", "\(c)-type"), ("tag", c + controls)]),
                     body: nil, code: "unknown_level"),
-                Attempt(method: "GET", path: ControlPath.withQuery("/v1/records", [("\(c)_param", c)]), body: nil, code: "bad_request"),
+                Attempt(
+                    method: "GET", path: ControlPath.withQuery("/v1/records", [("\(c)_param", c)]), body: nil,
+                    code: "bad_request"),
                 Attempt(method: "GET", path: "/v1/" + ControlPath.encode(c + controls), body: nil, code: "not_found"),
                 Attempt(method: "PATCH", path: record("\(c)-secret"), body: nil, code: "method_not_allowed"),
                 Attempt(method: "POST", path: "/v1/bundles/import", body: "\(c) is not a bundle", code: nil),
@@ -81,18 +105,31 @@ extension IntegrationSuite {
             _ = try client.putRecord(LogCanary.record("\(Self.c)-gone", level: "SECRET"))
             _ = try client.deleteRecord(id: "\(Self.c)-gone")
             _ = try client.putRecord(LogCanary.record("\(Self.c)-retracted", level: "SECRET"))
-            _ = try client.send(method: "POST", path: Self.record("\(Self.c)-retracted", "retract"), body: Data(#"{"reason":"\#(Self.c) why"}"#.utf8))
+            _ = try client.send(
+                method: "POST", path: Self.record("\(Self.c)-retracted", "retract"),
+                body: Data(#"{"reason":"\#(Self.c) why"}"#.utf8))
 
             var refusedByRoutes = 0
             for attempt in Self.attempts {
-                let response = try? client.send(method: attempt.method, path: attempt.path, body: attempt.body.map { Data($0.utf8) })
+                let response = try? client.send(
+                    method: attempt.method, path: attempt.path, body: attempt.body.map { Data($0.utf8) })
                 if let code = attempt.code {
-                    let error = response.flatMap { try? ControlJSON.decoder().decode(ErrorDocument.self, from: $0.body) }
-                    #expect(error?.code == code, "\(attempt.method) \(attempt.path.debugDescription): \(response.map { String(decoding: $0.body, as: UTF8.self) } ?? "no response")")
+                    let error = response.flatMap {
+                        try? ControlJSON.decoder().decode(ErrorDocument.self, from: $0.body)
+                    }
+                    #expect(
+                        error?.code == code,
+                        "\(attempt.method) \(attempt.path.debugDescription): \(response.map { String(decoding: $0.body, as: UTF8.self) } ?? "no response")"
+                    )
                 } else if let response {
-                    #expect(response.status >= 400, "\(attempt.method) \(attempt.path.debugDescription) was not refused")
+                    #expect(
+                        response.status >= 400, "\(attempt.method) \(attempt.path.debugDescription) was not refused")
                 }
-                if attempt.path.hasPrefix("/v1/records") && !["bad_request", "method_not_allowed", nil].contains(attempt.code) { refusedByRoutes += 1 }
+                if attempt.path.hasPrefix("/v1/records")
+                    && !["bad_request", "method_not_allowed", nil].contains(attempt.code)
+                {
+                    refusedByRoutes += 1
+                }
             }
             // The caller is told exactly what was refused.
             let mismatch = try client.send(method: "POST", path: "/v1/records", body: Data(Self.attempts[0].body!.utf8))
@@ -104,8 +141,13 @@ extension IntegrationSuite {
             let text = String(decoding: log, as: UTF8.self)
             let refused = text.split(separator: "\n").filter { $0.contains("msg=control.refused") }
             // Positive control: the refusals were logged, by route and code.
-            #expect(refused.count >= refusedByRoutes, "\(refused.count) control.refused lines for \(refusedByRoutes) refusals:\n\(text)")
-            for code in ["classification_mismatch", "invalid_record", "record_deleted", "unknown_level", "invalid_json", "record_not_found", "record_retracted"] {
+            #expect(
+                refused.count >= refusedByRoutes,
+                "\(refused.count) control.refused lines for \(refusedByRoutes) refusals:\n\(text)")
+            for code in [
+                "classification_mismatch", "invalid_record", "record_deleted", "unknown_level", "invalid_json",
+                "record_not_found", "record_retracted",
+            ] {
                 #expect(refused.contains { $0.contains("error.code=\(code)") }, "no control.refused line with \(code)")
             }
             #expect(refused.contains { $0.contains("request.route=records.get") && $0.contains("record.ref=") })
@@ -115,20 +157,22 @@ extension IntegrationSuite {
 
         @Test func theScanFindsPlantedMarkersAndRawControls() {
             let c = LogCanary.token
-            let log = [
-                "ts=t level=info msg=daemon.ready device.ref=alpha/hq",
-                "ts=t level=notice msg=control.refused error=\"record \(c)-secret is SECRET\"",
-                "ts=t level=notice msg=control.refused error=\"RECORD \(c.uppercased())\"",
-                "ts=t level=notice msg=control.refused error=\"escaped \\x1b[2J and \\u{202e} are fine\"",
-                "ts=t level=notice msg=control.refused error=\"raw \u{1B}[2J\"",
-                "ts=t level=notice msg=control.refused error=\"raw CR\rts=forged\"",
-                "ts=t level=notice msg=control.refused error=\"raw \u{202E}override\"",
-                "ts=t level=notice msg=control.refused error=\"raw NEL\u{85}\"",
-                "ts=t level=info msg=daemon.stopped",
-            ].joined(separator: "\n") + "\n"
+            let log =
+                [
+                    "ts=t level=info msg=daemon.ready device.ref=alpha/hq",
+                    "ts=t level=notice msg=control.refused error=\"record \(c)-secret is SECRET\"",
+                    "ts=t level=notice msg=control.refused error=\"RECORD \(c.uppercased())\"",
+                    "ts=t level=notice msg=control.refused error=\"escaped \\x1b[2J and \\u{202e} are fine\"",
+                    "ts=t level=notice msg=control.refused error=\"raw \u{1B}[2J\"",
+                    "ts=t level=notice msg=control.refused error=\"raw CR\rts=forged\"",
+                    "ts=t level=notice msg=control.refused error=\"raw \u{202E}override\"",
+                    "ts=t level=notice msg=control.refused error=\"raw NEL\u{85}\"",
+                    "ts=t level=info msg=daemon.stopped",
+                ].joined(separator: "\n") + "\n"
             let findings = LogScan.findings(in: Data(log.utf8))
             #expect(findings.map(\.line) == [2, 3, 5, 6, 7, 8], "\(findings)")
-            #expect(LogScan.findings(in: Data([0x6F, 0x6B, 0xFF, 0x0A])).map(\.line) == [1], "bytes that are not UTF-8")
+            #expect(
+                LogScan.findings(in: Data([0x6F, 0x6B, 0xFF, 0x0A])).map(\.line) == [1], "bytes that are not UTF-8")
             #expect(LogScan.findings(in: Data("plain line\n".utf8)).isEmpty)
         }
 

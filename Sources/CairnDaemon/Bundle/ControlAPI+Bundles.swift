@@ -57,7 +57,8 @@ extension ControlAPI {
             }
         } catch DaemonError.request(let code, let message) {
             status = code.httpStatus
-            logger.notice("control.refused", metadata: route.logMetadata(caller: caller, record: nil, site: site, ["error.code": "\(code.rawValue)"]))
+            logger.notice(
+                "control.refused", metadata: route.logMetadata(caller: caller, record: nil, site: site, ["error.code": "\(code.rawValue)"]))
             final = BundleProgressEvent(event: "error", error: BundleProgressError(code: code.rawValue, message: message))
         } catch {
             status = 500

@@ -108,21 +108,28 @@ struct ControlAPI: Sendable {
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)
                 let document = try site.reclassify(id: id, to: request.classification, actor: "uid:\(caller.uid)")
-                logger.info("control.record_reclassified", metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
+                logger.info(
+                    "control.record_reclassified",
+                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .retractRecord(let id):
                 let request = try decode(RetractRequest.self, from: body)
                 let document = try site.retract(id: id, reason: request.reason, actor: "uid:\(caller.uid)")
-                logger.info("control.record_retracted", metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
+                logger.info(
+                    "control.record_retracted",
+                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .deleteRecord(let id):
                 let document = try site.delete(id: id, actor: "uid:\(caller.uid)")
-                logger.info("control.record_deleted", metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
+                logger.info(
+                    "control.record_deleted",
+                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             }
         } catch DaemonError.request(let code, let message) {
             // The message is the caller's: it quotes ids, tags, fields and levels of the request.
-            logger.notice("control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
+            logger.notice(
+                "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
             return .error(code, message)
         } catch {
             logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))

@@ -4,7 +4,8 @@ extension ControlRoute {
     /// The record id a route's path names, if any: hashed (`Site.logRef`) before any log sees it.
     var recordParameter: String? {
         switch self {
-        case .getRecord(let id), .deleteRecord(let id), .history(let id), .reclassifyRecord(let id), .retractRecord(let id):
+        case .getRecord(let id), .deleteRecord(let id), .history(let id), .reclassifyRecord(let id),
+            .retractRecord(let id):
             return id
         default:
             return nil
@@ -14,7 +15,9 @@ extension ControlRoute {
     /// What a log line says of a request: the route's parameter-free name, the caller, and the
     /// record it concerns as a keyed hash. Never the target, a query or the body: they carry
     /// record ids, types, tags and levels asked for.
-    func logMetadata(caller: PeerCredentials, record: String?, site: Site, _ other: Logger.Metadata = [:]) -> Logger.Metadata {
+    func logMetadata(caller: PeerCredentials, record: String?, site: Site, _ other: Logger.Metadata = [:])
+        -> Logger.Metadata
+    {
         var metadata = other
         metadata["request.route"] = .string(name)
         metadata["caller.uid"] = "\(caller.uid)"

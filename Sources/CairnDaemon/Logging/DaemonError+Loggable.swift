@@ -18,7 +18,8 @@ extension DaemonError: LoggableError {
     var logFields: Logger.Metadata {
         switch self {
         case .config(let path, let problems): return ["error.path": "\(path)", "error.problems": "\(problems.count)"]
-        case .insecurePermissions(let path, let mode, _): return ["error.path": "\(path)", "error.mode": "\(String(mode, radix: 8))"]
+        case .insecurePermissions(let path, let mode, _):
+            return ["error.path": "\(path)", "error.mode": "\(String(mode, radix: 8))"]
         case .socketInUse(let path), .socket(let path, _): return ["error.path": "\(path)"]
         case .startup, .request: return [:]
         }

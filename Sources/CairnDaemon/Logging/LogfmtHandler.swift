@@ -30,7 +30,8 @@ public struct LogfmtHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let line = Self.line(timestamp: Self.timestamp(), level: event.level, message: event.message.description, metadata: merged)
+        let line = Self.line(
+            timestamp: Self.timestamp(), level: event.level, message: event.message.description, metadata: merged)
         FileHandle.standardError.write(Data(line.utf8))
     }
 
@@ -59,7 +60,9 @@ public struct LogfmtHandler: LogHandler {
     static func quote(_ value: String) -> String {
         var text = value
         if text.count > maxValueCharacters { text = String(text.prefix(maxValueCharacters)) + "…(truncated)" }
-        let needsQuotes = text.isEmpty || text.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || mustEscape($0) }
+        let needsQuotes =
+            text.isEmpty
+            || text.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || mustEscape($0) }
         guard needsQuotes else { return text }
         var quoted = "\""
         for scalar in text.unicodeScalars {

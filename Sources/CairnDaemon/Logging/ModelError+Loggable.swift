@@ -42,7 +42,8 @@ extension ModelError: LoggableError {
         case .nestingTooDeep(let limit): return ["error.limit": "\(limit)"]
         case .fieldValueTooLarge(let bytes, let limit), .recordTooLarge(_, let bytes, let limit):
             return ["error.bytes": "\(bytes)", "error.limit": "\(limit)"]
-        case .tooManyFields(_, let count, let limit), .tooManyTags(_, let count, let limit), .tooManyOperations(let count, let limit):
+        case .tooManyFields(_, let count, let limit), .tooManyTags(_, let count, let limit),
+            .tooManyOperations(let count, let limit):
             return ["error.count": "\(count)", "error.limit": "\(limit)"]
         // Both are levels this site checked against its charter: names of the charter, not of a record.
         case .levelMismatch(_, let recordLevel, let changeLevel):

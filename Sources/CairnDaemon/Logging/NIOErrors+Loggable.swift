@@ -4,13 +4,15 @@ import NIOHTTP1
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Socket errors: the system call's failure, never bytes that were read.
 extension IOError: LoggableError {
     var logCode: String { "io.errno" }
-    var logFields: Logger.Metadata { ["error.errno": "\(errnoCode)", "error.reason": "\(String(cString: strerror(errnoCode)))"] }
+    var logFields: Logger.Metadata {
+        ["error.errno": "\(errnoCode)", "error.reason": "\(String(cString: strerror(errnoCode)))"]
+    }
 }
 
 /// Channel state errors are payload-free cases (or a timeout, or an address).

@@ -23,7 +23,8 @@ extension ProtocolError: LoggableError {
     var logFields: Logger.Metadata {
         switch self {
         // `what` names a part of the format ("envelope", "header"): a constant of the decoder.
-        case .tooLarge(let what, let size, let limit): return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
+        case .tooLarge(let what, let size, let limit):
+            return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
         case .malformed(let what, _): return ["error.what": "\(what)"]
         case .unsupportedFormat(let format): return ["error.format": "\(format)"]
         default: return [:]
@@ -60,16 +61,22 @@ extension SyncError: LoggableError {
         case .frameTooLarge(let size, let limit): return ["error.bytes": "\(size)", "error.limit": "\(limit)"]
         // `what` is a constant of the protocol code ("positions", "envelope"), not peer text.
         case .invalid(let what, _): return ["error.what": "\(what)"]
-        case .tooMany(let what, let count, let limit): return ["error.what": "\(what)", "error.count": "\(count)", "error.limit": "\(limit)"]
-        case .tooLarge(let what, let size, let limit): return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
+        case .tooMany(let what, let count, let limit):
+            return ["error.what": "\(what)", "error.count": "\(count)", "error.limit": "\(limit)"]
+        case .tooLarge(let what, let size, let limit):
+            return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
         case .unsupportedProtocol(let version): return ["error.version": "\(version)"]
         case .unexpectedFrame(let kind): return ["error.frame": "\(kind)"]
         case .unknownBatch(let batch): return ["error.batch": "\(batch)"]
-        case .ackMismatch(let batch, let sent, let counted): return ["error.batch": "\(batch)", "error.sent": "\(sent)", "error.counted": "\(counted)"]
-        case .gapTooLarge(let stream, let gap, let limit): return ["error.stream": "\(stream)", "error.gap": "\(gap)", "error.limit": "\(limit)"]
-        case .notAGap(let stream, let sequence, let head): return ["error.stream": "\(stream)", "error.sequence": "\(sequence)", "error.head": "\(head)"]
+        case .ackMismatch(let batch, let sent, let counted):
+            return ["error.batch": "\(batch)", "error.sent": "\(sent)", "error.counted": "\(counted)"]
+        case .gapTooLarge(let stream, let gap, let limit):
+            return ["error.stream": "\(stream)", "error.gap": "\(gap)", "error.limit": "\(limit)"]
+        case .notAGap(let stream, let sequence, let head):
+            return ["error.stream": "\(stream)", "error.sequence": "\(sequence)", "error.head": "\(head)"]
         case .pendingFull(let count, let bytes): return ["error.count": "\(count)", "error.bytes": "\(bytes)"]
-        case .vectorTooLarge(let streams, let bytes, let limit): return ["error.streams": "\(streams)", "error.bytes": "\(bytes)", "error.limit": "\(limit)"]
+        case .vectorTooLarge(let streams, let bytes, let limit):
+            return ["error.streams": "\(streams)", "error.bytes": "\(bytes)", "error.limit": "\(limit)"]
         default: return [:]
         }
     }
@@ -90,7 +97,8 @@ extension BundleError: LoggableError {
 
     var logFields: Logger.Metadata {
         switch self {
-        case .tooLarge(let what, let size, let limit): return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
+        case .tooLarge(let what, let size, let limit):
+            return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
         case .unsupportedFormat(let format): return ["error.format": "\(format)"]
         default: return [:]
         }

@@ -23,12 +23,17 @@ extension StoreError: LoggableError {
 
     var logFields: Logger.Metadata {
         switch self {
-        case .corrupt(let path, _), .cannotOpen(let path, _), .newerSchema(let path), .diskFull(let path), .busy(let path, _):
+        case .corrupt(let path, _), .cannotOpen(let path, _), .newerSchema(let path), .diskFull(let path),
+            .busy(let path, _):
             return ["error.path": "\(path)"]
         case .streamGap(let author, let level, let expected, let got):
-            return ["error.stream": "\(short(author))/\(level)", "error.expected": "\(expected)", "error.got": "\(got)"]
+            return [
+                "error.stream": "\(short(author))/\(level)", "error.expected": "\(expected)", "error.got": "\(got)",
+            ]
         case .duplicateSequence(let author, let level, let sequence, let head):
-            return ["error.stream": "\(short(author))/\(level)", "error.sequence": "\(sequence)", "error.head": "\(head)"]
+            return [
+                "error.stream": "\(short(author))/\(level)", "error.sequence": "\(sequence)", "error.head": "\(head)",
+            ]
         case .duplicateDelta(let id), .unknownDelta(let id):
             return ["error.delta": "\(short(id))"]
         // The operation is a constant of the store ("commit a batch"), never a value.

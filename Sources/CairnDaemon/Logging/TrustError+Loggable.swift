@@ -59,19 +59,26 @@ extension TrustError: LoggableError {
 
     var logFields: Logger.Metadata {
         switch self {
-        case .tooLarge(let what, let size, let limit): return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
-        case .invalidLength(let what, let expected, let actual): return ["error.what": "\(what)", "error.expected": "\(expected)", "error.bytes": "\(actual)"]
+        case .tooLarge(let what, let size, let limit):
+            return ["error.what": "\(what)", "error.bytes": "\(size)", "error.limit": "\(limit)"]
+        case .invalidLength(let what, let expected, let actual):
+            return ["error.what": "\(what)", "error.expected": "\(expected)", "error.bytes": "\(actual)"]
         // Paths of the site's own key and trust files, given in its configuration.
         case .fileError(let path, _, _), .fileExists(let path): return ["error.path": "\(path)"]
-        case .keyFilePermissions(let path, let mode): return ["error.path": "\(path)", "error.mode": "\(String(mode, radix: 8))"]
+        case .keyFilePermissions(let path, let mode):
+            return ["error.path": "\(path)", "error.mode": "\(String(mode, radix: 8))"]
         case .insufficientSignatures(let have, let need, _): return ["error.have": "\(have)", "error.need": "\(need)"]
-        case .unexpectedSignatureCount(let expected, let found): return ["error.expected": "\(expected)", "error.found": "\(found)"]
-        case .thresholdOutOfRange(let threshold, let agencies): return ["error.threshold": "\(threshold)", "error.agencies": "\(agencies)"]
+        case .unexpectedSignatureCount(let expected, let found):
+            return ["error.expected": "\(expected)", "error.found": "\(found)"]
+        case .thresholdOutOfRange(let threshold, let agencies):
+            return ["error.threshold": "\(threshold)", "error.agencies": "\(agencies)"]
         case .notGenesis(let version), .conflictingCharter(let version): return ["error.version": "\(version)"]
         case .rollback(let offered, let held): return ["error.offered": "\(offered)", "error.held": "\(held)"]
         case .versionGap(let current, let offered): return ["error.held": "\(current)", "error.offered": "\(offered)"]
-        case .certificateExpired(let notAfter, let now): return ["error.not_after": "\(notAfter)", "error.now": "\(now)"]
-        case .certificateNotYetValid(let notBefore, let now): return ["error.not_before": "\(notBefore)", "error.now": "\(now)"]
+        case .certificateExpired(let notAfter, let now):
+            return ["error.not_after": "\(notAfter)", "error.now": "\(now)"]
+        case .certificateNotYetValid(let notBefore, let now):
+            return ["error.not_before": "\(notBefore)", "error.now": "\(now)"]
         default: return [:]
         }
     }

@@ -21,7 +21,10 @@ enum LogScan {
         let lowered = markers.map { $0.lowercased() }
         for (index, bytes) in log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                findings.append(Finding(line: index + 1, problem: "bytes that are not UTF-8", text: String(decoding: bytes, as: UTF8.self)))
+                findings.append(
+                    Finding(
+                        line: index + 1, problem: "bytes that are not UTF-8",
+                        text: String(decoding: bytes, as: UTF8.self)))
                 continue
             }
             let lower = text.lowercased()
@@ -29,7 +32,11 @@ enum LogScan {
                 findings.append(Finding(line: index + 1, problem: "holds the planted marker \(marker)", text: text))
             }
             if let scalar = text.unicodeScalars.first(where: isRawControl) {
-                findings.append(Finding(line: index + 1, problem: "raw control character U+\(String(scalar.value, radix: 16, uppercase: true))", text: text))
+                findings.append(
+                    Finding(
+                        line: index + 1,
+                        problem: "raw control character U+\(String(scalar.value, radix: 16, uppercase: true))",
+                        text: text))
             }
         }
         return findings
