@@ -56,7 +56,7 @@ enum SiteFixture {
 
     /// Loads the site of `config` with the clock at `now` (inside every test certificate's
     /// validity by default).
-    static func load(_ config: DaemonConfig, now: Int64 = TestKeys.now) throws -> Site {
+    static func load(_ config: DaemonConfig, now: Int64 = TestKeys.now, logger: Logger = SiteFixture.logger) throws -> Site {
         var loader = SiteLoader(config: config, logger: logger)
         loader.now = { now }
         let site = try loader.load()
@@ -66,8 +66,10 @@ enum SiteFixture {
     }
 
     /// Loads the site of `config`, runs `body`, and closes the store whatever happens.
-    static func withSite<T>(_ config: DaemonConfig, now: Int64 = TestKeys.now, _ body: (Site) throws -> T) throws -> T {
-        let site = try load(config, now: now)
+    static func withSite<T>(
+        _ config: DaemonConfig, now: Int64 = TestKeys.now, logger: Logger = SiteFixture.logger, _ body: (Site) throws -> T
+    ) throws -> T {
+        let site = try load(config, now: now, logger: logger)
         defer { try? site.database.close() }
         return try body(site)
     }

@@ -23,9 +23,9 @@ extension IntegrationSuite {
             let site = try SiteDirectory()
             let daemon = try DaemonProcess(site: site)
             for n in 0..<4 {
-                _ = try daemon.client.putRecord(PutRecordRequest(id: "canaryrec\(n)", type: "note", classification: "SECRET", fields: ["n": .int(Int64(n))]))
+                _ = try daemon.client.putRecord(LogCanary.record(LogCanary.word("rec\(n)"), level: "SECRET", n: n))
             }
-            _ = try daemon.client.deleteRecord(id: "canaryrec0")
+            _ = try daemon.client.deleteRecord(id: LogCanary.word("rec0"))
             try daemon.stop()
             return site
         }
@@ -43,7 +43,7 @@ extension IntegrationSuite {
             let put = try #require(entries.first { $0.kind == "record.put" })
             #expect(put.actor == "uid:\(getuid())")
             #expect(put.detail.contains("\"level\":\"SECRET\""))
-            #expect(!entries.contains { $0.detail.contains("canaryrec") }, "record ids must not reach the audit log")
+            #expect(!entries.contains { $0.detail.contains(LogCanary.token) }, "record data must not reach the audit log")
             let verify = try cairn(site, ["audit", "verify"])
             #expect(verify.status == 0)
             #expect(verify.stdout.contains("audit log intact: \(entries.count) entries"))

@@ -169,7 +169,7 @@ import Testing
         let put = try cairn(
             [
                 "record", "put", "--type", "incident", "--class", "SECRET", "--field", "title=Convoy stopped",
-                "--field", "n=3",
+                "--field", "n=3", "--field", "\(LogCanary.field("where"))=\(LogCanary.token) crossing", "--tag", LogCanary.word("tag"),
             ],
             environment: socket)
         #expect(put.status == 0, "\(put.stderr)")
@@ -177,7 +177,7 @@ import Testing
         let get = try cairn(["record", "get", id], environment: socket)
         #expect(get.stdout.contains("title: Convoy stopped"))
         #expect(get.stdout.contains("n: 3"))
-        let missing = try cairn(["record", "get", "no-such-record"], environment: socket)
+        let missing = try cairn(["record", "get", LogCanary.word("no-such-record")], environment: socket)
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("cairn: "))
 
@@ -185,6 +185,8 @@ import Testing
         #expect(down.status == 0)
         #expect(down.stdout.contains("Stopped alpha/hq"))
         #expect(!FileManager.default.fileExists(atPath: lab + "/alpha-hq/cairnd.pid"))
+        // The lab's daemon is a daemon of the suite: its log is scanned like the others'.
+        LogScan.check(logAt: lab + "/alpha-hq/cairnd.log", of: "lab alpha/hq")
         #expect(try cairn(["status"], environment: socket).status == 3)
     }
 

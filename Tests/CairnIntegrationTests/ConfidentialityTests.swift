@@ -14,10 +14,11 @@ extension IntegrationSuite {
     @Suite(.timeLimit(.minutes(1)))
     struct ConfidentialityTests {
         /// The markers, random per run: one for SECRET content, one for the levels below (the
-        /// positive control: it must show where SECRET content must not).
+        /// positive control: it must show where SECRET content must not). Both extend the run's
+        /// `LogCanary`, so every daemon's log is scanned for them too.
         struct Canaries {
-            let secret = "s" + String(UUID().uuidString.lowercased().replacing("-", with: "").prefix(15))
-            let lower = "c" + String(UUID().uuidString.lowercased().replacing("-", with: "").prefix(15))
+            let secret = LogCanary.token + "s"
+            let lower = LogCanary.token + "c"
 
             /// A record whose every writable part carries `token`.
             func record(_ n: Int, level: String, token: String) -> PutRecordRequest {

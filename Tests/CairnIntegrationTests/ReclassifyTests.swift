@@ -54,7 +54,7 @@ extension IntegrationSuite {
             defer { federation.shutdown() }
             let alpha = federation.member("alpha/hq"), bravo = federation.member("bravo/hq")
             let charlie = federation.member("charlie/hq")
-            let id = "rc-\(UUID().uuidString.lowercased().prefix(8))"
+            let id = LogCanary.word("rc-\(UUID().uuidString.lowercased().prefix(8))")
             do {
                 try federation.waitUntilConnected()
             } catch {
@@ -64,7 +64,9 @@ extension IntegrationSuite {
 
             // Written at CONFIDENTIAL: bravo holds it, and its ciphertext is in bravo's files.
             _ = try alpha.client.putRecord(
-                PutRecordRequest(id: id, type: "report", classification: "CONFIDENTIAL", fields: ["text": "first"]))
+                PutRecordRequest(
+                    id: id, type: LogCanary.word("report"), classification: "CONFIDENTIAL",
+                    fields: ["text": "first", LogCanary.field("note"): .string("\(LogCanary.token) note")], tags: [LogCanary.word("tag")]))
             try Self.wait("bravo holds the record") { try bravo.client.getRecord(id: id).fields["text"] == "first" ? nil : "no" }
             let first = try Self.latestBody(alpha, id)
             #expect(try Self.holders(bravo, [first.body]).count > 0, "the scan finds what a site holds")
@@ -98,7 +100,7 @@ extension IntegrationSuite {
             #expect(try Self.holders(charlie, [third.body]).count > 0)
 
             // Retracted: gone from every site, with every body it ever had.
-            let retracted = try alpha.client.retractRecord(id: id, reason: "entered in error")
+            let retracted = try alpha.client.retractRecord(id: id, reason: "\(LogCanary.token) entered in error")
             #expect(retracted.classification == "RESTRICTED")
             for member in [alpha, bravo, charlie] {
                 try Self.wait("\(member.device) drops the retracted record") {
@@ -117,18 +119,21 @@ extension IntegrationSuite {
             let federation = try Federation(devices: ["alpha/hq", "bravo/hq"])
             defer { federation.shutdown() }
             let alpha = federation.member("alpha/hq"), bravo = federation.member("bravo/hq")
-            _ = try alpha.client.putRecord(PutRecordRequest(id: "dg-1", type: "report", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            let id = LogCanary.word("dg-1")
+            _ = try alpha.client.putRecord(
+                PutRecordRequest(id: id, type: LogCanary.word("report"), classification: "CONFIDENTIAL", fields: ["n": 1], tags: [LogCanary.word("tag")]))
             do {
-                try Self.wait("bravo holds the record") { try bravo.client.getRecord(id: "dg-1").fields["n"] == 1 ? nil : "no" }
+                try Self.wait("bravo holds the record") { try bravo.client.getRecord(id: id).fields["n"] == 1 ? nil : "no" }
             } catch {
                 Issue.record("\(error)\n\(federation.logs())")
                 return
             }
-            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: "dg-1", to: "RESTRICTED") } == "downgrade_not_allowed")
-            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: "dg-1", to: "SECRET") } == "above_clearance")
-            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: "dg-1", to: "TOP") } == "unknown_level")
-            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: "nope", to: "RESTRICTED") } == "record_not_found")
-            #expect(Self.code { _ = try alpha.client.putRecord(PutRecordRequest(id: "dg-1", classification: "SECRET")) } == "classification_mismatch")
+            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: id, to: "RESTRICTED") } == "downgrade_not_allowed")
+            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: id, to: "SECRET") } == "above_clearance")
+            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: id, to: LogCanary.token.uppercased()) } == "unknown_level")
+            #expect(Self.code { _ = try bravo.client.reclassifyRecord(id: LogCanary.word("nope"), to: "RESTRICTED") } == "record_not_found")
+            #expect(Self.code { _ = try alpha.client.putRecord(PutRecordRequest(id: id, classification: "SECRET")) } == "classification_mismatch")
+            #expect(Self.code { _ = try bravo.client.putRecord(PutRecordRequest(id: id, classification: "SECRET")) } == "above_clearance")
         }
     }
 }

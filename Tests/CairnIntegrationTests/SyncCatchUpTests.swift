@@ -12,8 +12,10 @@ extension IntegrationSuite {
             defer { federation.shutdown() }
             var expected: [String: Set<String>] = [:]
             func put(_ device: String, _ id: String, _ level: String, _ fields: [String: JSONValue]) throws {
+                // The run's canary in the type, a field and a tag: every log is scanned for it.
+                let marked = fields.merging([LogCanary.field("note"): .string("\(LogCanary.token) \(id)")]) { own, _ in own }
                 _ = try federation.client(device).putRecord(
-                    PutRecordRequest(id: id, type: "note", classification: level, fields: fields))
+                    PutRecordRequest(id: id, type: LogCanary.word("note"), classification: level, fields: marked, tags: [LogCanary.word("tag")]))
                 expected[level, default: []].insert(id)
             }
 

@@ -42,7 +42,7 @@ extension IntegrationSuite {
                 let client = member.client
                 let levels = Federation.levels.filter { Federation.isCleared(member.clearance, for: $0) }
                 for n in 0..<20 {
-                    let id = "\(member.peerName)-\(n)"
+                    let id = LogCanary.word("\(member.peerName)-\(n)")
                     let level = levels[n % levels.count]
                     try Self.put(client, id, level, ["n": .int(Int64(n)), "site": .string(device)], into: written)
                     if n % 5 == 0 { try Self.put(client, id, level, ["n": .int(Int64(n + 100))], into: written) }
@@ -101,7 +101,10 @@ extension IntegrationSuite {
             _ client: ControlClient, _ id: String, _ level: String, _ fields: [String: JSONValue],
             into written: WrittenRecords
         ) throws {
-            _ = try client.putRecord(PutRecordRequest(id: id, type: "note", classification: level, fields: fields))
+            // The run's canary in the type, a field and a tag: every log is scanned for it.
+            let marked = fields.merging([LogCanary.field("by"): .string("\(LogCanary.token) \(level)")]) { own, _ in own }
+            _ = try client.putRecord(
+                PutRecordRequest(id: id, type: LogCanary.word("note"), classification: level, fields: marked, tags: [LogCanary.word("tag")]))
             written.add(id, level)
         }
 

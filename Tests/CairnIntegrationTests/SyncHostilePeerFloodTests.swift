@@ -183,7 +183,8 @@ extension IntegrationSuite {
             try FederationWait.until("the idle timeout logged and counted", timeout: 5) {
                 let log = (try? String(contentsOfFile: alpha.site.log, encoding: .utf8)) ?? ""
                 let logged = log.split(separator: "\n").contains {
-                    $0.contains("msg=sync.connection_error") && $0.contains("bravo/hq") && $0.contains("\(idle * 1000) ms")
+                    $0.contains("msg=sync.connection_error") && $0.contains("bravo/hq") && $0.contains("error.code=transport.idle_timeout")
+                        && $0.contains("error.ms=\(idle * 1000)")
                 }
                 let counted = try alpha.client.metrics().contains("cairn_sync_connection_errors_total{reason=\"idle_timeout\"}")
                 return logged && counted ? nil : "logged \(logged), counted \(counted)"

@@ -13,7 +13,8 @@ extension IntegrationSuite {
     struct SyncNeedToKnowTests {
         /// Marker strings written into records of one level, looked for where they must not be.
         struct Canaries {
-            let token = UUID().uuidString.lowercased().replacing("-", with: "")
+            /// The run's `LogCanary`: every daemon's log is scanned for it.
+            let token = LogCanary.token
             var secret: String { "canary-secret-\(token)" }
             var confidential: String { "canary-confidential-\(token)" }
             var restricted: String { "canary-restricted-\(token)" }

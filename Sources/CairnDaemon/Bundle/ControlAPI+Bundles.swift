@@ -57,11 +57,12 @@ extension ControlAPI {
             }
         } catch DaemonError.request(let code, let message) {
             status = code.httpStatus
-            logger.notice("control.refused", metadata: ["caller.uid": "\(caller.uid)", "error.code": "\(code)", "error": "\(message)"])
+            logger.notice(
+                "control.refused", metadata: route.logMetadata(caller: caller, record: nil, site: site, ["error.code": "\(code.rawValue)"]))
             final = BundleProgressEvent(event: "error", error: BundleProgressError(code: code.rawValue, message: message))
         } catch {
             status = 500
-            logger.error("control.failed", metadata: ["caller.uid": "\(caller.uid)", "error": "\(error)"])
+            logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: nil, site: site)))
             final = BundleProgressEvent(event: "error", error: BundleProgressError(code: "internal", message: "internal error: \(error)"))
         }
         site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", String(status))])

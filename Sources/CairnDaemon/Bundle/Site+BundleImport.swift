@@ -31,7 +31,7 @@ extension Site {
         do {
             return try importChecked(bytes, dryRun: dryRun, actor: actor, progress: progress)
         } catch DaemonError.request(let code, let message) where !dryRun && ControlErrorCode.bundleCodes.contains(code) {
-            logger.warning("bundle.refused", metadata: ["error.code": "\(code)", "error": "\(message)"])
+            logger.warning("bundle.refused", metadata: ["error.code": "\(code.rawValue)"])
             try? audit("bundle.refused", actor: actor, detail: ["reason": code.rawValue, "detail": String(message.prefix(400))])
             throw DaemonError.request(code, message)
         }
@@ -98,7 +98,7 @@ extension Site {
             ])
         logger.info(
             "bundle.imported",
-            metadata: ["bundle.id": "\(id)", "sender": "\(sender.ref)", "bundle.deltas": "\(header.deltas)", "bundle.stored": "\(document.stored)"])
+            metadata: ["bundle.id": "\(header.bundleIDHex)", "sender": "\(sender.ref)", "bundle.deltas": "\(header.deltas)", "bundle.stored": "\(document.stored)"])
         return document
     }
 

@@ -22,7 +22,7 @@ extension Site {
                 try database.savePeerVector(
                     device: peer.bytes, vector: StoredVector.encode(positions), receivedAt: Int64(Date().timeIntervalSince1970))
             } catch {
-                logger.warning("bundle.vector_not_saved", metadata: ["error": "\(error)"])
+                logger.warning("bundle.vector_not_saved", metadata: .error(error))
             }
         }
     }
@@ -33,7 +33,7 @@ extension Site {
         do {
             return (try StoredVector.decode(bytes), at)
         } catch {
-            logger.warning("bundle.stored_vector_unreadable", metadata: ["error": "\(error)"])
+            logger.warning("bundle.stored_vector_unreadable", metadata: .error(error))
             return nil
         }
     }

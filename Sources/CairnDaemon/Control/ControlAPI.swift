@@ -43,6 +43,8 @@ struct ControlAPI: Sendable {
     }
 
     private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
+        // The record a log line may name by its keyed hash: the path's, or a put's once decoded.
+        var record = route.recordParameter
         do {
             switch route {
             case .status:
@@ -96,32 +98,43 @@ struct ControlAPI: Sendable {
                 return ControlReply(status: 200, body: try site.metricsExposition(), contentType: "text/plain; version=0.0.4")
             case .putRecord:
                 let request = try decode(PutRecordRequest.self, from: body)
+                record = request.id
                 let (document, created) = try site.put(request, actor: "uid:\(caller.uid)")
                 logger.info(
                     "control.record_put",
-                    metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)", "record.created": "\(created)"])
+                    metadata: route.logMetadata(
+                        caller: caller, record: document.id, site: site,
+                        ["record.level": "\(document.classification)", "record.created": "\(created)"]))
                 return .json(created ? 201 : 200, document)
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)
                 let document = try site.reclassify(
                     id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)")
-                logger.info("control.record_reclassified", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
+                logger.info(
+                    "control.record_reclassified",
+                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .retractRecord(let id, let level):
                 let request = try decode(RetractRequest.self, from: body)
                 let document = try site.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)")
-                logger.info("control.record_retracted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
+                logger.info(
+                    "control.record_retracted",
+                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .deleteRecord(let id, let level):
                 let document = try site.delete(id: id, level: level, actor: "uid:\(caller.uid)")
-                logger.info("control.record_deleted", metadata: ["caller.uid": "\(caller.uid)", "record.level": "\(document.classification)"])
+                logger.info(
+                    "control.record_deleted",
+                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             }
         } catch DaemonError.request(let code, let message) {
-            logger.notice("control.refused", metadata: ["caller.uid": "\(caller.uid)", "error.code": "\(code)", "error": "\(message)"])
+            // The message is the caller's: it quotes ids, tags, fields and levels of the request.
+            logger.notice(
+                "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
             return .error(code, message)
         } catch {
-            logger.error("control.failed", metadata: ["caller.uid": "\(caller.uid)", "error": "\(error)"])
+            logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))
             return .error(.internal, "internal error: \(error)")
         }
     }

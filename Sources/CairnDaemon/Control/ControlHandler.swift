@@ -60,7 +60,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         PeerCredentialReader.read(context.channel).whenComplete { result in
             switch result {
             case .success(let credentials): bound.value.peer = credentials
-            case .failure(let error): logger.warning("control.no_peer_credentials", metadata: ["error": "\(error)"])
+            case .failure(let error): logger.warning("control.no_peer_credentials", metadata: .error(error))
             }
         }
         context.fireChannelActive()
@@ -226,7 +226,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.notice("control.connection_error", metadata: ["error": "\(error)"])
+        logger.notice("control.connection_error", metadata: .error(error))
         context.close(promise: nil)
     }
 }

@@ -21,7 +21,7 @@ struct WatchdogService: Service {
                 try await threadPool.runIfActive { _ = try site.database.meta(MetaKey.device) }
                 notifier.notify("WATCHDOG=1")
             } catch {
-                logger.error("watchdog.check_failed", metadata: ["error": "\(error)"])
+                logger.error("watchdog.check_failed", metadata: .error(error))
             }
             // Throws only when cancelled or shutting down, which the loop condition checks.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }

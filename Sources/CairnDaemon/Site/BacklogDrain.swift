@@ -88,7 +88,7 @@ final class BacklogDrain: Sendable {
                     return EpochSlot(level: waiting.level, epoch: epoch)
                 }
             } catch {
-                site.logger.error("keys.backlog_failed", metadata: ["error": "\(error)"])
+                site.logger.error("keys.backlog_failed", metadata: .error(error))
                 return
             }
             var took = 0
@@ -101,7 +101,7 @@ final class BacklogDrain: Sendable {
                         count = try site.applyBacklogGroup(slot)
                     } catch {
                         // Left waiting: the next grant or the next start tries again.
-                        site.logger.error("keys.backlog_failed", metadata: ["key.level": "\(slot.level)", "error": "\(error)"])
+                        site.logger.error("keys.backlog_failed", metadata: .error(error, ["key.level": "\(slot.level)"]))
                         return
                     }
                     took += count

@@ -92,7 +92,7 @@ extension Site {
                 if try accept(charter: signed, from: source).amended { amended += 1 }
             } catch {
                 metrics.count("cairn_charters_refused_total")
-                logger.warning("charter.refused", metadata: ["source": "\(source)", "error": "\(error)"])
+                logger.warning("charter.refused", metadata: .error(error, ["source": "\(source)"]))
                 break
             }
         }

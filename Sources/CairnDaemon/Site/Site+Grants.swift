@@ -26,7 +26,7 @@ extension Site {
                         hlc: context.clock.now(), signer: identity.keys.signing)
                     context.append(delta, receivedAt: now, own: true)
                 } catch {
-                    logger.error("keys.grant_failed", metadata: ["key.level": "\(level)", "error": "\(error)"])
+                    logger.error("keys.grant_failed", metadata: .error(error, ["key.level": "\(level)"]))
                     continue
                 }
                 context.grantsSeen.insert(seen)

@@ -264,7 +264,7 @@ extension Site {
         do {
             key = try grant.openKey(with: identity.keys.wrapping)
         } catch {
-            logger.error("keys.grant_unopenable", metadata: ["key.level": "\(grant.level)", "error": "\(error)"])
+            logger.error("keys.grant_unopenable", metadata: .error(error, ["key.level": "\(grant.level)"]))
             return
         }
         context.keyring.insert(level: grant.level, epoch: grant.epoch, key: key)
@@ -370,7 +370,7 @@ extension Site {
             let (records, withdrawals) = try database.prefetch(keys: keys)
             context.prefetched.add(keys: keys, records: records, withdrawals: withdrawals)
         } catch {
-            logger.warning("store.prefetch_failed", metadata: ["error": "\(error)"])
+            logger.warning("store.prefetch_failed", metadata: .error(error))
         }
     }
 
@@ -384,7 +384,7 @@ extension Site {
         } catch {
             // Signed by a certified author, yet unreadable: kept (it is part of the chain) and
             // reported, never applied.
-            logger.error("sync.delta_unreadable", metadata: ["delta.level": "\(delta.header.level)", "error": "\(error)"])
+            logger.error("sync.delta_unreadable", metadata: .error(error, ["delta.level": "\(delta.header.level)"]))
             return
         }
         guard let (epoch, writeKey) = context.keyring.current(level: change.level) else { return }
@@ -416,7 +416,7 @@ extension Site {
                 try records[id]!.state.apply(operation, stamp: change.stamp)
             } catch let error as ModelError {
                 // The model refuses the change (the same at every site): kept, not applied.
-                logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "error": "\(error)"])
+                logger.warning("sync.delta_not_applied", metadata: .error(error, ["delta.level": "\(delta.header.level)"]))
                 metrics.count("cairn_deltas_not_applied_total", [("reason", "invalid_change")])
                 return
             }

@@ -122,7 +122,7 @@ extension Site {
         } catch let error as DaemonError {
             throw error
         } catch {
-            logger.error("store.read_failed", metadata: ["error": "\(error)"])
+            logger.error("store.read_failed", metadata: .error(error))
             throw DaemonError.request(.internal, "the store could not be read: \(error)")
         }
     }

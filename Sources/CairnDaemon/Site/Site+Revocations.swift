@@ -77,7 +77,7 @@ extension Site {
                 if try accept(revocation: signed, from: source).learned { learned += 1 }
             } catch {
                 metrics.count("cairn_revocations_refused_total")
-                logger.warning("device.revocation_refused", metadata: ["source": "\(source)", "error": "\(error)"])
+                logger.warning("device.revocation_refused", metadata: .error(error, ["source": "\(source)"]))
             }
         }
         return learned
@@ -137,7 +137,7 @@ extension Site {
                     signer: identity.keys.signing)
                 context.append(delta, receivedAt: now, own: true)
             } catch {
-                logger.error("keys.rotation_failed", metadata: ["key.level": "\(level)", "error": "\(error)"])
+                logger.error("keys.rotation_failed", metadata: .error(error, ["key.level": "\(level)"]))
                 continue
             }
             context.keyring.insert(level: level, epoch: epoch, key: key)

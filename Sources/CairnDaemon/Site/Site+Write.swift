@@ -213,7 +213,7 @@ extension Site {
         do {
             try database.commit(batch)
         } catch {
-            logger.error("store.commit_failed", metadata: ["error": "\(error)"])
+            logger.error("store.commit_failed", metadata: .error(error))
             throw DaemonError.request(.internal, "the write could not be stored: \(error)")
         }
     }

@@ -69,6 +69,17 @@ final class Site: Sendable {
         recordKeys.key(id, level: level)
     }
 
+    /// How log lines name a record (`record.ref`): 8 bytes of a keyed hash of its id, so that
+    /// the lines about one record can be followed on this site while the id stays out of the
+    /// journal. Its key is derived from the index key, so a ref cannot be matched against the
+    /// database's row keys. `id` is taken as given (it may be a refused, invalid one).
+    func logRef(_ id: String) -> String {
+        indexKey.withUnsafeBytes { key in
+            let refKey = BLAKE2b.hash(Array("cairn/v1/log-ref-key\0".utf8), key: Array(key))
+            return Hex.encode(Array(BLAKE2b.hash(Array(id.utf8), outputLength: 16, key: refKey).prefix(8)))
+        }
+    }
+
     /// Appends events found outside a commit group (by the store check) to the audit log.
     func recordEvents(_ events: [StartupEvent]) throws {
         _ = try writes.submit({ context in
@@ -99,7 +110,7 @@ final class Site: Sendable {
         do {
             return try RecordStateCodec.open(row.sealed, rowKey: row.key, level: row.level, epoch: epoch, key: key)
         } catch {
-            logger.error("record.unreadable", metadata: ["error": "\(error)", "record.level": "\(row.level)"])
+            logger.error("record.unreadable", metadata: .error(error, ["record.level": "\(row.level)"]))
             throw DaemonError.request(.internal, "a stored record could not be opened (\(error)); the store may be damaged")
         }
     }

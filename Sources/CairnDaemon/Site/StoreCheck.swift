@@ -60,7 +60,7 @@ final class StoreCheck: Sendable {
                 do {
                     _ = try site.deletedCountsAndKeyring(cancelled: { self.isCancelled })
                 } catch where !isCancelled {
-                    site.logger.warning("store.deleted_count_failed", metadata: ["error": "\(error)"])
+                    site.logger.warning("store.deleted_count_failed", metadata: .error(error))
                 }
             }
             found += try StoreScan(database: site.database, logger: site.logger, cancelled: { self.isCancelled }).run(events: &events)
@@ -75,7 +75,7 @@ final class StoreCheck: Sendable {
             if !events.isEmpty { try site.recordEvents(events) }
         } catch {
             if !isCancelled {
-                site.logger.error("store.check_failed", metadata: ["error": "\(error)"])
+                site.logger.error("store.check_failed", metadata: .error(error))
                 found.append("the start-up check of the store could not finish: \(error)")
             }
         }

@@ -1,6 +1,7 @@
 import CairnModel
 import CairnTransport
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -72,7 +73,7 @@ final class PeerDialer: Sendable {
                 }
                 .connect(host: peer.host, port: peer.port).get()
         } catch {
-            note("cannot connect to \(peer.address): \(error)")
+            note("cannot connect to \(peer.address): \(error)", log: .error(error))
             return false
         }
         // Closing the channel when the dialer stops ends the wait below.
@@ -85,16 +86,19 @@ final class PeerDialer: Sendable {
         if let peerDevice { device.withLock { $0 = peerDevice } }
         let admitted = peerDevice != nil
         if admitted {
-            note("the connection to \(peer.address) closed")
+            note("the connection to \(peer.address) closed", log: ["reason": "closed"])
         } else {
-            note(seen.link.withLock { $0?.closeReason } ?? "the connection to \(peer.address) ended before the peer was admitted (see the log)")
+            note(
+                seen.link.withLock { $0?.closeReason } ?? "the connection to \(peer.address) ended before the peer was admitted (see the log)",
+                log: ["reason": "not_admitted"])
         }
         return admitted
     }
 
-    private func note(_ error: String) {
+    /// Keeps `error` for the peers API; the log gets `log` (codes, never the text).
+    private func note(_ error: String, log: Logger.Metadata) {
         lastError.withLock { $0 = error }
-        service.logger.debug("sync.dial_failed", metadata: ["peer": "\(peer.name)", "error": "\(error)"])
+        service.logger.debug("sync.dial_failed", metadata: log.merging(["peer": "\(peer.name)"]) { _, new in new })
     }
 }
 

@@ -96,7 +96,7 @@ extension PeerLink {
             return
         case .failure(let error)? where error.isLocalLimit:
             // Our own vector cannot be sent (too many streams for one frame): not the peer's fault.
-            logger.error("sync.round_failed", metadata: ["peer": "\(name)", "error": "\(error)"])
+            logger.error("sync.round_failed", metadata: .error(error, ["peer": "\(name)"]))
             context.metrics.count("cairn_sync_round_failures_total", [("reason", "local_limit")])
         case .failure(let error)?:
             refuse("round refused: \(error)", code: error.isFlooding ? "flooding" : "round")

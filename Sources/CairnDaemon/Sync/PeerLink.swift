@@ -63,7 +63,7 @@ final class PeerLink: Sendable {
     /// Says why and closes.
     func close(reason: String, code: String) {
         state.withLock { $0.closeReason = reason }
-        logger.warning("sync.connection_refused", metadata: ["peer": "\(name)", "reason": "\(reason)"])
+        logger.warning("sync.connection_refused", metadata: ["peer": "\(name)", "reason": "\(code)"])
         context.metrics.count("cairn_sync_connections_refused_total", [("reason", code)])
         send(.goodbye(reason))
         channel.close(promise: nil)
@@ -201,7 +201,7 @@ final class PeerLink: Sendable {
                     self.send(.certificates(certificates.map { $0.signed.serialized() }))
                     self.startRound()
                 } catch {
-                    self.logger.error("sync.learn_failed", metadata: ["peer": "\(certificate.ref)", "error": "\(error)"])
+                    self.logger.error("sync.learn_failed", metadata: .error(error, ["peer": "\(certificate.ref)"]))
                 }
             }
         }
@@ -243,7 +243,7 @@ final class PeerLink: Sendable {
             do {
                 try self.site.learn(verified, from: "peer:\(self.name)")
             } catch {
-                self.logger.error("sync.learn_failed", metadata: ["peer": "\(self.name)", "error": "\(error)"])
+                self.logger.error("sync.learn_failed", metadata: .error(error, ["peer": "\(self.name)"]))
             }
         }
     }
@@ -256,7 +256,7 @@ final class PeerLink: Sendable {
             do {
                 report = try self.site.ingest(envelopes, from: source)
             } catch {
-                self.logger.error("sync.ingest_failed", metadata: ["peer": "\(self.name)", "error": "\(error)"])
+                self.logger.error("sync.ingest_failed", metadata: .error(error, ["peer": "\(self.name)"]))
                 // Unacknowledged, the batch would hold the peer's window forever: start over.
                 self.close(reason: "this site could not store the batch", code: "store")
                 return

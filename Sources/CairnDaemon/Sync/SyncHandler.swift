@@ -89,7 +89,7 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context channelContext: ChannelHandlerContext, error: any Error) {
         let peer = link?.name ?? configuredName ?? "\(channelContext.remoteAddress.map { "\($0)" } ?? "unknown")"
-        context.logger.warning("sync.connection_error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        context.logger.warning("sync.connection_error", metadata: .error(error, ["peer": "\(peer)"]))
         let code: String
         if let transport = error as? TransportError { code = transport.metricCode } else { code = "io" }
         context.metrics.count("cairn_sync_connection_errors_total", [("reason", code)])

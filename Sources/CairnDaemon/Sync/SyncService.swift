@@ -172,7 +172,7 @@ final class SyncService: Service, Sendable {
         do {
             fresh = try DaemonConfig.load(path: config.configPath).peers
         } catch {
-            logger.error("sync.reload_failed", metadata: ["error": "\(error)"])
+            logger.error("sync.reload_failed", metadata: .error(error))
             return
         }
         let old = configured.withLock { state in

@@ -35,7 +35,11 @@ enum ProcessRunner {
             }
             usleep(10_000)
         }
-        return ProcessResult(status: process.terminationStatus, stdout: outData.finish(), stderr: errData.finish())
+        let result = ProcessResult(status: process.terminationStatus, stdout: outData.finish(), stderr: errData.finish())
+        // A daemon run to the end here (refusing to start, checking a configuration) wrote its
+        // log to these pipes: scanned like every other daemon's log.
+        if executable == Binaries.cairnd { LogScan.check(output: result.stdout + result.stderr, of: "cairnd \(arguments.joined(separator: " "))") }
+        return result
     }
 }
 

@@ -45,7 +45,11 @@ struct SiteDirectory {
         try toml.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
+    /// Scans the daemon's log for planted markers and raw control characters (`LogScan`,
+    /// recording a test issue for each line found), then removes the directory. Every daemon of
+    /// the suite lives in one of these, so every daemon's log is read once, at the end.
     func remove() {
+        LogScan.check(logAt: log, of: device)
         try? FileManager.default.removeItem(atPath: path)
     }
 
