@@ -38,4 +38,13 @@ struct RecordKeys: Sendable {
             BLAKE2b.hash(Self.levelDomain + idKey + [UInt8(truncatingIfNeeded: level.utf8.count)] + Array(level.utf8), key: Array(key))
         }
     }
+
+    /// How log lines name a record (see `Site.logRef`): 8 bytes of a hash of the id keyed with
+    /// a key derived from the index key, unrelated to the store keys.
+    func logRef(_ id: String) -> String {
+        indexKey.withUnsafeBytes { key in
+            let refKey = BLAKE2b.hash(Array("cairn/v1/log-ref-key\0".utf8), key: Array(key))
+            return Hex.encode(Array(BLAKE2b.hash(Array(id.utf8), outputLength: 16, key: refKey).prefix(8)))
+        }
+    }
 }

@@ -74,10 +74,7 @@ final class Site: Sendable {
     /// journal. Its key is derived from the index key, so a ref cannot be matched against the
     /// database's row keys. `id` is taken as given (it may be a refused, invalid one).
     func logRef(_ id: String) -> String {
-        indexKey.withUnsafeBytes { key in
-            let refKey = BLAKE2b.hash(Array("cairn/v1/log-ref-key\0".utf8), key: Array(key))
-            return Hex.encode(Array(BLAKE2b.hash(Array(id.utf8), outputLength: 16, key: refKey).prefix(8)))
-        }
+        recordKeys.logRef(id)
     }
 
     /// Appends events found outside a commit group (by the store check) to the audit log.
