@@ -43,6 +43,8 @@ public enum Daemon {
                 site.storeCheck.start(site)
                 // A backlog left half applied by a stop or crash is finished now.
                 site.backlog.schedule(site)
+                // So is a retroactive revocation.
+                site.withdrawalDrain.schedule(site)
             },
             onStopping: { notifier.notify("STOPPING=1") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: server)]
@@ -60,12 +62,14 @@ public enum Daemon {
         } catch {
             site.storeCheck.cancelAndWait()
             site.backlog.cancelAndWait()
+            site.withdrawalDrain.cancelAndWait()
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
         site.storeCheck.cancelAndWait()
         site.backlog.cancelAndWait()
+        site.withdrawalDrain.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
         try site.database.close()

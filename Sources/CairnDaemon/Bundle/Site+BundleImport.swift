@@ -32,7 +32,12 @@ extension Site {
             return try importChecked(bytes, dryRun: dryRun, actor: actor, progress: progress)
         } catch DaemonError.request(let code, let message) where !dryRun && ControlErrorCode.bundleCodes.contains(code) {
             logger.warning("bundle.refused", metadata: ["error.code": "\(code)", "error": "\(message)"])
-            try? audit("bundle.refused", actor: actor, detail: ["reason": code.rawValue, "detail": String(message.prefix(400))])
+            do {
+                try audit("bundle.refused", actor: actor, detail: ["reason": code.rawValue, "detail": String(message.prefix(400))])
+            } catch {
+                // The import is refused either way; what is lost is its audit entry, so say so.
+                storeFailed(.bundleImport, error)
+            }
             throw DaemonError.request(code, message)
         }
     }
@@ -60,7 +65,8 @@ extension Site {
         // Pass 2: store.
         let source = "bundle:\(id.prefix(16))"
         document.certificatesLearned = try learn(Array(verified.certificates.values) + [sender], from: source)
-        document.revocationsLearned = accept(revocations: verified.revocations, from: source)
+        // A revocation that verified but could not be stored fails the import (before any delta).
+        document.revocationsLearned = try accept(revocations: verified.revocations, from: source)
         let deltaSource = DeltaSource(name: source, clearance: sender.clearance)
         var done = 0
         do {

@@ -74,7 +74,7 @@ extension Site {
                 }, in: &context)
                 defer { context.prefetched.clear() }
                 for delta in accepted {
-                    storeReceived(delta, report: &report, in: &context)
+                    try storeReceived(delta, report: &report, in: &context)
                     let stream = StreamID(author: delta.header.author, level: delta.header.level)
                     report.senderHolds[stream] = max(report.senderHolds[stream] ?? 0, delta.header.sequence)
                 }
@@ -116,8 +116,15 @@ extension Site {
     }
 
     /// Places one verified delta: duplicate, equivocation, waiting, or stored (and applied when
-    /// its key is held), followed by whatever was waiting for it.
-    private func storeReceived(_ delta: SealedDelta, report: inout IngestReport, in context: inout WriteContext) {
+    /// its key is held), followed by whatever was waiting for it. Throws (failing the batch)
+    /// when the store cannot be read.
+    private func storeReceived(_ delta: SealedDelta, report: inout IngestReport, in context: inout WriteContext) throws {
+        // Checked again in the group: its author may have been withdrawn after the batch was
+        // verified (by a revocation accepted since, perhaps earlier in this very group).
+        if writtenAfterWithdrawal(delta.header, in: context) {
+            report.refuse("author_revoked")
+            return
+        }
         let stream = StreamID(author: delta.header.author, level: delta.header.level)
         let sequence = delta.header.sequence
         let head = context.streams[stream]
@@ -125,7 +132,7 @@ extension Site {
         if sequence <= held {
             if held == sequence, head?.deltaID == delta.id {
                 report.duplicate += 1
-            } else if let stored = storedID(stream: stream, sequence: sequence, in: context), stored == delta.id {
+            } else if let stored = try storedID(stream: stream, sequence: sequence, in: context), stored == delta.id {
                 report.duplicate += 1
             } else {
                 keepEvidence(delta, reason: "equivocation: another delta holds this position", in: &context)
@@ -155,18 +162,27 @@ extension Site {
             report.refuse("equivocation")
             return
         }
-        accept(delta, in: &context)
+        try accept(delta, in: &context)
         report.stored += 1
         report.storedByLevel[stream.level, default: 0] += 1
         // Whatever was waiting for this delta follows it now.
         let released = waiting.withLock { $0.release(stream: stream, head: StreamHead(sequence: sequence, deltaID: delta.id)) }
+        var cut = false
         for held in released.released {
-            guard let next = try? SealedDelta.parse(held.envelope) else { continue }
-            accept(next, in: &context)
+            // Harmless: these bytes parsed when they arrived, so parsing again cannot fail.
+            guard !cut, let next = try? SealedDelta.parse(held.envelope) else { continue }
+            // One written after its author's withdrawal ends the run: the rest chain onto it.
+            if writtenAfterWithdrawal(next.header, in: context) { cut = true }
+            if cut {
+                report.refuse("author_revoked")
+                continue
+            }
+            try accept(next, in: &context)
             report.released += 1
             report.storedByLevel[stream.level, default: 0] += 1
         }
         for held in released.forks {
+            // Harmless, as above.
             guard let fork = try? SealedDelta.parse(held.envelope) else { continue }
             keepEvidence(fork, reason: "equivocation: a waiting delta does not follow the chain", in: &context)
             report.equivocations.append((stream, fork.header.sequence))
@@ -174,13 +190,17 @@ extension Site {
         }
     }
 
-    private func storedID(stream: StreamID, sequence: UInt64, in context: WriteContext) -> [UInt8]? {
+    /// The id held at a position, to tell a duplicate from equivocation: a store that cannot be
+    /// read fails the batch (it must not turn an honest duplicate into evidence, or the reverse).
+    private func storedID(stream: StreamID, sequence: UInt64, in context: WriteContext) throws -> [UInt8]? {
         if let inGroup = context.batch.deltas.first(where: {
             $0.author == stream.author.bytes && $0.level == stream.level && $0.sequence == sequence
         }) {
             return inGroup.id
         }
-        return (try? database.delta(author: stream.author.bytes, level: stream.level, sequence: sequence))??.id
+        return try storeRead(.ingest) {
+            try database.delta(author: stream.author.bytes, level: stream.level, sequence: sequence)
+        }?.id
     }
 
     private func keepEvidence(_ delta: SealedDelta, reason: String, in context: inout WriteContext) {
@@ -202,7 +222,7 @@ extension Site {
     /// Stores a delta that extends its stream and applies it: a grant records who holds which
     /// key (and gives us the key when it is for us); records are merged when the key is held
     /// and wait for it otherwise.
-    private func accept(_ delta: SealedDelta, in context: inout WriteContext) {
+    private func accept(_ delta: SealedDelta, in context: inout WriteContext) throws {
         let now = Int64(Date().timeIntervalSince1970)
         let own = delta.header.author == identity.deviceID
         context.append(delta, receivedAt: now, own: own)
@@ -213,13 +233,13 @@ extension Site {
         }
         switch delta.header.kind {
         case .grant:
-            receiveGrant(delta, in: &context)
+            try receiveGrant(delta, in: &context)
         case .records:
             // A redacted delta (its record withdrawn from the level) is kept for its stream and
             // relayed as it is; there is nothing to apply.
             guard !delta.isRedacted, let epoch = delta.header.epoch else { return }
             if let key = context.keyring.key(level: delta.header.level, epoch: epoch) {
-                apply(delta, key: key, in: &context)
+                try apply(delta, key: key, in: &context)
             } else {
                 context.batch.unapplied.append(
                     UnappliedDelta(deltaID: delta.id, level: delta.header.level, epochNumber: epoch.number, epochKeyID: epoch.keyID))
@@ -228,7 +248,9 @@ extension Site {
         }
     }
 
-    private func receiveGrant(_ delta: SealedDelta, in context: inout WriteContext) {
+    private func receiveGrant(_ delta: SealedDelta, in context: inout WriteContext) throws {
+        // Not a store error: a signed grant whose body does not parse tells nothing about who
+        // holds which key, so there is nothing to record; it is logged and kept for its chain.
         guard let grant = try? EpochGrant.read(from: delta) else {
             logger.warning("sync.grant_unreadable", metadata: ["delta.level": "\(delta.header.level)"])
             return
@@ -265,7 +287,7 @@ extension Site {
         context.audit(
             "keys.received", actor: "peer:\(context.devices.displayName(delta.header.author))",
             detail: ["level": grant.level, "epoch": "\(grant.epoch.number)"])
-        applyWaiting(for: EpochSlot(level: grant.level, epoch: grant.epoch), key: key, in: &context)
+        try applyWaiting(for: EpochSlot(level: grant.level, epoch: grant.epoch), key: key, in: &context)
     }
 
     /// Applies the deltas that were waiting for this key: those earlier in the group, and the
@@ -275,20 +297,25 @@ extension Site {
     /// delta and record in memory at once (7.8 GB for a million) and kept the link from
     /// acknowledging anything for minutes. Returns how many stored deltas it took.
     @discardableResult
-    fileprivate func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) -> Int {
+    fileprivate func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) throws -> Int {
         var waitingDeltas: [SealedDelta] = []
         let limit = backlog.limit
-        var taken = 0
-        if let stored = try? database.unappliedDeltas(
-            level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID, limit: limit)
-        {
-            for row in stored {
-                if let delta = try? SealedDelta.parse(row.envelope) { waitingDeltas.append(delta) }
-            }
-            context.batch.applied += stored.map(\.id)
-            taken = stored.count
-            if stored.count >= limit { context.backlogLeft.insert(slot) }
+        // A store that cannot list the waiting deltas fails the group: marking the key's backlog
+        // done while nothing was applied would leave those records missing until a restart.
+        let stored = try storeRead(.ingest) {
+            try database.unappliedDeltas(level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID, limit: limit)
         }
+        for row in stored {
+            do {
+                waitingDeltas.append(try SealedDelta.parse(row.envelope))
+            } catch {
+                storeFailed(.ingest, error)
+                throw DaemonError.request(.internal, "a stored delta does not parse (\(error)); the store may be damaged")
+            }
+        }
+        context.batch.applied += stored.map(\.id)
+        let taken = stored.count
+        if stored.count >= limit { context.backlogLeft.insert(slot) }
         if let inGroup = context.unappliedInGroup.removeValue(forKey: slot) {
             waitingDeltas += inGroup
             let ids = Set(inGroup.map(\.id))
@@ -313,7 +340,7 @@ extension Site {
             let run = waitingDeltas[start..<min(start + Self.applyRun, waitingDeltas.count)]
             start += run.count
             prefetch(Array(run), in: &context)
-            for delta in run { apply(delta, key: key, in: &context) }
+            for delta in run { try apply(delta, key: key, in: &context) }
             context.prefetched.clear()
         }
         return taken
@@ -325,7 +352,7 @@ extension Site {
         let box = CountBox()
         _ = try writes.submit({ [self] context in
             guard let key = context.keyring.key(level: slot.level, epoch: slot.epoch) else { return (nil, false) }
-            box.value = applyWaiting(for: slot, key: key, in: &context)
+            box.value = try applyWaiting(for: slot, key: key, in: &context)
             return (nil, false)
         }, run: runGroup)
         return box.value
@@ -340,11 +367,13 @@ extension Site {
 
     /// Opens the RECORDS deltas among `deltas` whose key is held and reads ahead, in one read
     /// transaction, the stored records and withdrawals they touch. Without it (or when the read
-    /// fails) the apply step reads them one by one, with the same result.
+    /// fails) the apply step reads them one by one, with the same result: a failure here only
+    /// costs speed, and a store that stays broken fails the apply step's own reads.
     func prefetch(_ deltas: [SealedDelta], in context: inout WriteContext) {
         var keys: [[UInt8]] = []
         var seen: Set<[UInt8]> = []
         for delta in deltas where delta.header.kind == .records && !delta.isRedacted {
+            // Harmless: a delta that does not open here is opened again (and reported) by `apply`.
             guard let epoch = delta.header.epoch, let key = context.keyring.key(level: delta.header.level, epoch: epoch),
                 let change = try? delta.open(key: key)
             else { continue }
@@ -364,8 +393,12 @@ extension Site {
         }
     }
 
-    /// Merges a RECORDS delta's operations into the records it touches.
-    private func apply(_ delta: SealedDelta, key: XChaCha20Poly1305.Key, in context: inout WriteContext) {
+    /// Merges a RECORDS delta's operations into the records it touches. A model error leaves the
+    /// delta unapplied (logged); a store error fails the group.
+    private func apply(_ delta: SealedDelta, key: XChaCha20Poly1305.Key, in context: inout WriteContext) throws {
+        // Stored, but written after its author's withdrawal: the withdrawal takes it out of the
+        // store (`withdrawRetroactively`); it is never merged meanwhile.
+        if writtenAfterWithdrawal(delta.header, in: context) { return }
         let change: Change
         do {
             change = try context.prefetched.opened.removeValue(forKey: delta.id) ?? delta.open(key: key)
@@ -377,7 +410,7 @@ extension Site {
         }
         guard let (epoch, writeKey) = context.keyring.current(level: change.level) else { return }
         if case .withdraw = change.operations.first {
-            receiveWithdrawal(delta, change: change, in: &context)
+            try receiveWithdrawal(delta, change: change, in: &context)
             return
         }
         let now = Int64(Date().timeIntervalSince1970)
@@ -407,13 +440,13 @@ extension Site {
                 guard !skipped.contains(id) else { continue }
                 try records[id]!.state.apply(operation, stamp: change.stamp)
             }
-        } catch {
+        } catch let error as ModelError {
             logger.warning("sync.delta_not_applied", metadata: ["delta.level": "\(delta.header.level)", "error": "\(error)"])
             return
         }
         if withdrawn {
             // Part of a record withdrawn from this level: its body is dropped on arrival.
-            redact(delta.id, level: change.level, in: &context)
+            try redact(delta.id, level: change.level, in: &context)
         }
         for (id, record) in records {
             let key = rowKey(id)

@@ -78,7 +78,7 @@ extension Site {
         var record = RecordState.new(id: id, level: level, first: snapshot.stamp)
         for operation in snapshot.operations { try record.apply(operation, stamp: snapshot.stamp) }
         let now = Int64(Date().timeIntervalSince1970)
-        withdrawRecord(
+        try withdrawRecord(
             id, rowKey: rowKey, level: from, stamp: tombstone.stamp, retracted: false, listed: redact, in: &context)
         context.batch.redaction.removedRecords.remove(rowKey)
         context.stage(
@@ -114,7 +114,7 @@ extension Site {
                     record: id, reason: reason, redact: Array(redact.suffix(ModelLimits.maxRedactedDeltas)), to: nil)
             ])
         let (tombstone, _, _) = try sealOwn(change, in: &context)
-        let redacted = withdrawRecord(
+        let redacted = try withdrawRecord(
             id, rowKey: rowKey, level: current.level, stamp: change.stamp, retracted: true, listed: redact, in: &context
         )
         context.audit(
@@ -128,7 +128,7 @@ extension Site {
     /// The record as held, or the reason it is not: never seen, or retracted.
     private func requireHeld(_ id: RecordID, rowKey: [UInt8], in context: WriteContext) throws -> RecordState {
         if let current = try heldState(id, rowKey: rowKey, in: context) { return current }
-        if isRetracted(rowKey: rowKey)
+        if try isRetracted(rowKey: rowKey)
             || context.batch.redaction.recordWithdrawals.contains(where: { $0.recordKey == rowKey && $0.retracted })
         {
             throw DaemonError.request(.recordRetracted, "record \(id) was retracted")

@@ -34,7 +34,7 @@ extension Site {
         // Checked here as well as under the lock: `writeRecord` refuses a level-less write to an
         // unknown id as an invalid new record before the closure below could say "not found".
         guard try loadState(id, keyring: keyring()) != nil else {
-            throw notHeld(id)
+            throw try notHeld(id)
         }
         let (state, _) = try writeRecord(id: id, level: nil, actor: actor, auditKind: "record.delete") { current in
             guard let current else { throw DaemonError.request(.recordNotFound, "no record \(id)") }
@@ -46,7 +46,7 @@ extension Site {
     func get(id raw: String) throws -> RecordDocument {
         let id = try Self.recordID(raw)
         guard let state = try loadState(id, keyring: keyring()) else {
-            throw notHeld(id)
+            throw try notHeld(id)
         }
         return mapping.document(state)
     }
@@ -75,7 +75,7 @@ extension Site {
         let id = try Self.recordID(raw)
         let key = rowKey(id)
         let keyring = keyring()
-        guard try database.record(key: key) != nil else { throw notHeld(id) }
+        guard try database.record(key: key) != nil else { throw try notHeld(id) }
         let mapping = self.mapping
         return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> HistoryEntry? in
             guard let stored = try database.delta(id: deltaID) else { return nil }
@@ -94,9 +94,10 @@ extension Site {
         }
     }
 
-    /// Why a record is not here: retracted (410), or never seen.
-    func notHeld(_ id: RecordID) -> DaemonError {
-        isRetracted(rowKey: rowKey(id))
+    /// Why a record is not here: retracted (410), or never seen. Throws when the store cannot
+    /// say which.
+    func notHeld(_ id: RecordID) throws -> DaemonError {
+        try isRetracted(rowKey: rowKey(id))
             ? .request(.recordRetracted, "record \(id) was retracted")
             : .request(.recordNotFound, "no record \(id)")
     }

@@ -48,10 +48,10 @@ extension Site {
             }
             level = existing.level
         } else {
-            if isRetracted(rowKey: rowKey) {
+            if try isRetracted(rowKey: rowKey) {
                 throw DaemonError.request(.recordRetracted, "record \(id) was retracted; its id cannot be used again")
             }
-            if let requestedLevel, recordWithdrawal(rowKey: rowKey, level: requestedLevel, in: context) != nil {
+            if let requestedLevel, try recordWithdrawal(rowKey: rowKey, level: requestedLevel, in: context) != nil {
                 throw DaemonError.request(
                     .classificationMismatch, "record \(id) was reclassified away from \(requestedLevel); its id cannot be reused there")
             }
@@ -165,6 +165,9 @@ extension Site {
         }
         if failure == nil, !context.backlogLeft.isEmpty {
             backlog.schedule(self)
+        }
+        if failure == nil, context.withdrawalLeft {
+            withdrawalDrain.schedule(self)
         }
         if failure == nil, context.withdrew {
             // Before the deltas: a peer must learn of the withdrawal before it receives (and
