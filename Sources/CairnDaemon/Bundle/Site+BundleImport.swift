@@ -181,6 +181,7 @@ extension Site {
         var withdrawals = startingWithdrawals
         var verified = VerifiedContents()
         var chain = BundleChainCheck(sender: sender.deviceID, heads: heads)
+        var held: [StreamID: [UInt64: [UInt8]]] = [:]
         var checked = 0
         var index = 0
         do {
@@ -220,9 +221,15 @@ extension Site {
                         verified.skippedIndexes.insert(index)
                     case .success(let delta):
                         let hostile = try chain.check(delta) { stream, sequence in
-                            try storeRead(.bundleImport) {
-                                try database.deltaIDs(author: stream.author.bytes, level: stream.level, from: sequence, through: sequence)[sequence]
+                            // Read a run of the held ids at once: a bundle made without a vector
+                            // repeats the sender's whole stream.
+                            if let id = held[stream]?[sequence] { return id }
+                            let ids = try storeRead(.bundleImport) {
+                                try database.deltaIDs(
+                                    author: stream.author.bytes, level: stream.level, from: sequence, through: sequence + 4_095)
                             }
+                            held[stream] = ids
+                            return ids[sequence]
                         }
                         if let hostile { throw BundleRefusal.invalid("delta \(index) is refused (\(hostile))") }
                         let stream = StreamID(author: delta.header.author, level: delta.header.level)

@@ -123,12 +123,14 @@ extension Site {
         // The stored chain starts at the genesis (version 1) and each amendment is the next
         // version, so the charter at index i is version i + 1.
         let chain = try storedCharters()
-        guard UInt64(chain.count) == held else {
+        // One more than held is an amendment being committed right now (the store has it, the
+        // state not yet): pass on what is in force. Fewer means the history is damaged.
+        guard UInt64(chain.count) >= held else {
             storeFailed(.charter, DaemonError.request(.internal, "history of \(chain.count) versions, \(held) held"))
             throw DaemonError.request(
                 .internal, "the stored charter history holds \(chain.count) versions but version \(held) is in force; the store may be damaged")
         }
-        return chain.dropFirst(Int(clamping: version)).map { $0.serialized() }
+        return chain.prefix(Int(clamping: held)).dropFirst(Int(clamping: version)).map { $0.serialized() }
     }
 
     private func storedCharters() throws -> [SignedObject] {
