@@ -73,7 +73,8 @@ import Testing
             let head = try #require(try bravo.database.streamHeads().first { $0.author == hq.identity.deviceID.bytes && $0.level == "CONFIDENTIAL" })
             let fork = try SealedDelta.seal(
                 change: Change(
-                    author: hq.identity.deviceID, level: "CONFIDENTIAL", hlc: HLCTimestamp(wallMillis: UInt64(Date().timeIntervalSince1970 * 1000), counter: 0),
+                    author: hq.identity.deviceID, level: "CONFIDENTIAL",
+                    hlc: HLCTimestamp(wallMillis: UInt64(Date().timeIntervalSince1970 * 1000), counter: 0),
                     operations: [.setType(record: try RecordID("c-fork"), type: "note")]),
                 sequence: head.sequence + 1, previous: [UInt8](repeating: 7, count: 32), epoch: epoch, key: key,
                 signer: hq.identity.keys.signing)

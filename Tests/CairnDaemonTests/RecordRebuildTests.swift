@@ -16,13 +16,18 @@ import Testing
     /// A field the withdrawn author wrote over falls back to what remains; its tag, its new
     /// field and its deletion disappear; the result is what a site that never saw it holds.
     @Test func aFieldFallsBackToTheRemainingWrites() throws {
-        let created = Self.change(Self.alice, 10, [.setType(record: Self.id, type: "note"), .setField(record: Self.id, name: "v", value: .string("a"), observed: CausalContext())])
+        let created = Self.change(
+            Self.alice, 10,
+            [.setType(record: Self.id, type: "note"), .setField(record: Self.id, name: "v", value: .string("a"), observed: CausalContext())])
         var seen = CausalContext()
         seen.join(CausalContext([Self.alice: HLCTimestamp(wallMillis: 10, counter: 0)]))
         let thief = Self.change(
             Self.mallory, 20,
-            [.setField(record: Self.id, name: "v", value: .string("b"), observed: seen), .setField(record: Self.id, name: "w", value: .string("c"), observed: CausalContext()),
-             .addTag(record: Self.id, tag: "x"), .delete(record: Self.id)])
+            [
+                .setField(record: Self.id, name: "v", value: .string("b"), observed: seen),
+                .setField(record: Self.id, name: "w", value: .string("c"), observed: CausalContext()),
+                .addTag(record: Self.id, tag: "x"), .delete(record: Self.id),
+            ])
         let all = try #require(try RecordRebuild.state(of: Self.id, at: "SECRET", from: [thief, created]))
         #expect(all.view().fields["v"] == .string("b") && all.isDeleted)
 

@@ -68,7 +68,7 @@ extension Site {
             context.batch.truncations.append(
                 StreamTruncation(
                     author: stream.author.bytes, level: stream.level, fromSequence: from,
-                    reason: "withdrawn: its author \(context.devices.displayName(stream.author)) was revoked or withdrawn from before it was written",
+                    reason: "withdrawn: its author \(context.devices.displayName(stream.author)) was revoked from before it wrote it",
                     detectedAt: Int64(Date().timeIntervalSince1970 * 1000)))
             withdrawn.append((stream, from, head.sequence))
         }
