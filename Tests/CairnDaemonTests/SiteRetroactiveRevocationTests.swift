@@ -145,6 +145,30 @@ import Testing
         }
     }
 
+    /// Grants the device wrote after T are withdrawn with the rest, and no key it ever held or
+    /// granted stays the key new records are sealed with.
+    @Test func grantsWrittenAfterTAreWithdrawnAndTheirKeysRotatedAway() throws {
+        try SiteRevocationTests.withSites(["alpha/hq", "alpha/laptop"]) { sites in
+            let (hq, laptop) = (sites[0], sites[1])
+            try SiteRevocationTests.meshed(sites)
+            let effective = Self.nextSecond()
+            // After T the laptop meets charlie and grants it every key it holds up to RESTRICTED.
+            try laptop.learn([TestKeys.verifiedCertificate("charlie/hq")], from: "test")
+            try SiteRevocationTests.exchange(hq, laptop)
+            let laptopID = laptop.identity.deviceID.bytes
+            let before = try hq.database.deltaCount()
+            _ = try hq.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
+            let withdrawn = try hq.database.quarantined().filter { $0.author == laptopID }.map { try SealedDelta.parse($0.envelope) }
+            #expect(!withdrawn.isEmpty && withdrawn.allSatisfy { $0.header.kind == .grant })
+            #expect(Set(withdrawn.map(\.header.level)) == ["UNCLASSIFIED", "RESTRICTED"])
+            #expect(try hq.database.deltaCount() >= before - withdrawn.count)
+            for level in hq.keysDocument().levels {
+                let current = try #require(level.epochs.first { $0.current })
+                #expect(!current.holders.contains("alpha/laptop"), "\(level.name)")
+            }
+        }
+    }
+
     /// A withdrawal larger than one group is finished by later groups, and one interrupted by a
     /// stop is finished by the drain the daemon runs after its next start.
     @Test func aLargeWithdrawalIsFinishedAfterARestart() throws {
