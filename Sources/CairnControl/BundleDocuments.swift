@@ -97,6 +97,11 @@ public struct BundleImportDocument: Codable, Hashable, Sendable {
     public var revocations: Int
     /// Deltas beyond what this site held when the import began (what a dry run would store).
     public var new: Int
+    /// Deltas left out because they were refused for a reason that does not blame the sender
+    /// (their author was revoked or its certificate expired, this site does not know it, …),
+    /// by reason in `skippedReasons`; the rest of the bundle is imported. Known in a dry run too.
+    public var skipped: Int
+    public var skippedReasons: [String: Int]
     /// What the import did (all zero for a dry run): deltas stored, already held, waiting for
     /// a predecessor, refused (by reason in `refusals`), certificates and revocations learned.
     public var stored: Int
@@ -110,7 +115,7 @@ public struct BundleImportDocument: Codable, Hashable, Sendable {
     /// Creates a document.
     public init(
         bundle: String, sender: String, createdAt: String, dryRun: Bool, levels: [String], deltas: Int, certificates: Int,
-        revocations: Int, new: Int, stored: Int = 0, duplicate: Int = 0, pending: Int = 0, refused: Int = 0,
+        revocations: Int, new: Int, skipped: Int = 0, skippedReasons: [String: Int] = [:], stored: Int = 0, duplicate: Int = 0, pending: Int = 0, refused: Int = 0,
         refusals: [String: Int] = [:], certificatesLearned: Int = 0, revocationsLearned: Int = 0
     ) {
         self.bundle = bundle
@@ -122,6 +127,8 @@ public struct BundleImportDocument: Codable, Hashable, Sendable {
         self.certificates = certificates
         self.revocations = revocations
         self.new = new
+        self.skipped = skipped
+        self.skippedReasons = skippedReasons
         self.stored = stored
         self.duplicate = duplicate
         self.pending = pending

@@ -44,6 +44,8 @@ public enum Daemon {
                 site.storeCheck.start(site)
                 // A backlog left half applied by a stop or crash is finished now.
                 site.backlog.schedule(site)
+                // So is a retroactive revocation.
+                site.withdrawalDrain.schedule(site)
             },
             onStopping: { notifier.notify("STOPPING=1") })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: server)]
@@ -61,6 +63,7 @@ public enum Daemon {
         } catch {
             site.storeCheck.cancelAndWait()
             site.backlog.cancelAndWait()
+            site.withdrawalDrain.cancelAndWait()
             // Clean-up on the way out: the service group's error is what is thrown.
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
@@ -68,6 +71,7 @@ public enum Daemon {
         }
         site.storeCheck.cancelAndWait()
         site.backlog.cancelAndWait()
+        site.withdrawalDrain.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
         try site.database.close()

@@ -3,6 +3,7 @@ import GRDB
 extension CairnDatabase {
     /// Runs `body` in a read transaction, translating failures into `StoreError`.
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        try faults.check(operation)
         do {
             return try writer.read(body)
         } catch {
@@ -12,6 +13,7 @@ extension CairnDatabase {
 
     /// Runs `body` in a write transaction (all or nothing), translating failures into `StoreError`.
     func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        try faults.check(operation)
         do {
             return try writer.write(body)
         } catch {

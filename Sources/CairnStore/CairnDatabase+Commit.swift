@@ -9,7 +9,8 @@ extension CairnDatabase {
     /// in this batch. Epoch keys already stored are kept as they are.
     ///
     /// - Throws: `StoreError.streamGap`, `.duplicateSequence`, `.duplicateDelta`,
-    ///   `.unknownDelta` (a link), `.invalidArgument`, or a database failure.
+    ///   `.unknownDelta` (a link), `.invalidArgument` (also a truncation that does not fit its
+    ///   stream), or a database failure.
     public func commit(_ batch: WriteBatch) throws {
         try batch.validate()
         guard !batch.isEmpty else {
@@ -26,8 +27,9 @@ extension CairnDatabase {
             try Self.appendAudit(batch.audit, db)
             try Self.writeSyncState(batch, knownRowids: rowids, db)
             try Self.writeRedaction(batch.redaction, db)
+            try Self.writeTruncations(batch.truncations, db)
         }
-        if !batch.redaction.isEmpty { checkpointAfterRedaction() }
+        if !batch.redaction.isEmpty || checkpointOwed { checkpointAfterRedaction() }
     }
 
     /// Identifies a stream within a batch.

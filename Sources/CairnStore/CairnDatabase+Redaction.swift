@@ -42,7 +42,7 @@ extension CairnDatabase {
     /// Whether any of `keys` was retracted (one statement, for a few keys).
     public func anyRetracted(keys: [[UInt8]]) throws -> Bool {
         guard !keys.isEmpty else { return false }
-        return try read("read records' withdrawals") { db in
+        return try read("read a record's withdrawals") { db in
             let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
             let arguments = StatementArguments(keys.map { $0.blob as (any DatabaseValueConvertible)? })
             return try Bool.fetchOne(
@@ -96,12 +96,28 @@ extension CairnDatabase {
     }
 
     /// After a commit that dropped something: copies the log into the file and truncates it, so
-    /// the pages that held the dropped bytes are gone from the log too. Best effort: a reader
-    /// holding an old snapshot can make it a partial checkpoint, and the next one finishes it.
+    /// the pages that held the dropped bytes are gone from the log too.
+    ///
+    /// It cannot fail the commit, which is durable already (failing it would report a stored
+    /// write as lost). A reader holding an old snapshot can make it fail or stop short; then the
+    /// debt is kept, counted (`checkpointFailures`, a metric of the daemon), and paid by the
+    /// checkpoint after the next commit, so the dropped bytes never stay in the log unnoticed.
     func checkpointAfterRedaction() {
         guard isFile else { return }
-        _ = try? writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        do {
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            checkpointDebt.owed.store(false, ordering: .relaxed)
+        } catch {
+            checkpointDebt.owed.store(true, ordering: .relaxed)
+            checkpointDebt.failures.add(1, ordering: .relaxed)
+        }
     }
+
+    /// Checkpoints after redactions that failed since the database was opened.
+    public var checkpointFailures: Int { checkpointDebt.failures.load(ordering: .relaxed) }
+
+    /// Whether a checkpoint after a redaction is still owed.
+    var checkpointOwed: Bool { checkpointDebt.owed.load(ordering: .relaxed) }
 }
 
 extension CairnDatabase {

@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 
 /// The site's durable store: one SQLite database holding only bytes the daemon has already sealed
 /// or signed (deltas as received, records and keys sealed, a keyed-hash index).
@@ -23,6 +24,10 @@ public final class CairnDatabase: Sendable {
     public let path: String
     /// False for the in-memory database, which has no files.
     let isFile: Bool
+    /// Failures tests inject to check that callers fail closed (see `StoreFaults`).
+    public let faults = StoreFaults()
+    /// Checkpoints owed after redactions (see `checkpointAfterRedaction`).
+    let checkpointDebt = CheckpointDebt()
 
     private init(writer: any DatabaseWriter, path: String, isFile: Bool) {
         self.writer = writer
@@ -103,4 +108,10 @@ public final class CairnDatabase: Sendable {
         }
         try access("migrate the schema") { try migrator.migrate(writer) }
     }
+}
+
+/// A checkpoint after a redaction that has not succeeded yet, and how many failed.
+final class CheckpointDebt: Sendable {
+    let owed = Atomic<Bool>(false)
+    let failures = Atomic<Int>(0)
 }

@@ -31,6 +31,9 @@ public struct WriteBatch: Hashable, Sendable {
     public var revocations: [RevocationRow] = []
     /// Records and delta bodies withdrawn (reclassification, retraction).
     public var redaction = RedactionBatch()
+    /// Ends of streams withdrawn (a retroactive revocation), applied after everything else of the
+    /// batch, so they may take deltas this batch stores.
+    public var truncations: [StreamTruncation] = []
 
     /// Builds a batch; every part defaults to empty.
     public init(
@@ -49,6 +52,6 @@ public struct WriteBatch: Hashable, Sendable {
     public var isEmpty: Bool {
         deltas.isEmpty && records.isEmpty && links.isEmpty && epochKeys.isEmpty && meta.isEmpty && audit.isEmpty
             && devices.isEmpty && unapplied.isEmpty && applied.isEmpty && grants.isEmpty && evidence.isEmpty
-            && revocations.isEmpty && redaction.isEmpty
+            && revocations.isEmpty && redaction.isEmpty && truncations.isEmpty
     }
 }

@@ -18,9 +18,12 @@ struct BundleImportCommand: ParsableCommand {
             federation, its sender's certificate and signature verify, it was not imported \
             before, every chunk decrypts (a truncated or altered file fails), and every \
             certificate, revocation and delta it carries verifies as if a peer had sent it. \
-            Then the certificates and revocations are learned and the deltas stored; deltas \
-            already held are counted as duplicates. An imported bundle is remembered, and \
-            importing it again is refused.
+            A delta refused for a reason that does not blame the sender (its author was \
+            revoked, its certificate had expired, this site does not know it) is skipped and \
+            counted; any other refusal (a forged signature, a broken chain, a second history of \
+            the sender's own stream) refuses the whole bundle. Then the certificates and \
+            revocations are learned and the deltas stored; deltas already held are counted as \
+            duplicates. An imported bundle is remembered, and importing it again is refused.
 
             --dry-run does every check, decryption included, and stores nothing (not even an \
             audit entry). Progress is shown on standard error when it is a terminal; a summary \
@@ -64,9 +67,16 @@ struct BundleImportCommand: ParsableCommand {
         Output.line(
             "bundle \(result.bundle) from \(result.sender) (made \(result.createdAt)): \(result.deltas) deltas (\(levels)), "
                 + "\(result.certificates) certificates, \(result.revocations) revocations")
+        let skipped = result.skippedReasons.sorted(by: { $0.key < $1.key }).map { "\($0.value) \($0.key)" }
         if result.dryRun {
             Output.line("dry run: everything verifies; \(result.new) deltas would be new here; nothing was stored")
+            if result.skipped > 0 {
+                Output.warning("\(result.skipped) deltas would be skipped (\(skipped.joined(separator: ", ")))")
+            }
             return
+        }
+        if result.skipped > 0 {
+            Output.warning("\(result.skipped) deltas skipped, not the sender's fault (\(skipped.joined(separator: ", ")))")
         }
         Output.line(
             "stored \(result.stored), already held \(result.duplicate), waiting \(result.pending), refused \(result.refused); "

@@ -16,7 +16,8 @@ struct DeviceRevokeCommand: ParsableCommand {
 
             Unless --offline, the revocation is handed to the local daemon, which verifies it, \
             stops accepting the device's connections and its deltas written from --effective-at \
-            on, creates a new epoch key for every level the device could read, grants it to \
+            on, withdraws those it already holds (as does every site that learns of it), creates \
+            a new epoch key for every level the device could read, grants it to \
             every device still cleared, and passes the revocation on to its peers. The revoked \
             device cannot read anything written after the rotation.
 

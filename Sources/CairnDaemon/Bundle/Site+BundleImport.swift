@@ -32,7 +32,12 @@ extension Site {
             return try importChecked(bytes, dryRun: dryRun, actor: actor, progress: progress)
         } catch DaemonError.request(let code, let message) where !dryRun && ControlErrorCode.bundleCodes.contains(code) {
             logger.warning("bundle.refused", metadata: ["error.code": "\(code.rawValue)"])
-            try? audit("bundle.refused", actor: actor, detail: ["reason": code.rawValue, "detail": String(message.prefix(400))])
+            do {
+                try audit("bundle.refused", actor: actor, detail: ["reason": code.rawValue, "detail": String(message.prefix(400))])
+            } catch {
+                // The import is refused either way; what is lost is its audit entry, so say so.
+                storeFailed(.bundleImport, error)
+            }
             throw DaemonError.request(code, message)
         }
     }
@@ -54,20 +59,28 @@ extension Site {
         var document = BundleImportDocument(
             bundle: id, sender: "\(sender.ref)", createdAt: DocumentMapping.time(seconds: header.createdAt), dryRun: dryRun,
             levels: header.levels, deltas: Int(header.deltas), certificates: Int(header.certificates),
-            revocations: Int(header.revocations), new: verified.new)
+            revocations: Int(header.revocations), new: verified.new, skipped: verified.skippedIndexes.count,
+            skippedReasons: verified.skipped)
         if dryRun { return document }
 
         // Pass 2: store.
         let source = "bundle:\(id.prefix(16))"
         document.certificatesLearned = try learn(Array(verified.certificates.values) + [sender], from: source)
-        document.revocationsLearned = accept(revocations: verified.revocations, from: source)
+        // A revocation that verified but could not be stored fails the import (before any delta).
+        document.revocationsLearned = try accept(revocations: verified.revocations, from: source)
         let deltaSource = DeltaSource(name: source, clearance: sender.clearance)
         var done = 0
+        var position = 0
         do {
             try file.forEachChunk(with: identity.keys.wrapping) { chunk in
+                // Deltas skipped in the check (numbered from 1 over the whole bundle) stay out.
+                let kept = chunk.deltas.filter { _ in
+                    position += 1
+                    return !verified.skippedIndexes.contains(position)
+                }
                 var start = 0
-                while start < chunk.deltas.count {
-                    let slice = Array(chunk.deltas[start..<min(chunk.deltas.count, start + Self.bundleIngestSlice)])
+                while start < kept.count {
+                    let slice = Array(kept[start..<min(kept.count, start + Self.bundleIngestSlice)])
                     let report = try ingest(slice, from: deltaSource)
                     document.stored += report.stored + report.released
                     document.duplicate += report.duplicate
@@ -77,6 +90,7 @@ extension Site {
                     start += slice.count
                     done += slice.count
                 }
+                done += chunk.deltas.count - kept.count
                 progress(BundleProgressEvent(event: "progress", phase: "store", done: done, total: Int(header.deltas)))
             }
         } catch let error as BundleError {
@@ -148,12 +162,15 @@ extension Site {
         return (file, sender)
     }
 
-    /// What pass 1 established: the verified certificates and revocations, and how many deltas
-    /// lie beyond what this site holds.
+    /// What pass 1 established: the verified certificates and revocations, how many deltas
+    /// lie beyond what this site holds, and which deltas are skipped (refused for a reason that
+    /// does not blame the sender) and why.
     private struct VerifiedContents {
         var certificates: [DeviceID: DeviceCertificate] = [:]
         var revocations: [[UInt8]] = []
         var new = 0
+        var skipped: [String: Int] = [:]
+        var skippedIndexes: Set<Int> = []
     }
 
     private func verifyContents(
@@ -163,6 +180,8 @@ extension Site {
         let (devices, startingWithdrawals, heads) = state.withLock { ($0.devices, $0.withdrawals, $0.streams) }
         var withdrawals = startingWithdrawals
         var verified = VerifiedContents()
+        var chain = BundleChainCheck(sender: sender.deviceID, heads: heads)
+        var held: [StreamID: [UInt64: [UInt8]]] = [:]
         var checked = 0
         var index = 0
         do {
@@ -193,8 +212,26 @@ extension Site {
                     index += 1
                     switch result {
                     case .failure(let refusal):
-                        throw BundleRefusal.invalid("delta \(index) is refused (\(refusal.code))")
+                        // Only a refusal that blames the sender refuses the bundle whole; a delta
+                        // whose author was revoked meanwhile (say) is skipped and counted.
+                        guard !DeltaRefusal.blamesSender(refusal.code) else {
+                            throw BundleRefusal.invalid("delta \(index) is refused (\(refusal.code))")
+                        }
+                        verified.skipped[refusal.code, default: 0] += 1
+                        verified.skippedIndexes.insert(index)
                     case .success(let delta):
+                        let hostile = try chain.check(delta) { stream, sequence in
+                            // Read a run of the held ids at once: a bundle made without a vector
+                            // repeats the sender's whole stream.
+                            if let id = held[stream]?[sequence] { return id }
+                            let ids = try storeRead(.bundleImport) {
+                                try database.deltaIDs(
+                                    author: stream.author.bytes, level: stream.level, from: sequence, through: sequence + 4_095)
+                            }
+                            held[stream] = ids
+                            return ids[sequence]
+                        }
+                        if let hostile { throw BundleRefusal.invalid("delta \(index) is refused (\(hostile))") }
                         let stream = StreamID(author: delta.header.author, level: delta.header.level)
                         if delta.header.sequence > heads[stream]?.sequence ?? 0 { verified.new += 1 }
                     }

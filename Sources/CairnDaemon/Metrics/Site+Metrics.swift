@@ -15,6 +15,7 @@ extension Site {
         }
         metrics.gauge("cairn_store_size_bytes", [], Double(size))
         metrics.gauge("cairn_deltas_quarantined", [], Double(quarantined))
+        metrics.gauge("cairn_store_checkpoint_failures", [], Double(database.checkpointFailures))
         let head = state.withLock { $0.auditHead?.seq ?? 0 }
         metrics.gauge("cairn_audit_entries", [], Double(head))
         return metrics.exposition()

@@ -91,6 +91,9 @@ struct WriteContext {
     /// Keys received in this group whose stored backlog was too large for one group: the rest
     /// is applied by `BacklogDrain` after the commit.
     var backlogLeft: Set<EpochSlot> = []
+    /// A retroactive withdrawal left deltas for later groups: `WithdrawalDrain` continues
+    /// after the commit.
+    var withdrawalLeft = false
     /// Deltas of this group still waiting for a key, by epoch (level, number, key id).
     var unappliedInGroup: [EpochSlot: [SealedDelta]] = [:]
     /// Records written earlier in this group, by row key: a later write in the same group must

@@ -66,6 +66,9 @@ extension Site {
                 ])
             box.rotated = rotateExposedKeys(in: &context, now: now)
             issueGrants(in: &context, now: now)
+            // What the withdrawn devices wrote from the amendment's issue time on is withdrawn,
+            // as for a revocation.
+            if !box.withdrawn.isEmpty { try withdrawRetroactively(in: &context, budget: withdrawalDrain.limit) }
             box.amended = true
             context.withdrew = true
             return (nil, false)
@@ -83,36 +86,59 @@ extension Site {
 
     /// Accepts amendments passed on by a peer, oldest first; stops at the first that does not
     /// follow. Returns how many were new.
+    ///
+    /// Throws when an amendment that verifies could not be stored (or the history held could not
+    /// be read): the caller must not go on under the older charter as if nothing had come.
     @discardableResult
-    func accept(charters: [[UInt8]], from source: String) -> Int {
+    func accept(charters: [[UInt8]], from source: String) throws -> Int {
         var amended = 0
         for bytes in charters {
             do {
                 let signed = try SignedObject.parse(bytes: bytes, kind: .charter)
                 if try accept(charter: signed, from: source).amended { amended += 1 }
-            } catch {
-                metrics.count("cairn_charters_refused_total")
-                logger.warning("charter.refused", metadata: .error(error, ["source": "\(source)"]))
+            } catch let error as DaemonError {
+                guard case .request(.invalidCharter, _) = error else { throw error }
+                refusedCharter(source, error)
+                break
+            } catch let error as TrustError {
+                refusedCharter(source, error)
                 break
             }
         }
         return amended
     }
 
+    private func refusedCharter(_ source: String, _ error: any Error) {
+        metrics.count("cairn_charters_refused_total")
+        logger.warning("charter.refused", metadata: .error(error, ["source": "\(source)"]))
+    }
+
     /// The signed charters held with a version above `version`, oldest first: what a peer that
     /// named `version` in its Hello is given.
-    func charters(after version: UInt64) -> [[UInt8]] {
+    ///
+    /// Throws when the history cannot be read, or does not end at the charter in force: a peer
+    /// must then not be told "nothing new" while an amendment withdrew devices.
+    func charters(after version: UInt64) throws -> [[UInt8]] {
+        let held = charter().version
+        guard held > version else { return [] }
         // The stored chain starts at the genesis (version 1) and each amendment is the next
         // version, so the charter at index i is version i + 1.
-        guard charter().version > version, let chain = try? storedCharters(), UInt64(chain.count) == charter().version else {
-            return []
+        let chain = try storedCharters()
+        // One more than held is an amendment being committed right now (the store has it, the
+        // state not yet): pass on what is in force. Fewer means the history is damaged.
+        guard UInt64(chain.count) >= held else {
+            storeFailed(.charter, DaemonError.request(.internal, "history of \(chain.count) versions, \(held) held"))
+            throw DaemonError.request(
+                .internal, "the stored charter history holds \(chain.count) versions but version \(held) is in force; the store may be damaged")
         }
-        return chain.dropFirst(Int(clamping: version)).map { $0.serialized() }
+        return chain.prefix(Int(clamping: held)).dropFirst(Int(clamping: version)).map { $0.serialized() }
     }
 
     private func storedCharters() throws -> [SignedObject] {
-        guard let bytes = try database.meta(MetaKey.charter) else { return [] }
-        return try CharterHistory.decode(bytes)
+        try storeRead(.charter) {
+            guard let bytes = try database.meta(MetaKey.charter) else { return [] }
+            return try CharterHistory.decode(bytes)
+        }
     }
 }
 

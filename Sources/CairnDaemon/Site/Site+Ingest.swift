@@ -116,9 +116,15 @@ extension Site {
     }
 
     /// Places one verified delta: duplicate, equivocation, waiting, or stored (and applied when
-    /// its key is held), followed by whatever was waiting for it. A store error fails the whole
-    /// group's job (nothing of the batch is stored), never a guess.
+    /// its key is held), followed by whatever was waiting for it. Throws (failing the batch)
+    /// when the store cannot be read.
     private func storeReceived(_ delta: SealedDelta, report: inout IngestReport, in context: inout WriteContext) throws {
+        // Checked again in the group: its author may have been withdrawn after the batch was
+        // verified (by a revocation accepted since, perhaps earlier in this very group).
+        if writtenAfterWithdrawal(delta.header, in: context) {
+            report.refuse("author_revoked")
+            return
+        }
         let stream = StreamID(author: delta.header.author, level: delta.header.level)
         let sequence = delta.header.sequence
         let head = context.streams[stream]
@@ -161,30 +167,40 @@ extension Site {
         report.storedByLevel[stream.level, default: 0] += 1
         // Whatever was waiting for this delta follows it now.
         let released = waiting.withLock { $0.release(stream: stream, head: StreamHead(sequence: sequence, deltaID: delta.id)) }
-        // Waiting envelopes were parsed and verified when they arrived: parsing them again cannot
-        // fail unless memory is damaged, and skipping one would leave a hole in the stream.
+        var cut = false
         for held in released.released {
-            let next = try SealedDelta.parse(held.envelope)
+            // Harmless: these bytes parsed when they arrived, so parsing again cannot fail.
+            guard !cut, let next = try? SealedDelta.parse(held.envelope) else { continue }
+            // One written after its author's withdrawal ends the run: the rest chain onto it.
+            if writtenAfterWithdrawal(next.header, in: context) { cut = true }
+            if cut {
+                report.refuse("author_revoked")
+                continue
+            }
             try accept(next, in: &context)
             report.released += 1
             report.storedByLevel[stream.level, default: 0] += 1
         }
         for held in released.forks {
-            let fork = try SealedDelta.parse(held.envelope)
+            // Harmless, as above.
+            guard let fork = try? SealedDelta.parse(held.envelope) else { continue }
             keepEvidence(fork, reason: "equivocation: a waiting delta does not follow the chain", in: &context)
             report.equivocations.append((stream, fork.header.sequence))
             report.refuse("equivocation")
         }
     }
 
+    /// The id held at a position, to tell a duplicate from equivocation: a store that cannot be
+    /// read fails the batch (it must not turn an honest duplicate into evidence, or the reverse).
     private func storedID(stream: StreamID, sequence: UInt64, in context: WriteContext) throws -> [UInt8]? {
         if let inGroup = context.batch.deltas.first(where: {
             $0.author == stream.author.bytes && $0.level == stream.level && $0.sequence == sequence
         }) {
             return inGroup.id
         }
-        // A failed read must not make an honest duplicate look like equivocation.
-        return try storeAccess { try database.delta(author: stream.author.bytes, level: stream.level, sequence: sequence) }?.id
+        return try storeRead(.ingest) {
+            try database.delta(author: stream.author.bytes, level: stream.level, sequence: sequence)
+        }?.id
     }
 
     private func keepEvidence(_ delta: SealedDelta, reason: String, in context: inout WriteContext) {
@@ -233,12 +249,9 @@ extension Site {
     }
 
     private func receiveGrant(_ delta: SealedDelta, in context: inout WriteContext) throws {
-        let grant: EpochGrant
-        do {
-            grant = try EpochGrant.read(from: delta)
-        } catch {
-            // Signed by a certified author but not a grant: kept for its stream (the chain must
-            // stay whole), believed for nothing, and counted.
+        // Not a store error: a signed grant whose body does not parse tells nothing about who
+        // holds which key, so there is nothing to record; it is logged and kept for its chain.
+        guard let grant = try? EpochGrant.read(from: delta) else {
             logger.warning("sync.grant_unreadable", metadata: ["delta.level": "\(delta.header.level)"])
             metrics.count("cairn_deltas_not_applied_total", [("reason", "grant_unreadable")])
             return
@@ -288,12 +301,19 @@ extension Site {
     fileprivate func applyWaiting(for slot: EpochSlot, key: XChaCha20Poly1305.Key, in context: inout WriteContext) throws -> Int {
         var waitingDeltas: [SealedDelta] = []
         let limit = backlog.limit
-        // A failed read fails the group: otherwise the key would be stored and the deltas
-        // waiting for it left unapplied, with nothing to apply them later.
-        let stored = try storeAccess {
+        // A store that cannot list the waiting deltas fails the group: marking the key's backlog
+        // done while nothing was applied would leave those records missing until a restart.
+        let stored = try storeRead(.ingest) {
             try database.unappliedDeltas(level: slot.level, epochNumber: slot.epoch.number, epochKeyID: slot.epoch.keyID, limit: limit)
         }
-        for row in stored { waitingDeltas.append(try SealedDelta.parse(row.envelope)) }
+        for row in stored {
+            do {
+                waitingDeltas.append(try SealedDelta.parse(row.envelope))
+            } catch {
+                storeFailed(.ingest, error)
+                throw DaemonError.request(.internal, "a stored delta does not parse (\(error)); the store may be damaged")
+            }
+        }
         context.batch.applied += stored.map(\.id)
         let taken = stored.count
         if stored.count >= limit { context.backlogLeft.insert(slot) }
@@ -342,95 +362,6 @@ extension Site {
     /// Epoch numbers at or above this are never adopted: a member granting epoch `UInt32.max`
     /// would otherwise leave no number to rotate to.
     static let highestAdoptedEpoch: UInt32 = UInt32.max - 65_536
-
-    /// Deltas applied per read-ahead when a key unlocks a backlog.
-    static let applyRun = 1_000
-
-    /// Opens the RECORDS deltas among `deltas` whose key is held and reads ahead, in one read
-    /// transaction, the stored records and withdrawals they touch. Without it (or when the read
-    /// fails) the apply step reads them one by one, with the same result.
-    func prefetch(_ deltas: [SealedDelta], in context: inout WriteContext) {
-        var keys: [[UInt8]] = []
-        var seen: Set<[UInt8]> = []
-        for delta in deltas where delta.header.kind == .records && !delta.isRedacted {
-            // An optimization only: a delta that does not open here is opened (and its failure
-            // handled) by the apply step.
-            guard let epoch = delta.header.epoch, let key = context.keyring.key(level: delta.header.level, epoch: epoch),
-                let change = try? delta.open(key: key)
-            else { continue }
-            context.prefetched.opened[delta.id] = change
-            for operation in change.operations {
-                let rowKey = rowKey(operation.record, level: change.level)
-                if context.pending[rowKey] == nil, context.prefetched.record(rowKey) == nil, seen.insert(rowKey).inserted {
-                    keys.append(rowKey)
-                }
-            }
-        }
-        do {
-            let (records, withdrawals) = try database.prefetch(keys: keys)
-            context.prefetched.add(keys: keys, records: records, withdrawals: withdrawals)
-        } catch {
-            logger.warning("store.prefetch_failed", metadata: .error(error))
-        }
-    }
-
-    /// Merges a RECORDS delta's operations into the records it touches. A change the model
-    /// refuses is kept for its stream and not applied (the same at every site); a store error
-    /// is thrown and fails the group.
-    private func apply(_ delta: SealedDelta, key: XChaCha20Poly1305.Key, in context: inout WriteContext) throws {
-        let change: Change
-        do {
-            change = try context.prefetched.opened.removeValue(forKey: delta.id) ?? delta.open(key: key)
-        } catch {
-            // Signed by a certified author, yet unreadable: kept (it is part of the chain) and
-            // reported, never applied.
-            logger.error("sync.delta_unreadable", metadata: .error(error, ["delta.level": "\(delta.header.level)"]))
-            return
-        }
-        guard let (epoch, writeKey) = context.keyring.current(level: change.level) else { return }
-        if case .withdraw = change.operations.first {
-            receiveWithdrawal(delta, change: change, in: &context)
-            return
-        }
-        let now = Int64(Date().timeIntervalSince1970)
-        var records: [RecordID: (state: RecordState, previous: RecordState?)] = [:]
-        var skipped: Set<RecordID> = []
-        var withdrawn = false
-        for operation in change.operations {
-            let id = operation.record
-            if records[id] == nil, !skipped.contains(id) {
-                // Store errors from here propagate: they fail the group.
-                switch try admission(of: change, record: id, rowKey: rowKey(id, level: change.level), in: context) {
-                case .apply(let state, let previous):
-                    records[id] = (state, previous)
-                case .withdrawn:
-                    withdrawn = true
-                    skipped.insert(id)
-                case .refused(let reason):
-                    refuseReclassification(delta, reason: reason, in: &context)
-                    return
-                }
-            }
-            guard !skipped.contains(id) else { continue }
-            do {
-                try records[id]!.state.apply(operation, stamp: change.stamp)
-            } catch let error as ModelError {
-                // The model refuses the change (the same at every site): kept, not applied.
-                logger.warning("sync.delta_not_applied", metadata: .error(error, ["delta.level": "\(delta.header.level)"]))
-                metrics.count("cairn_deltas_not_applied_total", [("reason", "invalid_change")])
-                return
-            }
-        }
-        if withdrawn {
-            // Part of a record withdrawn from this level: its body is dropped on arrival.
-            redact(delta.id, level: change.level, in: &context)
-        }
-        for (id, record) in records {
-            let key = rowKey(id, level: change.level)
-            context.batch.redaction.removedRecords.remove(key)
-            context.stage(record.state, rowKey: key, previous: record.previous, deltaID: delta.id, epoch: epoch, key: writeKey, at: now)
-        }
-    }
 }
 
 /// Carries a job's report out of the commit group (written by the leader before the job is

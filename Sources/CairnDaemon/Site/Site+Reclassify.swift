@@ -94,7 +94,7 @@ extension Site {
         var record = target ?? RecordState.new(id: id, level: level, first: snapshot.stamp)
         for operation in snapshot.operations { try record.apply(operation, stamp: snapshot.stamp) }
         let now = Int64(Date().timeIntervalSince1970)
-        withdrawRecord(
+        try withdrawRecord(
             id, rowKey: rowKey, level: from, stamp: tombstone.stamp, retracted: false, listed: redact, in: &context)
         context.batch.redaction.removedRecords.remove(targetKey)
         context.stage(
@@ -130,7 +130,7 @@ extension Site {
                     record: id, reason: reason, redact: Array(redact.suffix(ModelLimits.maxRedactedDeltas)), to: nil)
             ])
         let (tombstone, _, _) = try sealOwn(change, in: &context)
-        let redacted = withdrawRecord(
+        let redacted = try withdrawRecord(
             id, rowKey: rowKey, level: current.level, stamp: change.stamp, retracted: true, listed: redact, in: &context
         )
         context.audit(

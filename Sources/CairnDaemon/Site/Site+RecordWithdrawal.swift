@@ -20,18 +20,24 @@ extension Site {
     }
 
     /// The newest withdrawal of a record from `level` (from this group or the store), with
-    /// `retracted` set if any withdrawal there was a retraction. A store failure is an error:
-    /// "not withdrawn" would let a withdrawn record's deltas be applied again.
+    /// `retracted` set if any withdrawal there was a retraction. A store that cannot be read
+    /// fails the job: it never means "not withdrawn".
     func recordWithdrawal(rowKey: [UInt8], level: String, in context: WriteContext) throws -> (stamp: Stamp, retracted: Bool)?
     {
-        let stored = try context.prefetched.withdrawals(of: rowKey) ?? storeAccess { try database.recordWithdrawals(key: rowKey) }
+        let stored = try context.prefetched.withdrawals(of: rowKey)
+            ?? storeRead(.withdrawal) { try database.recordWithdrawals(key: rowKey) }
         let rows =
             stored.filter { $0.level == level }
             + context.batch.redaction.recordWithdrawals.filter { $0.recordKey == rowKey && $0.level == level }
         var newest: (stamp: Stamp, retracted: Bool)?
         for row in rows {
-            // The author's bytes were checked when the row was written; a bad one is damage.
-            let author = try DeviceID(row.author)
+            let author: DeviceID
+            do {
+                author = try DeviceID(row.author)
+            } catch {
+                storeFailed(.withdrawal, error)
+                throw DaemonError.request(.internal, "a stored withdrawal names no device (\(error)); the store may be damaged")
+            }
             let stamp = Stamp(hlc: HLCTimestamp(wallMillis: row.hlcWall, counter: row.hlcCounter), author: author)
             newest = (max(newest?.stamp ?? stamp, stamp), (newest?.retracted ?? false) || row.retracted)
         }
@@ -53,13 +59,14 @@ extension Site {
     /// Withdraws a record from `level` inside the group. `listed` are the delta ids the
     /// withdrawal names; only those this site links to the record, or to no record at all (held
     /// without their key), are redacted, so a tombstone cannot reach into other records.
-    /// Returns how many envelopes were redacted.
+    /// Returns how many envelopes were redacted. Throws when the store cannot be read: a
+    /// withdrawal that cannot find what to redact fails its job rather than leave it readable.
     @discardableResult
     func withdrawRecord(
         _ id: RecordID, rowKey: [UInt8], level: String, stamp: Stamp, retracted: Bool, listed: [[UInt8]],
         in context: inout WriteContext
-    ) -> Int {
-        if let held = try? heldState(id, rowKey: rowKey, in: context), held.level == level {
+    ) throws -> Int {
+        if let held = try heldState(id, rowKey: rowKey, in: context), held.level == level {
             context.noteBase(rowKey, held)
             context.batch.redaction.removedRecords.insert(rowKey)
             context.pending.removeValue(forKey: rowKey)
@@ -69,40 +76,54 @@ extension Site {
                 recordKey: rowKey, level: level, hlcWall: stamp.hlc.wallMillis, hlcCounter: stamp.hlc.counter,
                 author: stamp.author.bytes, retracted: retracted))
         var targets: Set<[UInt8]> = []
-        for (deltaID, _) in (try? database.recordDeltas(key: rowKey, level: level)) ?? [] { targets.insert(deltaID) }
+        for (deltaID, _) in try storeRead(.withdrawal, { try database.recordDeltas(key: rowKey, level: level) }) {
+            targets.insert(deltaID)
+        }
         let inGroupLinks = Set(context.batch.links.filter { $0.recordKey == rowKey }.map(\.deltaID))
         for delta in context.batch.deltas where delta.level == level && inGroupLinks.contains(delta.id) {
             targets.insert(delta.id)
         }
         for deltaID in listed where !targets.contains(deltaID) {
-            let linked = (try? database.recordKeys(linkedTo: deltaID)) ?? []
+            let linked = try storeRead(.withdrawal) { try database.recordKeys(linkedTo: deltaID) }
             if linked.isEmpty || linked.contains(rowKey) { targets.insert(deltaID) }
         }
         var redacted = 0
-        for deltaID in targets where redact(deltaID, level: level, in: &context) { redacted += 1 }
+        for deltaID in targets where try redact(deltaID, level: level, in: &context) { redacted += 1 }
         return redacted
     }
 
     /// Replaces one delta's envelope by its redacted form: in the group's batch if it is stored
     /// by this group (so its body never reaches the disk), else in the store. Only a RECORDS
-    /// delta of `level` is redacted.
+    /// delta of `level` is redacted (false for anything else, or one already redacted, or not
+    /// held). A store that cannot be read, or a held envelope that does not parse, fails the job:
+    /// it never means "nothing to redact".
     @discardableResult
-    func redact(_ deltaID: [UInt8], level: String, in context: inout WriteContext) -> Bool {
+    func redact(_ deltaID: [UInt8], level: String, in context: inout WriteContext) throws -> Bool {
         if let index = context.batch.deltas.firstIndex(where: { $0.id == deltaID }) {
             guard context.batch.deltas[index].level == level,
-                let delta = try? SealedDelta.parse(context.batch.deltas[index].envelope), !delta.isRedacted,
-                let redacted = try? delta.redacted()
+                let redacted = try redactedForm(context.batch.deltas[index].envelope)
             else { return false }
-            context.batch.deltas[index].envelope = redacted.envelope
+            context.batch.deltas[index].envelope = redacted
             return true
         }
         guard context.batch.redaction.envelopes[deltaID] == nil,
-            let stored = try? database.delta(id: deltaID), stored.level == level,
-            let delta = try? SealedDelta.parse(stored.envelope), !delta.isRedacted,
-            let redacted = try? delta.redacted()
+            let stored = try storeRead(.redaction, { try database.delta(id: deltaID) }), stored.level == level,
+            let redacted = try redactedForm(stored.envelope)
         else { return false }
-        context.batch.redaction.envelopes[deltaID] = redacted.envelope
+        context.batch.redaction.envelopes[deltaID] = redacted
         return true
+    }
+
+    /// The redacted form of a held RECORDS envelope; nil for a grant or one already redacted.
+    private func redactedForm(_ envelope: [UInt8]) throws -> [UInt8]? {
+        do {
+            let delta = try SealedDelta.parse(envelope)
+            guard delta.header.kind == .records, !delta.isRedacted else { return nil }
+            return try delta.redacted().envelope
+        } catch {
+            storeFailed(.redaction, error)
+            throw DaemonError.request(.internal, "a held delta could not be redacted (\(error)); the store may be damaged")
+        }
     }
 }
 
@@ -162,10 +183,11 @@ extension Site {
 
     /// A received tombstone: checks the charter's rule when the record is held at the level,
     /// then withdraws it. A refused one is stored (it is part of its stream) but not applied.
-    func receiveWithdrawal(_ delta: SealedDelta, change: Change, in context: inout WriteContext) {
+    /// Throws (failing the ingest batch) when the store cannot be read.
+    func receiveWithdrawal(_ delta: SealedDelta, change: Change, in context: inout WriteContext) throws {
         guard case .withdraw(let id, _, let listed, let to) = change.operations.first else { return }
         let rowKey = rowKey(id, level: change.level)
-        let held = try? heldState(id, rowKey: rowKey, in: context)
+        let held = try heldState(id, rowKey: rowKey, in: context)
         var dropHeld = true
         if let held, held.level == change.level {
             let lowers =
@@ -182,7 +204,7 @@ extension Site {
         }
         let redacted: Int
         if dropHeld {
-            redacted = withdrawRecord(
+            redacted = try withdrawRecord(
                 id, rowKey: rowKey, level: change.level, stamp: change.stamp, retracted: to == nil, listed: listed,
                 in: &context)
         } else {
@@ -191,7 +213,7 @@ extension Site {
                     recordKey: rowKey, level: change.level, hlcWall: change.hlc.wallMillis,
                     hlcCounter: change.hlc.counter,
                     author: change.author.bytes, retracted: to == nil))
-            redacted = listed.filter { redact($0, level: change.level, in: &context) }.count
+            redacted = try listed.filter { try redact($0, level: change.level, in: &context) }.count
         }
         logger.info(
             "sync.record_withdrawn",

@@ -22,8 +22,10 @@ extension Site {
 
     /// Verifies a revocation against the charter, keeps it, and acts on it in the same durable
     /// group: every epoch key the device is known to hold is replaced by a new epoch granted to
-    /// every device still cleared (`rotateExposedKeys`), and the device is never granted a key
-    /// again. Connected links to the device are closed by the sync service (`withdrawalFeed`).
+    /// every device still cleared (`rotateExposedKeys`), the device is never granted a key
+    /// again, and what it wrote from the effective time on is withdrawn and the records it
+    /// touched recomputed (`withdrawRetroactively`). Connected links to the device are closed by
+    /// the sync service (`withdrawalFeed`).
     ///
     /// Idempotent: a revocation already held changes nothing.
     func accept(revocation signed: SignedObject, from source: String) throws -> RevocationOutcome {
@@ -56,6 +58,9 @@ extension Site {
             }
             box.rotated = rotateExposedKeys(in: &context, now: now)
             issueGrants(in: &context, now: now)
+            // What the device wrote from the effective time on is withdrawn in this same
+            // transaction (the first `withdrawalDrain.limit` deltas; the drain does the rest).
+            try withdrawRetroactively(in: &context, budget: withdrawalDrain.limit)
             return (nil, false)
         }, run: runGroup)
         if box.learned {
@@ -68,19 +73,29 @@ extension Site {
 
     /// Accepts revocations passed on by a peer or carried in a bundle: each is verified; one
     /// that does not verify is counted and skipped. Returns how many were new.
+    ///
+    /// Throws when a verified revocation could not be stored: the caller must not go on as if
+    /// the device were trusted (a peer's link closes, a bundle import fails).
     @discardableResult
-    func accept(revocations: [[UInt8]], from source: String) -> Int {
+    func accept(revocations: [[UInt8]], from source: String) throws -> Int {
         var learned = 0
         for bytes in revocations {
             do {
                 let signed = try SignedObject.parse(bytes: bytes, kind: .revocation)
                 if try accept(revocation: signed, from: source).learned { learned += 1 }
-            } catch {
-                metrics.count("cairn_revocations_refused_total")
-                logger.warning("device.revocation_refused", metadata: .error(error, ["source": "\(source)"]))
+            } catch let error as DaemonError {
+                guard case .request(.invalidRevocation, _) = error else { throw error }
+                refusedRevocation(source, error)
+            } catch let error as TrustError {
+                refusedRevocation(source, error)
             }
         }
         return learned
+    }
+
+    private func refusedRevocation(_ source: String, _ error: any Error) {
+        metrics.count("cairn_revocations_refused_total")
+        logger.warning("device.revocation_refused", metadata: .error(error, ["source": "\(source)"]))
     }
 
     /// Every revocation held, serialized as signed: what peers and bundles are given.
@@ -118,6 +133,8 @@ extension Site {
                 $0.level == level && $0.epochNumber == current.number && $0.epochKeyID == current.keyID
             }
             let exposedTo = holders.compactMap { seen -> DeviceCertificate? in
+                // Harmless: a recipient is always the 32-byte key of a parsed grant, and a device
+                // this site holds no certificate for cannot be found withdrawn anyway.
                 guard let id = try? DeviceID(seen.recipient), let certificate = context.devices.certificate(id) else { return nil }
                 let withdrawn = context.withdrawals.isWithdrawn(certificate)
                 return withdrawn || !levels.isAtOrBelow(level, certificate.clearance) ? certificate : nil

@@ -172,6 +172,9 @@ extension Site {
         if failure == nil, !context.backlogLeft.isEmpty {
             backlog.schedule(self)
         }
+        if failure == nil, context.withdrawalLeft {
+            withdrawalDrain.schedule(self)
+        }
         if failure == nil, context.withdrew {
             // Before the deltas: a peer must learn of the withdrawal before it receives (and
             // passes on) the grants of the keys rotated because of it, or it could grant them to

@@ -25,6 +25,8 @@ final class Site: Sendable {
     let deletedCountLock = NSLock()
     /// Applies large backlogs unlocked by a key, a bounded group at a time.
     let backlog = BacklogDrain()
+    /// Finishes retroactive revocations too large for one group, a bounded group at a time.
+    let withdrawalDrain = WithdrawalDrain()
     /// Record ids and levels → store keys, so that record ids never appear on disk.
     let recordKeys: RecordKeys
     /// Seals the deleted-record tally (derived from the index key).

@@ -212,7 +212,15 @@ final class PeerLink: Sendable {
     func sendTrust() {
         let known = state.withLock { $0.peerCharterVersion }
         let revocations = site.revocationObjects()
-        let charters = site.charters(after: known)
+        let charters: [[UInt8]]
+        do {
+            charters = try site.charters(after: known)
+        } catch {
+            // The peer must not be served as if no amendment had withdrawn anyone.
+            logger.error("sync.trust_failed", metadata: .error(error, ["peer": "\(name)"]))
+            close(reason: "this site could not read its charter history", code: "store")
+            return
+        }
         guard !revocations.isEmpty || !charters.isEmpty else { return }
         state.withLock { $0.peerCharterVersion = max($0.peerCharterVersion, known + UInt64(charters.count)) }
         send(.trust(revocations: revocations, charters: charters))
@@ -222,8 +230,14 @@ final class PeerLink: Sendable {
         let source = "peer:\(name)"
         serially {
             // Amendments first: a revocation is verified against the newest charter.
-            self.site.accept(charters: charters, from: source)
-            self.site.accept(revocations: revocations, from: source)
+            do {
+                try self.site.accept(charters: charters, from: source)
+                try self.site.accept(revocations: revocations, from: source)
+            } catch {
+                // Not stored: taking the peer's next deltas would trust a withdrawn device.
+                self.logger.error("sync.trust_failed", metadata: .error(error, ["peer": "\(self.name)"]))
+                self.close(reason: "this site could not store a revocation or charter", code: "store")
+            }
         }
     }
 
