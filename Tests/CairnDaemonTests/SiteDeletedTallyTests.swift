@@ -52,6 +52,22 @@ import Testing
         }
     }
 
+    /// A deleted record that arrives already deleted (a declassification's snapshot, at a site
+    /// that did not hold it) is counted: the group notes that no row was stored before it.
+    @Test func aRecordReceivedAlreadyDeletedIsCounted() throws {
+        try SiteIngestTests.withSites("alpha/hq", "bravo/hq") { alpha, bravo in
+            try SiteIngestTests.introduce(alpha, bravo)
+            _ = try bravo.status()  // the tally exists from here on
+            _ = try alpha.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET"))
+            _ = try alpha.delete(id: "gone")
+            _ = try alpha.reclassify(id: "gone", to: "CONFIDENTIAL")
+            let common = Set(bravo.identity.readableLevels)
+            _ = try bravo.ingest(try SiteIngestTests.envelopes(alpha, levels: common), from: SiteIngestTests.source(alpha))
+            #expect(try bravo.get(id: "gone").isDeleted)
+            try expectTallyMatchesACount(bravo)
+        }
+    }
+
     @Test func aDamagedTallyIsCountedAgain() throws {
         try withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)

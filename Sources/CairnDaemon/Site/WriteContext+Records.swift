@@ -31,7 +31,11 @@ extension WriteContext {
     /// touches see the group's own state, not the store's).
     mutating func noteBase(_ rowKey: [UInt8], _ stored: RecordState?) {
         if recordBase.index(forKey: rowKey) == nil {
-            recordBase[rowKey] = stored.map { RecordMark(level: $0.level, deleted: $0.isDeleted) }
+            // Spelled out: assigned straight to the subscript, `stored.map` was inferred as a
+            // double optional, and a record with no stored row (nil) removed the entry instead
+            // of noting "none", so a record created already deleted in a group was not counted.
+            let mark: RecordMark? = stored.map { RecordMark(level: $0.level, deleted: $0.isDeleted) }
+            recordBase[rowKey] = .some(mark)
         }
     }
 
