@@ -1,3 +1,5 @@
+import Glibc
+import NIOCore
 import Testing
 
 @testable import CairnDaemon
@@ -63,5 +65,17 @@ import Testing
                 #expect(fitted.maxConnections + fitted.adminReserve + ControlLimits.descriptorsKeptBack(openFileLimit: limit) <= limit)
             }
         }
+    }
+}
+
+/// The control listener pauses accepting when descriptors or memory run out, instead of
+/// spinning on the pending connection.
+@Suite struct ControlAcceptBackoffTests {
+    @Test func outOfDescriptorsPausesAndAnAbortedClientDoesNot() {
+        for code in [EMFILE, ENFILE, ENOBUFS, ENOMEM] {
+            #expect(ControlAcceptBackoff.delay(after: IOError(errnoCode: code, reason: "accept")) == .milliseconds(250))
+        }
+        #expect(ControlAcceptBackoff.delay(after: IOError(errnoCode: ECONNABORTED, reason: "accept")) == nil)
+        #expect(ControlAcceptErrorCounter.name(of: EMFILE) == "emfile")
     }
 }

@@ -100,10 +100,12 @@ final class ControlGate: Sendable {
     /// The sentence a refused caller reads.
     func message(for refusal: ControlConnectionLedger.Refusal, uid: UInt32) -> String {
         switch refusal {
+        case .tooManyForUID where uid == 0 || uid == authorizer.daemonUID:
+            return "uid \(uid) already holds \(limits.maxConnectionsPerUID + limits.adminReserve) control connections, the most it may hold (control.max_connections_per_uid plus control.admin_reserve); close some and try again"
         case .tooManyForUID:
             return "uid \(uid) already holds \(limits.maxConnectionsPerUID) control connections, the most one uid may hold (control.max_connections_per_uid); close some and try again"
         case .tooManyConnections:
-            return "the daemon holds \(limits.maxConnections) control connections, its limit (control.max_connections); try again shortly"
+            return "the daemon holds \(limits.maxConnections) control connections or more, its limit (control.max_connections); try again shortly"
         }
     }
 }

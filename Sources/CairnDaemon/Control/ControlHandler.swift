@@ -211,7 +211,10 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.notice("control.connection_error", metadata: ["error": "\(error)"])
+        // A request cut by its deadline (or by the client) ends the HTTP decoder's stream
+        // mid-request once the channel is closed: counted already, not worth a line each.
+        let level: Logger.Level = context.channel.isActive ? .notice : .debug
+        logger.log(level: level, "control.connection_error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }
 }
