@@ -134,6 +134,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CairnFuzzingTests", dependencies: ["CairnFuzzing"]),
+        // Holds many half-sent control requests (the control socket's budgets, Docs/ThreatModel.md).
+        .executableTarget(name: "cairn-flood", path: "Tests/Tools/cairn-flood"),
         .testTarget(name: "CairnCryptoTests", dependencies: ["CairnCrypto"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel", "CairnTestSupport"]),
         .testTarget(name: "CairnTrustTests", dependencies: ["CairnTrust", "CairnCrypto", "CairnModel", "CairnTestSupport"]),
@@ -153,6 +155,10 @@ let package = Package(
             dependencies: [
                 "CairnDaemon", "CairnControl", "CairnTrust", "CairnCrypto", "CairnModel", "CairnTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -124,7 +124,9 @@ ok "device.keys (sealed, 0600 cairn), device.cert (SECRET), charter.cairn in /et
 step "configure: the example file, the charter pinned, the passphrase as a credential"
 in_ns install -m 0640 -g cairn /etc/cairn/cairnd.toml.example /etc/cairn/cairnd.toml
 in_ns sed -i "s|^\[device\]|[device]\ncharter_fingerprint = \"$FINGERPRINT\"|" /etc/cairn/cairnd.toml
-in_ns /usr/local/bin/cairnd --check-config /etc/cairn/cairnd.toml >/dev/null || fail "check-config refused the configuration"
+# As the daemon's user, as the unit's ExecStartPre= does: the device keys must be that uid's.
+in_ns runuser -u cairn -- /usr/local/bin/cairnd --check-config /etc/cairn/cairnd.toml >/dev/null \
+  || fail "check-config refused the configuration"
 in_ns mkdir -p /etc/systemd/system/cairnd.service.d
 in_ns sh -c 'cat > /etc/systemd/system/cairnd.service.d/walkthrough.conf' <<'EOF'
 [Service]

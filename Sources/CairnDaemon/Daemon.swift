@@ -37,7 +37,7 @@ public enum Daemon {
         defer { reload.cancel() }
         let server = ControlServer(
             socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger, sync: sync),
-            authorizer: Authorizer(config: config), group: group, threadPool: threadPool, logger: logger,
+            authorizer: Authorizer(config: config), limits: config.controlLimits, group: group, threadPool: threadPool, logger: logger,
             onReady: {
                 logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"])
                 notifier.notify("READY=1\nSTATUS=serving \(site.identity.ref)")

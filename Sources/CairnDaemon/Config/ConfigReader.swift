@@ -14,6 +14,8 @@ struct ConfigReader {
         "device.keys", "device.certificate", "device.charter", "device.charter_fingerprint", "device.passphrase_file",
         "store.state_dir",
         "control.socket", "control.write_uids", "control.write_gids", "control.read_uids", "control.read_gids",
+        "control.header_timeout_seconds", "control.body_timeout_seconds", "control.body_min_bytes_per_second",
+        "control.idle_timeout_seconds", "control.max_connections", "control.max_connections_per_uid", "control.admin_reserve",
         "sync.listen", "sync.anti_entropy_seconds", "sync.handshake_timeout_seconds", "sync.idle_timeout_seconds",
         "daemon.test_mode", "daemon.log_level",
     ]
@@ -51,8 +53,8 @@ struct ConfigReader {
         config.readUIDs = ids("control.read_uids")
         config.readGIDs = ids("control.read_gids")
         if let listen = string("sync.listen") {
-            if ListenAddress(listen) == nil {
-                report("sync.listen", "expected HOST:PORT such as \"127.0.0.1:7401\" or \"[::1]:7401\"")
+            if case .failure(let problem) = ListenAddress.parse(listen) {
+                report("sync.listen", problem.message)
             }
             config.syncListen = listen
         }
@@ -60,6 +62,7 @@ struct ConfigReader {
         config.handshakeTimeoutSeconds = seconds("sync.handshake_timeout_seconds", default: config.handshakeTimeoutSeconds, range: 1...300)
         config.idleTimeoutSeconds = seconds("sync.idle_timeout_seconds", default: config.idleTimeoutSeconds, range: 5...86_400)
         config.peers = peers()
+        config.controlLimits = controlLimits()
         // A quiet connection is kept alive only by the anti-entropy ticks (a round when it has
         // sent nothing for a third of the idle timeout), so the idle timeout must leave room.
         if config.idleTimeoutSeconds < 2 * config.antiEntropySeconds {
@@ -81,11 +84,11 @@ struct ConfigReader {
         return problems.isEmpty ? config : nil
     }
 
-    private func entry(_ key: String) -> TOMLEntry? {
+    func entry(_ key: String) -> TOMLEntry? {
         document.entries.first { $0.path == key }
     }
 
-    private mutating func report(_ key: String, _ message: String) {
+    mutating func report(_ key: String, _ message: String) {
         problems.append(ConfigProblem(line: entry(key)?.line ?? 0, key: key, message: message))
     }
 
@@ -122,7 +125,7 @@ struct ConfigReader {
         return flag
     }
 
-    private mutating func seconds(_ key: String, default value: Int, range: ClosedRange<Int>) -> Int {
+    mutating func seconds(_ key: String, default value: Int, range: ClosedRange<Int>) -> Int {
         guard let entry = entry(key) else { return value }
         guard case .integer(let number) = entry.value, range.contains(Int(clamping: number)) else {
             report(key, "expected a whole number of seconds from \(range.lowerBound) to \(range.upperBound)")
@@ -140,8 +143,15 @@ struct ConfigReader {
                 report(entry.path, "a peer name is 1 to 64 of a-z, 0-9 and -")
                 continue
             }
-            guard case .string(let text) = entry.value, let address = ListenAddress(text) else {
+            guard case .string(let text) = entry.value else {
                 report(entry.path, "expected \"HOST:PORT\" such as \"10.0.0.2:7401\" or \"[fd00::2]:7401\"")
+                continue
+            }
+            let address: ListenAddress
+            switch ListenAddress.parse(text) {
+            case .success(let parsed): address = parsed
+            case .failure(let problem):
+                report(entry.path, problem.message)
                 continue
             }
             result.append(PeerAddress(name: name, host: address.host, port: address.port))
@@ -164,31 +174,6 @@ struct ConfigReader {
             result.append(id)
         }
         return result
-    }
-}
-
-/// A `HOST:PORT` listen address (IPv6 hosts in brackets).
-struct ListenAddress: Equatable {
-    var host: String
-    var port: Int
-
-    init?(_ text: String) {
-        let hostPart: Substring
-        let portPart: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
-            hostPart = text[text.index(after: text.startIndex)..<close]
-            portPart = text[text.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            hostPart = text[..<colon]
-            // An IPv6 address must be bracketed, or its last group would read as the port.
-            guard !hostPart.contains(":") else { return nil }
-            portPart = text[text.index(after: colon)...]
-        }
-        guard !hostPart.isEmpty, let port = Int(portPart), (1...65535).contains(port) else { return nil }
-        host = String(hostPart)
-        self.port = port
     }
 }
 

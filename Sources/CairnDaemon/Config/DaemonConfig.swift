@@ -18,6 +18,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var writeGIDs: [UInt32] = []
     public var readUIDs: [UInt32] = []
     public var readGIDs: [UInt32] = []
+    /// Timeouts and connection caps of the control socket (`[control]`).
+    public var controlLimits = ControlLimits()
     public var syncListen: String?
     /// Seconds between anti-entropy rounds with a random connected peer.
     public var antiEntropySeconds = 30
@@ -34,16 +36,16 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Default location of the configuration file.
     public static let defaultPath = "/etc/cairn/cairnd.toml"
 
-    /// Reads and checks `path`; throws `DaemonError.config` with every problem found.
+    /// Reads and checks `path`; throws `DaemonError.config` with every problem found. Both
+    /// `--check-config` and start-up come through here, so they refuse the same things: the
+    /// text, a file that others may write (`ConfigFileCheck`), and secret files it names that
+    /// belong to another user.
     public static func load(path: String) throws -> DaemonConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw DaemonError.config(path: path, problems: [ConfigProblem(line: 0, key: nil, message: "cannot read the file: \(error.localizedDescription)")])
-        }
+        let text = try ConfigFileCheck.readConfiguration(path)
         let (config, problems) = parse(text, path: path)
         guard let config, problems.isEmpty else { throw DaemonError.config(path: path, problems: problems) }
+        let fileProblems = ConfigFileCheck.secretFileProblems(config)
+        guard fileProblems.isEmpty else { throw DaemonError.config(path: path, problems: fileProblems) }
         return config
     }
 

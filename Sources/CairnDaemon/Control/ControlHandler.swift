@@ -4,79 +4,53 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// One control connection: collects a request (refusing oversize bodies before buffering them),
-/// checks the caller's right, runs the route on the thread pool, and writes the reply. The
-/// decisions live in `ControlRoute`, `Authorizer` and `ControlAPI`; this handler only moves bytes.
+/// One control connection's requests: collects each (refusing a forbidden or oversize one as
+/// soon as its head is read, before any of its body), runs the route on the thread pool, and
+/// writes the reply. The caller and its right come from `ControlConnectionHandler` below,
+/// which also owns the connection's deadlines; the decisions live in `ControlRoute`,
+/// `Authorizer` and `ControlAPI`. This handler only moves bytes.
 final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    enum Pending {
-        case idle
-        /// Reading the body of a request that will run.
-        case reading(ControlRoute, keepAlive: Bool, body: ByteBuffer)
-        /// Draining the body of a request that was already refused.
-        case refusing(ControlReply, keepAlive: Bool)
-
-        /// Appends a chunk of the body being read, in place; refuses the request once the body
-        /// would pass the route's limit (before buffering the chunk).
-        ///
-        /// The body is taken out of the enum before the write: a copy bound by pattern while
-        /// `self` still held the buffer made every write copy the whole body so far (a 132 MiB
-        /// bundle arriving in 64 KiB chunks moved about 130 GB: 200 s of a 100,000-delta import).
-        mutating func appendBody(_ chunk: inout ByteBuffer, tooLarge: (Int) -> ControlReply) {
-            guard case .reading(let route, let keepAlive, var body) = self else { return }
-            self = .idle
-            if body.readableBytes + chunk.readableBytes > route.maxBodyBytes {
-                self = .refusing(tooLarge(route.maxBodyBytes), keepAlive: false)
-                return
-            }
-            body.writeBuffer(&chunk)
-            self = .reading(route, keepAlive: keepAlive, body: body)
-        }
-    }
-
     private let api: ControlAPI
-    private let authorizer: Authorizer
+    private let gate: ControlGate
     private let threadPool: NIOThreadPool
     private let logger: Logger
-    private var peer: PeerCredentials?
+    private var caller: ControlCaller?
     /// The change-stream subscription of this connection, if it is watching.
     private var watchID: UInt64?
     private var pending = Pending.idle
 
-    init(api: ControlAPI, authorizer: Authorizer, threadPool: NIOThreadPool, logger: Logger) {
+    init(api: ControlAPI, gate: ControlGate, threadPool: NIOThreadPool, logger: Logger) {
         self.api = api
-        self.authorizer = authorizer
+        self.gate = gate
         self.threadPool = threadPool
         self.logger = logger
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        // On the channel's own loop the option is read at once, so the callback runs before any
-        // request is read; a failure leaves `peer` nil and every request is refused.
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let logger = self.logger
-        PeerCredentialReader.read(context.channel).whenComplete { result in
-            switch result {
-            case .success(let credentials): bound.value.peer = credentials
-            case .failure(let error): logger.warning("control.no_peer_credentials", metadata: .error(error))
-            }
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let caller = event as? ControlCaller else {
+            context.fireUserInboundEventTriggered(event)
+            return
         }
-        context.fireChannelActive()
+        self.caller = caller
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            pending = start(head, eventLoop: context.eventLoop)
+            pending = start(head, context: context)
         case .body(var chunk):
             pending.appendBody(&chunk, tooLarge: tooLarge)
+            if case .refusing(let reply, _) = pending { answerAndClose(reply, context: context) }
         case .end:
             let current = pending
             pending = .idle
+            if case .answered = current { return }
+            context.triggerUserOutboundEvent(ControlRequestEvent.end, promise: nil)
             switch current {
-            case .idle: return
+            case .idle, .answered: return
             case .refusing(let reply, let keepAlive): write(reply, keepAlive: keepAlive, context: context)
             case .reading(.watch, _, _): startWatch(context: context)
             case .reading(let route, _, var body) where route.streamsProgress:
@@ -86,39 +60,47 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func start(_ head: HTTPRequestHead, eventLoop: any EventLoop) -> Pending {
+    /// Decides a request from its head: read its body, or refuse it. A refusal of a request
+    /// that announces a body is written at once and the connection closed, so neither a caller
+    /// without the right nor an oversize upload is read any further.
+    private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Pending {
         let keepAlive = head.isKeepAlive
-        guard let peer else { return .refusing(.error(.forbidden, "the caller's identity could not be established"), keepAlive: false) }
-        let route: ControlRoute
-        do {
-            route = try ControlRoute.resolve(method: head.method.rawValue, target: head.uri)
-        } catch DaemonError.request(let code, let message) {
-            return .refusing(.error(code, message), keepAlive: keepAlive)
-        } catch {
-            return .refusing(.error(.badRequest, "\(error)"), keepAlive: keepAlive)
+        let length = head.headers.first(name: "content-length").flatMap(Int.init)
+        let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
+        let route = Result { try ControlRoute.resolve(method: head.method.rawValue, target: head.uri) }
+        let limit = (try? route.get())?.maxBodyBytes ?? ControlAPI.maxRequestBodyBytes
+        context.triggerUserOutboundEvent(ControlRequestEvent.head(bodyBytes: length ?? (chunked ? limit : 0)), promise: nil)
+        let refuse = { (reply: ControlReply) -> Pending in
+            guard (length ?? 0) > 0 || chunked else { return .refusing(reply, keepAlive: keepAlive) }
+            self.answerAndClose(reply, context: context)
+            return .answered
         }
-        let right = authorizer.right(of: peer, groups: peer.supplementaryGroups)
-        guard right >= route.requiredRight else {
-            logger.warning(
-                "control.forbidden",
-                metadata: ["caller.uid": "\(peer.uid)", "caller.gid": "\(peer.gid)", "request.route": "\(route.name)"])
-            let site = api.site
-            site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", "403")])
-            let detail = ["route": route.name, "gid": "\(peer.gid)"]
-            // Audited off the event loop; the refusal does not wait for it.
-            let peerUID = peer.uid
-            _ = threadPool.runIfActive(eventLoop: eventLoop) {
-                try site.audit("control.forbidden", actor: "uid:\(peerUID)", detail: detail)
-            }
-            let needed = route.requiredRight == .write ? "write" : "read"
-            return .refusing(
-                .error(.forbidden, "uid \(peer.uid) may not \(needed) through this socket; ask the site admin to add it to control.\(needed)_uids or control.\(needed)_gids"),
-                keepAlive: keepAlive)
+        guard let caller else { return refuse(.error(.forbidden, "the caller's identity could not be established")) }
+        let resolved: ControlRoute
+        switch route {
+        case .success(let found): resolved = found
+        case .failure(DaemonError.request(let code, let message)): return refuse(.error(code, message))
+        case .failure(let error): return refuse(.error(.badRequest, "\(error)"))
         }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > route.maxBodyBytes {
-            return .refusing(tooLarge(route.maxBodyBytes), keepAlive: false)
+        guard caller.right >= resolved.requiredRight else {
+            api.site.metrics.count("cairn_control_requests_total", [("route", resolved.name), ("status", "403")])
+            gate.refused(
+                kind: "control.forbidden", uid: caller.peer.uid, reason: resolved.name,
+                detail: ["route": resolved.name, "gid": "\(caller.peer.gid)"])
+            let needed = resolved.requiredRight == .write ? "write" : "read"
+            return refuse(
+                .error(.forbidden, "uid \(caller.peer.uid) may not \(needed) through this socket; ask the site admin to add it to control.\(needed)_uids or control.\(needed)_gids"))
         }
-        return .reading(route, keepAlive: keepAlive, body: ByteBuffer())
+        if let length, length > resolved.maxBodyBytes {
+            answerAndClose(tooLarge(resolved.maxBodyBytes), context: context)
+            return .answered
+        }
+        return .reading(resolved, keepAlive: keepAlive, body: ByteBuffer())
+    }
+
+    private func answerAndClose(_ reply: ControlReply, context: ChannelHandlerContext) {
+        pending = .answered
+        write(reply, keepAlive: false, context: context)
     }
 
     private func tooLarge(_ limit: Int = ControlAPI.maxRequestBodyBytes) -> ControlReply {
@@ -127,7 +109,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func run(_ route: ControlRoute, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
         let api = self.api
-        let caller = peer!
+        let caller = self.caller!.peer
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         threadPool.runIfActive(eventLoop: context.eventLoop) {
             api.handle(route, body: body, caller: caller)
@@ -150,6 +132,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
         let done = context.writeAndFlushPromise()
+        context.triggerUserOutboundEvent(ControlRequestEvent.responseEnd(keepAlive: keepAlive), promise: nil)
         if !keepAlive {
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
@@ -165,7 +148,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "connection", value: "close")
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
         let api = self.api
-        let caller = peer!
+        let caller = self.caller!.peer
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         threadPool.runIfActive(eventLoop: loop) {
@@ -181,6 +164,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: last)))), promise: nil)
             }
             context.writeAndFlushPromise().futureResult.whenComplete { _ in bound.value.1.close(promise: nil) }
+            context.triggerUserOutboundEvent(ControlRequestEvent.responseEnd(keepAlive: false), promise: nil)
         }
     }
 
@@ -193,6 +177,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "transfer-encoding", value: "chunked")
         headers.add(name: "connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.triggerUserOutboundEvent(ControlRequestEvent.longLived, promise: nil)
         let site = api.site
         site.metrics.count("cairn_control_requests_total", [("route", "watch"), ("status", "200")])
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -226,7 +211,10 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.notice("control.connection_error", metadata: .error(error))
+        // A request cut by its deadline (or by the client) ends the HTTP decoder's stream
+        // mid-request once the channel is closed: counted already, not worth a line each.
+        let level: Logger.Level = context.channel.isActive ? .notice : .debug
+        logger.log(level: level, "control.connection_error", metadata: .error(error))
         context.close(promise: nil)
     }
 }

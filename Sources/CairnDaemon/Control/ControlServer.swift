@@ -8,10 +8,16 @@ import ServiceLifecycle
 /// The control API's listener on a Unix socket, run as a lifecycle service: it binds (replacing
 /// a stale socket left by a crashed run, never a live one), serves until graceful shutdown, then
 /// stops accepting, lets in-flight requests finish, and removes its socket.
+///
+/// Budgets (Docs/ThreatModel.md, "Local callers"): every connection passes `ControlGate`'s caps
+/// when SO_PEERCRED is read, and `ControlConnectionHandler`'s deadlines; the total cap is fitted
+/// under the open-file limit so that the store and sync keep their descriptors; and an accept
+/// that fails for want of descriptors or memory backs off instead of spinning.
 final class ControlServer: Service, Sendable {
     let socketPath: String
     let api: ControlAPI
     let authorizer: Authorizer
+    let limits: ControlLimits
     let group: MultiThreadedEventLoopGroup
     let threadPool: NIOThreadPool
     let logger: Logger
@@ -21,13 +27,14 @@ final class ControlServer: Service, Sendable {
     let onStopping: @Sendable () -> Void
 
     init(
-        socketPath: String, api: ControlAPI, authorizer: Authorizer, group: MultiThreadedEventLoopGroup,
-        threadPool: NIOThreadPool, logger: Logger, onReady: @escaping @Sendable () -> Void = {},
-        onStopping: @escaping @Sendable () -> Void = {}
+        socketPath: String, api: ControlAPI, authorizer: Authorizer, limits: ControlLimits = ControlLimits(),
+        group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+        onReady: @escaping @Sendable () -> Void = {}, onStopping: @escaping @Sendable () -> Void = {}
     ) {
         self.socketPath = socketPath
         self.api = api
         self.authorizer = authorizer
+        self.limits = limits
         self.group = group
         self.threadPool = threadPool
         self.logger = logger
@@ -37,14 +44,25 @@ final class ControlServer: Service, Sendable {
 
     func run() async throws {
         try SocketFile.prepare(socketPath, logger: logger)
-        let api = self.api, authorizer = self.authorizer, threadPool = self.threadPool, logger = self.logger
+        let gate = ControlGate(
+            limits: Self.fitted(limits, logger: logger), authorizer: authorizer, site: api.site, threadPool: threadPool, logger: logger)
+        let api = self.api, threadPool = self.threadPool, logger = self.logger
         let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 128)
-            .childChannelInitializer { channel in
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        ControlHandler(api: api, authorizer: authorizer, threadPool: threadPool, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(ControlAcceptBackoff.handler())
+                    try channel.pipeline.syncOperations.addHandler(ControlAcceptErrorCounter(metrics: api.site.metrics, logger: logger))
+                }
+            }
+            .childChannelInitializer { channel in
+                // SO_PEERCRED is read at once on the channel's own loop; a failure leaves the
+                // caller unknown, and `ControlConnectionHandler` refuses it.
+                PeerCredentialReader.read(channel).map { Optional($0) }.recover { _ in nil }.flatMapThrowing { peer in
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(ControlConnectionHandler(peer: peer, gate: gate))
+                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    try pipeline.addHandler(ControlHandler(api: api, gate: gate, threadPool: threadPool, logger: logger))
                 }
             }
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).get()
@@ -53,7 +71,16 @@ final class ControlServer: Service, Sendable {
             try? await channel.close()
             throw DaemonError.socket(path: socketPath, reason: "chmod failed: \(String(cString: strerror(errno)))")
         }
-        logger.info("control.listening", metadata: ["control.socket": "\(socketPath)"])
+        logger.info(
+            "control.listening",
+            metadata: [
+                "control.socket": "\(socketPath)", "control.max_connections": "\(gate.limits.maxConnections)",
+                "control.max_connections_per_uid": "\(gate.limits.maxConnectionsPerUID)",
+            ])
+        // Refusals are audited once per window and kind; the counts of each window follow it.
+        let flush = channel.eventLoop.scheduleRepeatedTask(initialDelay: ControlGate.refusalWindow, delay: ControlGate.refusalWindow) { _ in
+            gate.flushRefusals()
+        }
         onReady()
         // Closed on graceful shutdown, and also when the group is cancelled because another
         // service failed (otherwise the daemon would wait on this socket forever).
@@ -63,8 +90,28 @@ final class ControlServer: Service, Sendable {
             onStopping()
             channel.close(promise: nil)
         }
+        flush.cancel()
+        gate.flushRefusals()
         unlink(socketPath)
         logger.info("control.stopped")
+    }
+
+    /// `limits` lowered to fit the process's open-file limit (RLIMIT_NOFILE), with a notice when
+    /// the configured caps do not fit.
+    static func fitted(_ limits: ControlLimits, logger: Logger) -> ControlLimits {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return limits }
+        let open = limit.rlim_cur == rlim_t.max ? Int(Int32.max) : Int(clamping: limit.rlim_cur)
+        let fitted = limits.fitted(toOpenFileLimit: open)
+        if fitted != limits {
+            logger.notice(
+                "control.connection_cap_lowered",
+                metadata: [
+                    "limit.open_files": "\(open)", "control.max_connections": "\(fitted.maxConnections)",
+                    "control.max_connections_per_uid": "\(fitted.maxConnectionsPerUID)",
+                ])
+        }
+        return fitted
     }
 }
 

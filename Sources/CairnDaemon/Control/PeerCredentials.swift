@@ -11,7 +11,8 @@ struct PeerCredentials: Sendable, Equatable {
     /// The groups the peer's user belongs to in the system's group database (what an admin
     /// configures with `usermod -aG`), looked up by uid. The database is used rather than
     /// /proc/PID/status because the sandboxed unit (ProtectProc=invisible) cannot see other
-    /// users' processes. Empty when the uid has no account.
+    /// users' processes. Empty when the uid has no account. Blocking (NSS): call it on the
+    /// thread pool, through `PeerGroupCache`, never on an event loop.
     func supplementaryGroups() -> [UInt32] {
         var buffer = [CChar](repeating: 0, count: 16 * 1024)
         return buffer.withUnsafeMutableBufferPointer { storage -> [UInt32] in
@@ -49,6 +50,13 @@ struct Authorizer: Sendable {
         writeGIDs = Set(config.writeGIDs)
         readUIDs = Set(config.readUIDs)
         readGIDs = Set(config.readGIDs)
+    }
+
+    /// Whether `right(of:groups:)` would read the group database for this caller: only when
+    /// groups are configured and the uid or primary gid alone does not already give write.
+    func needsGroups(_ peer: PeerCredentials) -> Bool {
+        if peer.uid == 0 || peer.uid == daemonUID || writeUIDs.contains(peer.uid) || writeGIDs.contains(peer.gid) { return false }
+        return !(writeGIDs.isEmpty && readGIDs.isEmpty)
     }
 
     func right(of peer: PeerCredentials, groups: () -> [UInt32]) -> AccessRight {

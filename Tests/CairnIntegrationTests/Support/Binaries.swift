@@ -19,6 +19,8 @@ enum Binaries {
 
     static var cairnd: String { productsDirectory + "/cairnd" }
     static var cairn: String { productsDirectory + "/cairn" }
+    /// The test tool that holds many half-sent control requests (Tests/Tools/cairn-flood).
+    static var flood: String { productsDirectory + "/cairn-flood" }
 
     /// The package root (the directory holding Package.swift), from this file's path.
     static var packageRoot: String {

@@ -8,10 +8,13 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Starts `cairnd --config` and waits until the control socket answers `status`, or throws
     /// with the log if the daemon exits or does not become ready in time.
-    init(site: SiteDirectory, environment: [String: String] = [:], readyTimeout: TimeInterval = 30) throws {
+    /// `launcher` (such as `["/usr/bin/prlimit", "--nofile=512:512"]`) runs cairnd through
+    /// another program that execs it, so `pid` is still the daemon's.
+    init(site: SiteDirectory, environment: [String: String] = [:], readyTimeout: TimeInterval = 30, launcher: [String] = []) throws {
         self.site = site
-        process.executableURL = URL(fileURLWithPath: Binaries.cairnd)
-        process.arguments = ["--config", site.config]
+        let command = launcher + [Binaries.cairnd, "--config", site.config]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         _ = FileManager.default.createFile(atPath: site.log, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: site.log))
