@@ -43,7 +43,7 @@ final class ControlAcceptErrorCounter: ChannelInboundHandler {
         let now = context.eventLoop.now
         if lastLog.map({ now - $0 >= .seconds(60) }) ?? true {
             lastLog = now
-            logger.error("control.accept_failed", metadata: ["error": "\(name)", "detail": "\(error)"])
+            logger.error("control.accept_failed", metadata: .error(error, ["accept.errno": "\(name)"]))
         }
     }
 
