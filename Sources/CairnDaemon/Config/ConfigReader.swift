@@ -15,6 +15,7 @@ struct ConfigReader {
         "store.state_dir",
         "control.socket", "control.write_uids", "control.write_gids", "control.read_uids", "control.read_gids",
         "sync.listen", "sync.anti_entropy_seconds", "sync.handshake_timeout_seconds", "sync.idle_timeout_seconds",
+        "sync.max_unadmitted_connections", "sync.max_unadmitted_per_source",
         "daemon.test_mode", "daemon.log_level",
     ]
 
@@ -59,6 +60,15 @@ struct ConfigReader {
         config.antiEntropySeconds = seconds("sync.anti_entropy_seconds", default: config.antiEntropySeconds, range: 1...86_400)
         config.handshakeTimeoutSeconds = seconds("sync.handshake_timeout_seconds", default: config.handshakeTimeoutSeconds, range: 1...300)
         config.idleTimeoutSeconds = seconds("sync.idle_timeout_seconds", default: config.idleTimeoutSeconds, range: 5...86_400)
+        config.maxUnadmittedConnections = count(
+            "sync.max_unadmitted_connections", default: config.maxUnadmittedConnections, range: 4...65_536)
+        config.maxUnadmittedPerSource = count(
+            "sync.max_unadmitted_per_source", default: config.maxUnadmittedPerSource, range: 1...1_024)
+        if config.maxUnadmittedPerSource > config.maxUnadmittedConnections {
+            report(
+                "sync.max_unadmitted_per_source",
+                "max_unadmitted_per_source (\(config.maxUnadmittedPerSource)) must not exceed max_unadmitted_connections (\(config.maxUnadmittedConnections))")
+        }
         config.peers = peers()
         // A quiet connection is kept alive only by the anti-entropy ticks (a round when it has
         // sent nothing for a third of the idle timeout), so the idle timeout must leave room.
@@ -126,6 +136,15 @@ struct ConfigReader {
         guard let entry = entry(key) else { return value }
         guard case .integer(let number) = entry.value, range.contains(Int(clamping: number)) else {
             report(key, "expected a whole number of seconds from \(range.lowerBound) to \(range.upperBound)")
+            return value
+        }
+        return Int(number)
+    }
+
+    private mutating func count(_ key: String, default value: Int, range: ClosedRange<Int>) -> Int {
+        guard let entry = entry(key) else { return value }
+        guard case .integer(let number) = entry.value, range.contains(Int(clamping: number)) else {
+            report(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
             return value
         }
         return Int(number)
