@@ -53,67 +53,68 @@ enum StrangerFlood {
     }
 
     /// Connections held open from `source`, never sending a byte, each reopened as soon as the
-    /// daemon closes it, until `stop()`.
+    /// daemon closes it, until `stop()`: `threadsPerPort` threads per port (so that reopening
+    /// keeps up with a daemon that closes connections by the hundred), each polling its share
+    /// of the sockets every few milliseconds.
     final class Holder: @unchecked Sendable {
-        // @unchecked: every mutable property is guarded by `lock` (`failure` is written by the
-        // holder's thread only, and read after `stop()` has waited for it).
+        // @unchecked: every mutable property is guarded by `lock`.
         private let source: String
-        private let ports: [UInt16]
         private let count: Int
         private let lock = NSLock()
         private var running = true
-        private var thread: Thread?
         private let finished = DispatchSemaphore(value: 0)
-        private var sockets: [(fd: Int32, port: UInt16)] = []
+        private let threads: Int
+        private var sockets: [Int: [Int32]] = [:]
         private var opened = 0
-        /// Connections opened, the first `count` per port included.
-        var connections: Int { lock.withLock { opened } }
-        private(set) var failure: String?
+        private var failures: [String] = []
 
         /// Holds `count` connections on each of `ports`.
-        init(count: Int, from source: String, to ports: [UInt16]) {
+        init(count: Int, from source: String, to ports: [UInt16], threadsPerPort: Int = 4) {
             self.source = source
-            self.ports = ports
             self.count = count
-            let thread = Thread { [self] in run() }
-            self.thread = thread
-            thread.start()
+            self.threads = ports.count * threadsPerPort
+            for (index, port) in ports.enumerated() {
+                for part in 0..<threadsPerPort {
+                    let share = count / threadsPerPort + (part < count % threadsPerPort ? 1 : 0)
+                    Thread { [self] in run(port, share: share, slot: index * threadsPerPort + part) }.start()
+                }
+            }
         }
 
-        /// Connections held now (open on our side).
-        var held: Int { lock.withLock { sockets.count } }
+        /// Connections opened, the first `count` per port included.
+        var connections: Int { lock.withLock { opened } }
+
+        /// What stopped a thread early, if anything.
+        var failure: String? { lock.withLock { failures.isEmpty ? nil : failures.joined(separator: "; ") } }
 
         private var isRunning: Bool { lock.withLock { running } }
 
-        private func run() {
+        private func run(_ port: UInt16, share: Int, slot: Int) {
             defer { finished.signal() }
+            var current: [Int32] = []
             do {
                 while isRunning {
-                    var current = lock.withLock { sockets }
-                    // Open what is missing on each port (all of it at first, and again while a
-                    // daemon restarts and refuses connections).
-                    for port in ports {
-                        let missing = count - current.filter { $0.port == port }.count
-                        for _ in 0..<max(0, missing) {
-                            guard isRunning, let fd = try StrangerFlood.connect(from: source, to: port) else { break }
-                            current.append((fd, port))
-                            lock.withLock { opened += 1 }
-                        }
+                    // Open what is missing (all of it at first, and again while the daemon
+                    // restarts and refuses connections).
+                    while current.count < share, isRunning, let fd = try StrangerFlood.connect(from: source, to: port) {
+                        current.append(fd)
+                        lock.withLock { opened += 1 }
                     }
-                    lock.withLock { sockets = current }
-                    var polls = current.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-                    _ = poll(&polls, nfds_t(polls.count), 20)
+                    lock.withLock { sockets[slot] = current }
+                    var polls = current.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+                    _ = poll(&polls, nfds_t(polls.count), 2)
                     // Readable means closed by the daemon (it never sends a stranger a byte before
                     // a ClientHello), or an error: either way, it is closed here and reopened.
-                    var kept: [(fd: Int32, port: UInt16)] = []
-                    for (index, entry) in current.enumerated() {
-                        if polls[index].revents != 0 { close(entry.fd) } else { kept.append(entry) }
+                    var kept: [Int32] = []
+                    for (index, fd) in current.enumerated() {
+                        if polls[index].revents != 0 { close(fd) } else { kept.append(fd) }
                     }
-                    lock.withLock { sockets = kept }
+                    current = kept
                 }
             } catch {
-                failure = "\(error)"
+                lock.withLock { failures.append("port \(port): \(error)") }
             }
+            lock.withLock { sockets[slot] = current }
         }
 
         /// Stops reopening and closes every connection (once; later calls do nothing).
@@ -123,9 +124,9 @@ enum StrangerFlood {
                 return running
             }
             guard wasRunning else { return }
-            finished.wait()
-            for entry in lock.withLock({ sockets }) { close(entry.fd) }
-            lock.withLock { sockets = [] }
+            for _ in 0..<threads { finished.wait() }
+            for fd in lock.withLock({ sockets.values.flatMap { $0 } }) { close(fd) }
+            lock.withLock { sockets = [:] }
         }
     }
 }
