@@ -17,6 +17,7 @@ struct ConfigReader {
         "control.header_timeout_seconds", "control.body_timeout_seconds", "control.body_min_bytes_per_second",
         "control.idle_timeout_seconds", "control.max_connections", "control.max_connections_per_uid", "control.admin_reserve",
         "sync.listen", "sync.anti_entropy_seconds", "sync.handshake_timeout_seconds", "sync.idle_timeout_seconds",
+        "sync.max_unadmitted_connections", "sync.max_unadmitted_per_source",
         "daemon.test_mode", "daemon.log_level",
     ]
 
@@ -61,6 +62,15 @@ struct ConfigReader {
         config.antiEntropySeconds = seconds("sync.anti_entropy_seconds", default: config.antiEntropySeconds, range: 1...86_400)
         config.handshakeTimeoutSeconds = seconds("sync.handshake_timeout_seconds", default: config.handshakeTimeoutSeconds, range: 1...300)
         config.idleTimeoutSeconds = seconds("sync.idle_timeout_seconds", default: config.idleTimeoutSeconds, range: 5...86_400)
+        config.maxUnadmittedConnections = count(
+            "sync.max_unadmitted_connections", default: config.maxUnadmittedConnections, range: 4...65_536)
+        config.maxUnadmittedPerSource = count(
+            "sync.max_unadmitted_per_source", default: config.maxUnadmittedPerSource, range: 1...1_024)
+        if config.maxUnadmittedPerSource > config.maxUnadmittedConnections {
+            report(
+                "sync.max_unadmitted_per_source",
+                "max_unadmitted_per_source (\(config.maxUnadmittedPerSource)) must not exceed max_unadmitted_connections (\(config.maxUnadmittedConnections))")
+        }
         config.peers = peers()
         config.controlLimits = controlLimits()
         // A quiet connection is kept alive only by the anti-entropy ticks (a round when it has
@@ -129,6 +139,15 @@ struct ConfigReader {
         guard let entry = entry(key) else { return value }
         guard case .integer(let number) = entry.value, range.contains(Int(clamping: number)) else {
             report(key, "expected a whole number of seconds from \(range.lowerBound) to \(range.upperBound)")
+            return value
+        }
+        return Int(number)
+    }
+
+    private mutating func count(_ key: String, default value: Int, range: ClosedRange<Int>) -> Int {
+        guard let entry = entry(key) else { return value }
+        guard case .integer(let number) = entry.value, range.contains(Int(clamping: number)) else {
+            report(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
             return value
         }
         return Int(number)

@@ -28,6 +28,11 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Seconds without any bytes from a peer before its connection is closed (peers send a
     /// summary at least every anti-entropy interval, so this must be larger).
     public var idleTimeoutSeconds = 120
+    /// Inbound connections that may wait for admission (TLS handshake and Hello) at once; a
+    /// quarter of them is kept for configured peers' addresses (see `AdmissionGate`).
+    public var maxUnadmittedConnections = 128
+    /// Of those, how many one source (an IPv4 address, an IPv6 /64) may hold.
+    public var maxUnadmittedPerSource = 8
     /// Peers from `[peers]`, reloaded on SIGHUP.
     public var peers: [PeerAddress] = []
     public var testMode = false

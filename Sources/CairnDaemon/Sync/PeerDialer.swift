@@ -40,6 +40,7 @@ final class PeerDialer: Sendable {
         var backoff = 1.0
         while !Task.isCancelled {
             if let known = device.withLock({ $0 }), !service.context.registry.links(of: known).isEmpty {
+                // Throws only when the task is cancelled, which the loop's condition handles.
                 try? await Task.sleep(for: .seconds(1))
                 continue
             }
@@ -47,6 +48,7 @@ final class PeerDialer: Sendable {
             if admitted { backoff = 1.0 }
             guard !Task.isCancelled else { break }
             let delay = backoff * Double.random(in: 0.8...1.2)
+            // Throws only when the task is cancelled, which the loop's condition handles.
             try? await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
             backoff = min(backoff * 2, 60)
         }
@@ -65,7 +67,8 @@ final class PeerDialer: Sendable {
                         try TransportPipeline.configureSync(channel, context: tls, options: options)
                         try channel.pipeline.syncOperations.addHandler(
                             SyncHandler(
-                                context: context, direction: .outbound, configuredName: name, helloTimeout: options.handshakeTimeout,
+                                context: context, direction: .outbound, configuredName: name,
+                                deadline: .afterHandshake(options.handshakeTimeout),
                                 onLink: { link in
                                     if let link { seen.link.withLock { $0 = link } }
                                 }))
@@ -77,7 +80,12 @@ final class PeerDialer: Sendable {
             return false
         }
         // Closing the channel when the dialer stops ends the wait below.
+        // Reached: the address it answers at has a configured peer's precedence at our gate.
+        service.admission.notePeer(name, reachedAt: AdmissionSource.key(channel.remoteAddress))
         await withTaskCancellationHandler {
+            // The close future fails only with the error the close ended with; either way the
+            // connection is over, which is all this waits for (its errors were handled in the
+            // pipeline).
             try? await channel.closeFuture.get()
         } onCancel: {
             channel.close(promise: nil)

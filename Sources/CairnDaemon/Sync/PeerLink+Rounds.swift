@@ -59,14 +59,26 @@ extension PeerLink {
     func startRound(done: (@Sendable (Bool) -> Void)? = nil) -> Bool {
         let common = state.withLock { $0.commonLevels }
         let local = localVector(common)
-        let frames: [SyncFrame]? = state.withLock { state in
-            guard var session = state.session, let output = try? session.startRound(local: local) else { return nil }
+        let started = state.withLock { state -> Result<[SyncFrame], SyncError>? in
+            guard var session = state.session else { return nil }
+            let output: SessionOutput
+            do throws(SyncError) {
+                output = try session.startRound(local: local)
+            } catch {
+                return .failure(error)
+            }
             state.session = session
             if let done, let round = session.openRound { state.roundWaiters[round, default: []].append(done) }
             state.lastFrameSentAt = Date()
-            return output.frames
+            return .success(output.frames)
         }
-        guard let frames else {
+        guard case .success(let frames)? = started else {
+            if case .failure(let error)? = started {
+                // Only our own vector can make a round fail to start (too many streams for one
+                // frame): not the peer's doing, so the link stays; counted and logged.
+                logger.error("sync.round_failed", metadata: .error(error, ["peer": "\(name)"]))
+                context.metrics.count("cairn_sync_round_failures_total", [("reason", "local_limit")])
+            }
             done?(false)
             return false
         }
@@ -170,21 +182,28 @@ extension PeerLink {
         context.threadPool.submit { _ in
             let database = self.site.database
             while true {
-                let frame: (SyncFrame, Set<DeviceID>)? = self.state.withLock { state in
+                let next: Result<(SyncFrame, Set<DeviceID>), any Error>? = self.state.withLock { state in
                     guard var outbox = state.outbox, let session = state.session else {
                         state.pumping = false
                         return nil
                     }
                     var fetchedByLevel: [String: UInt64] = [:]
                     var authors: Set<DeviceID> = []
-                    let frame = try? outbox.nextBatch(peer: session.peer) { stream, from, limit in
-                        let rows = try database.deltas(author: stream.author.bytes, level: stream.level, fromSequence: from, limit: limit)
-                        fetchedByLevel[stream.level, default: 0] += UInt64(rows.count)
-                        if !rows.isEmpty { authors.insert(stream.author) }
-                        return rows.map { (sequence: $0.sequence, envelope: $0.envelope) }
+                    let frame: SyncFrame?
+                    do {
+                        frame = try outbox.nextBatch(peer: session.peer) { stream, from, limit in
+                            let rows = try database.deltas(author: stream.author.bytes, level: stream.level, fromSequence: from, limit: limit)
+                            fetchedByLevel[stream.level, default: 0] += UInt64(rows.count)
+                            if !rows.isEmpty { authors.insert(stream.author) }
+                            return rows.map { (sequence: $0.sequence, envelope: $0.envelope) }
+                        }
+                    } catch {
+                        // A failed fetch leaves the outbox as it was (it plans, then commits).
+                        state.pumping = false
+                        return .failure(error)
                     }
                     state.outbox = outbox
-                    guard let built = frame ?? nil else {
+                    guard let built = frame else {
                         state.pumping = false
                         return nil
                     }
@@ -193,9 +212,15 @@ extension PeerLink {
                     if state.waitingForAckSince == nil { state.waitingForAckSince = Date() }
                     let unsent = authors.subtracting(state.certificatesSent)
                     state.certificatesSent.formUnion(unsent)
-                    return (built, unsent)
+                    return .success((built, unsent))
                 }
-                guard let (frame, unsent) = frame else { break }
+                guard let next else { break }
+                guard case .success(let (frame, unsent)) = next else {
+                    // The store could not be read: the link fails instead of going quiet with
+                    // the outbox stuck (nothing would ever send these deltas on this link again).
+                    if case .failure(let error) = next { self.storeFailed("read", error) }
+                    break
+                }
                 // The receiver verifies each delta against its author's certificate: send any
                 // it may not have first (frames are handled in order).
                 if !unsent.isEmpty {

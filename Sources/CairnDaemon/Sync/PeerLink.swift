@@ -21,17 +21,22 @@ final class PeerLink: Sendable {
     let configuredName: String?
     /// The Ed25519 key the peer proved in the TLS handshake.
     let tlsKey: [UInt8]
+    /// The remote address as the admission gate and the aggregated audit count it.
+    let source: String
     let context: SyncContext
     let connectedAt = Date()
     let state: Mutex<LinkState>
     /// Store work for received frames, in order.
     let inbound = DispatchQueue(label: "cairn.sync.link")
 
-    init(channel: any Channel, direction: Direction, configuredName: String?, tlsKey: [UInt8], context: SyncContext) {
+    init(
+        channel: any Channel, direction: Direction, configuredName: String?, tlsKey: [UInt8], source: String, context: SyncContext
+    ) {
         self.channel = channel
         self.direction = direction
         self.configuredName = configuredName
         self.tlsKey = tlsKey
+        self.source = source
         self.context = context
         self.state = Mutex(LinkState())
     }
@@ -60,12 +65,22 @@ final class PeerLink: Sendable {
 
     var closeReason: String? { state.withLock { $0.closeReason } }
 
-    /// Says why and closes.
-    func close(reason: String, code: String) {
-        state.withLock { $0.closeReason = reason }
-        logger.warning("sync.connection_refused", metadata: ["peer": "\(name)", "reason": "\(code)"])
+    /// Says why and closes. An admitted peer is told `reason` (or `answer`, if given); a peer
+    /// not admitted is told `answer`, else `SyncContext.strangerGoodbye`, never the reason.
+    func close(reason: String, code: String, answer: String? = nil) {
+        let admitted = state.withLock { state -> Bool in
+            state.closeReason = reason
+            return state.peer != nil
+        }
+        if admitted || configuredName != nil {
+            logger.warning("sync.connection_refused", metadata: ["peer": "\(name)", "reason": "\(code)"])
+        } else {
+            // Anyone who reaches the port can cause this at will: the metric and the
+            // aggregated audit entry keep count; the log line is for debugging only.
+            logger.debug("sync.connection_refused", metadata: ["remote": "\(source)", "reason": "\(code)"])
+        }
         context.metrics.count("cairn_sync_connections_refused_total", [("reason", code)])
-        send(.goodbye(reason))
+        send(.goodbye(answer ?? (admitted ? reason : SyncContext.strangerGoodbye)))
         channel.close(promise: nil)
     }
 
@@ -159,20 +174,23 @@ final class PeerLink: Sendable {
         }
     }
 
-    /// Refuses the peer's behaviour: audited, logged, connection closed.
-    func refuse(_ reason: String, code: String) {
-        let actor = "peer:\(name)"
-        context.threadPool.submit { _ in
-            try? self.site.audit("sync.peer_refused", actor: actor, detail: ["reason": code, "detail": reason])
+    /// Refuses the peer's behaviour: audited (aggregated by source before admission), logged,
+    /// connection closed. `answer` is what a peer not admitted is told instead of
+    /// `SyncContext.strangerGoodbye` (see `SyncContext.Refusal`).
+    func refuse(_ reason: String, code: String, answer: String? = nil) {
+        if let peer {
+            context.auditor.append("sync.peer_refused", actor: "peer:\(peer.ref)", detail: ["reason": code, "detail": reason])
+        } else {
+            context.auditor.stranger("sync.peer_refused", reason: code, source: source, detail: reason)
         }
-        close(reason: reason, code: code)
+        close(reason: reason, code: code, answer: answer)
     }
 
     private func receiveHello(_ hello: HelloFrame) {
         let verdict = context.admit(hello, tlsKey: tlsKey)
         switch verdict {
         case .failure(let refusal):
-            refuse(refusal.message, code: refusal.code)
+            refuse(refusal.message, code: refusal.code, answer: refusal.answer)
         case .success(let certificate):
             let common = Set(site.identity.levels.levels(atOrBelow: context.lower(site.identity.clearance, certificate.clearance)))
             state.withLock { state in
@@ -201,10 +219,18 @@ final class PeerLink: Sendable {
                     self.send(.certificates(certificates.map { $0.signed.serialized() }))
                     self.startRound()
                 } catch {
-                    self.logger.error("sync.learn_failed", metadata: .error(error, ["peer": "\(certificate.ref)"]))
+                    self.storeFailed("learn", error)
                 }
             }
         }
+    }
+
+    /// A store error on this link's work: the link fails (logged, counted, closed) rather than
+    /// going on as if the work was done; the peer reconnects and the next round repeats it.
+    func storeFailed(_ operation: String, _ error: any Error) {
+        logger.error("sync.store_failed", metadata: .error(error, ["peer": "\(name)", "operation": "\(operation)"]))
+        context.metrics.count("cairn_sync_store_failures_total", [("operation", operation)])
+        close(reason: "this site could not \(operation == "read" ? "read what to send" : "store what it received")", code: "store")
     }
 
     /// Sends every revocation held and the charter amendments the peer lacks (after the
@@ -246,18 +272,19 @@ final class PeerLink: Sendable {
             let charter = self.site.charter()
             var verified: [DeviceCertificate] = []
             for bytes in certificates {
-                guard let signed = try? SignedObject.parse(bytes: bytes, kind: .certificate),
-                    let certificate = try? DeviceCertificate.verifyIgnoringTime(signed, charter: charter)
-                else {
+                do {
+                    let signed = try SignedObject.parse(bytes: bytes, kind: .certificate)
+                    verified.append(try DeviceCertificate.verifyIgnoringTime(signed, charter: charter))
+                } catch {
+                    // A certificate that does not verify is not used, only counted: a relay may
+                    // pass on one issued under a charter this site does not hold yet.
                     self.context.metrics.count("cairn_sync_certificates_refused_total")
-                    continue
                 }
-                verified.append(certificate)
             }
             do {
                 try self.site.learn(verified, from: "peer:\(self.name)")
             } catch {
-                self.logger.error("sync.learn_failed", metadata: .error(error, ["peer": "\(self.name)"]))
+                self.storeFailed("learn", error)
             }
         }
     }
@@ -270,9 +297,8 @@ final class PeerLink: Sendable {
             do {
                 report = try self.site.ingest(envelopes, from: source)
             } catch {
-                self.logger.error("sync.ingest_failed", metadata: .error(error, ["peer": "\(self.name)"]))
                 // Unacknowledged, the batch would hold the peer's window forever: start over.
-                self.close(reason: "this site could not store the batch", code: "store")
+                self.storeFailed("ingest", error)
                 return
             }
             self.state.withLock { state in

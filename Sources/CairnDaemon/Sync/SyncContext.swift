@@ -13,6 +13,9 @@ struct SyncContext: Sendable {
     let threadPool: NIOThreadPool
     let limits: SyncLimits
     let registry: PeerRegistry
+    /// Audit entries from the event loops: one per event for admitted peers, aggregated for
+    /// strangers.
+    let auditor: Auditor
     let logger: Logger
     var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
@@ -25,40 +28,69 @@ struct SyncContext: Sendable {
             charterVersion: site.charter().version, certificate: site.identity.certificate.signed.serialized())
     }
 
-    /// Why a peer's Hello is refused, with a stable code.
-    struct Refusal: Error {
+    /// Why a peer's Hello is refused: a stable code, the detail for this site's audit log, and
+    /// what the peer is told.
+    struct Refusal: Error, Equatable {
         let code: String
         let message: String
+        /// The `Goodbye` text: `strangerGoodbye` unless the dialler proved to be a device this
+        /// federation certified, which may learn why (it can find out anyway).
+        let answer: String
+
+        /// A refusal of a dialler this federation never certified (or that did not prove it is).
+        static func stranger(_ code: String, _ message: String) -> Refusal {
+            Refusal(code: code, message: message, answer: SyncContext.strangerGoodbye)
+        }
+
+        /// A refusal of a device this federation certified, which proved its TLS key.
+        static func told(_ code: String, _ message: String) -> Refusal {
+            Refusal(code: code, message: message, answer: message)
+        }
     }
 
-    /// Admits a peer: its certificate must verify against our charter now (signed by its
-    /// agency's root, unexpired, clearance within the ceiling), name the very TLS key the peer
-    /// proved in the handshake, be of this federation, not be revoked, and not be our own.
+    /// The one `Goodbye` text for everyone not admitted whom this federation never certified,
+    /// whatever the reason (another federation, an unknown key, garbage, a bad certificate, a
+    /// TLS key mismatch, a Hello too late): a different text per reason would be an oracle for
+    /// probing the site. The reason is in this site's audit log.
+    static let strangerGoodbye = "not admitted; the operator of this site can see why in its audit log"
+
+    /// Admits a peer: its certificate must verify against our charter (signed by its agency's
+    /// root, clearance within the ceiling), be of this federation, name the very TLS key the
+    /// peer proved in the handshake, be valid now, not be revoked, and not be our own.
+    ///
+    /// The order decides what the dialler is told: until it has shown a certificate of this
+    /// federation for the TLS key it proved, every refusal is `strangerGoodbye`; after that, it
+    /// is a device this federation certified and is told which check failed.
     func admit(_ hello: HelloFrame, tlsKey: [UInt8]) -> Result<DeviceCertificate, Refusal> {
-        guard hello.protocolVersion == 1 else {
-            return .failure(Refusal(code: "protocol_version", message: "protocol version \(hello.protocolVersion) is not supported (1 is)"))
-        }
         let charter = site.charter()
         guard hello.federationID == charter.federationID else {
-            return .failure(Refusal(code: "foreign_federation", message: "the peer belongs to another federation"))
+            return .failure(.stranger("foreign_federation", "the peer belongs to another federation"))
         }
         let certificate: DeviceCertificate
         do {
             let signed = try SignedObject.parse(bytes: hello.certificate, kind: .certificate)
-            certificate = try DeviceCertificate.verify(signed, charter: charter, now: now())
-        } catch TrustError.certificateExpired {
-            return .failure(Refusal(code: "certificate_expired", message: "the peer's certificate has expired"))
+            certificate = try DeviceCertificate.verifyIgnoringTime(signed, charter: charter)
         } catch {
-            return .failure(Refusal(code: "certificate_invalid", message: "the peer's certificate does not verify: \(error)"))
+            return .failure(.stranger("certificate_invalid", "the peer's certificate does not verify: \(error)"))
         }
         guard ConstantTime.equals(certificate.tlsKey.bytes, tlsKey) else {
-            return .failure(Refusal(code: "tls_key_mismatch", message: "the peer's TLS key is not the one its certificate names"))
+            return .failure(.stranger("tls_key_mismatch", "the peer's TLS key is not the one its certificate names"))
+        }
+        guard hello.protocolVersion == 1 else {
+            return .failure(.told("protocol_version", "protocol version \(hello.protocolVersion) is not supported (1 is)"))
+        }
+        let now = now()
+        guard now >= certificate.notBefore else {
+            return .failure(.told("certificate_not_yet_valid", "the peer's certificate is not valid yet"))
+        }
+        guard now < certificate.notAfter else {
+            return .failure(.told("certificate_expired", "the peer's certificate has expired"))
         }
         if site.isWithdrawn(certificate) {
-            return .failure(Refusal(code: "revoked", message: "the peer's certificate is revoked or withdrawn by the charter"))
+            return .failure(.told("revoked", "the peer's certificate is revoked or withdrawn by the charter"))
         }
         guard certificate.deviceID != site.identity.deviceID else {
-            return .failure(Refusal(code: "self", message: "this is our own device (a loop in the peer list, or a cloned identity)"))
+            return .failure(.told("self", "this is our own device (a loop in the peer list, or a cloned identity)"))
         }
         return .success(certificate)
     }

@@ -8,52 +8,91 @@ import NIOCore
 final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
+    /// When a peer that has not been admitted is disconnected.
+    enum HelloDeadline: Sendable {
+        /// This long after the TLS handshake completed (a connection this site dialled).
+        case afterHandshake(TimeAmount)
+        /// At this moment, whatever stage the connection is in (an accepted connection: from
+        /// its arrival, so that it holds its admission slot no longer than the timeout).
+        case at(NIODeadline, timeout: TimeAmount)
+    }
+
     private let context: SyncContext
     private let direction: PeerLink.Direction
     private let configuredName: String?
     private let onLink: @Sendable (PeerLink?) -> Void
-    private let helloTimeout: TimeAmount
-    private let onHelloDeadline: @Sendable (_ admitted: Bool) -> Void
+    private let deadline: HelloDeadline
+    private let onAdmitted: @Sendable () -> Void
     private var link: PeerLink?
+    private var admitted = false
+    /// The remote source (see `AdmissionSource`), read while the channel is open: a closed
+    /// channel no longer knows its remote address, and failures are reported as it closes.
+    private var source = AdmissionSource.unknown
 
-    /// `onLink` hears of the link when it is created, and nil when the connection ends. A peer
-    /// that has not been admitted `helloTimeout` after the TLS handshake is disconnected;
-    /// `onHelloDeadline` hears at that moment whether it was.
+    /// `onLink` hears of the link when it is created, and nil when the connection ends;
+    /// `onAdmitted` hears once that the peer's Hello was admitted. A peer that has not been
+    /// admitted by `deadline` is disconnected.
     init(
-        context: SyncContext, direction: PeerLink.Direction, configuredName: String?, helloTimeout: TimeAmount,
+        context: SyncContext, direction: PeerLink.Direction, configuredName: String?, deadline: HelloDeadline,
         onLink: @escaping @Sendable (PeerLink?) -> Void = { _ in },
-        onHelloDeadline: @escaping @Sendable (_ admitted: Bool) -> Void = { _ in }
+        onAdmitted: @escaping @Sendable () -> Void = {}
     ) {
         self.context = context
         self.direction = direction
         self.configuredName = configuredName
-        self.helloTimeout = helloTimeout
+        self.deadline = deadline
         self.onLink = onLink
-        self.onHelloDeadline = onHelloDeadline
+        self.onAdmitted = onAdmitted
+    }
+
+    func handlerAdded(context channelContext: ChannelHandlerContext) {
+        noteSource(channelContext)
+        guard case .at(let moment, let timeout) = deadline else { return }
+        channelContext.eventLoop.assumeIsolated().scheduleTask(deadline: moment) {
+            self.deadlinePassed(context: channelContext, timeout: timeout)
+        }
+    }
+
+    func channelActive(context channelContext: ChannelHandlerContext) {
+        noteSource(channelContext)
+        channelContext.fireChannelActive()
+    }
+
+    private func noteSource(_ channelContext: ChannelHandlerContext) {
+        guard source == AdmissionSource.unknown else { return }
+        source = AdmissionSource.key(channelContext.remoteAddress)
     }
 
     func userInboundEventTriggered(context channelContext: ChannelHandlerContext, event: Any) {
         if let completed = event as? TLSHandshakeCompleted {
+            noteSource(channelContext)
             let link = PeerLink(
                 channel: channelContext.channel, direction: direction, configuredName: configuredName,
-                tlsKey: completed.peer.publicKey, context: context)
+                tlsKey: completed.peer.publicKey, source: source, context: context)
             self.link = link
             onLink(link)
             link.start()
-            let context = self.context, onHelloDeadline = self.onHelloDeadline, timeout = helloTimeout
-            channelContext.eventLoop.scheduleTask(in: timeout) {
-                let admitted = link.peer != nil
-                onHelloDeadline(admitted)
-                guard !admitted, link.channel.isActive else { return }
-                context.metrics.count("cairn_sync_connections_refused_total", [("reason", "hello_timeout")])
-                let site = context.site, peer = link.name
-                context.threadPool.submit { _ in
-                    try? site.audit("sync.handshake_failed", actor: "remote:\(peer)", detail: ["reason": "hello_timeout"])
+            if case .afterHandshake(let timeout) = deadline {
+                channelContext.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+                    self.deadlinePassed(context: channelContext, timeout: timeout)
                 }
-                link.close(reason: "no acceptable Hello within \(timeout.nanoseconds / 1_000_000) ms", code: "hello_timeout")
             }
         }
         channelContext.fireUserInboundEventTriggered(event)
+    }
+
+    /// The Hello deadline: a connection not admitted by now is closed, and counted and audited
+    /// (aggregated: only strangers get this far) as a Hello timeout, or as a handshake timeout
+    /// if TLS has not even completed.
+    private func deadlinePassed(context channelContext: ChannelHandlerContext, timeout: TimeAmount) {
+        guard !admitted, channelContext.channel.isActive else { return }
+        guard let link else {
+            errorCaught(context: channelContext, error: TransportError.handshakeTimedOut(milliseconds: timeout.nanoseconds / 1_000_000))
+            return
+        }
+        guard link.peer == nil else { return }
+        context.auditor.stranger("sync.handshake_failed", reason: "hello_timeout", source: link.source)
+        link.close(reason: "no acceptable Hello within \(timeout.nanoseconds / 1_000_000) ms", code: "hello_timeout")
     }
 
     func channelRead(context channelContext: ChannelHandlerContext, data: NIOAny) {
@@ -64,6 +103,10 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         link.receive(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        if !admitted, link.peer != nil {
+            admitted = true
+            onAdmitted()
+        }
     }
 
     func channelInactive(context channelContext: ChannelHandlerContext) {
@@ -88,30 +131,31 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context channelContext: ChannelHandlerContext, error: any Error) {
-        let peer = link?.name ?? configuredName ?? "\(channelContext.remoteAddress.map { "\($0)" } ?? "unknown")"
-        context.logger.warning("sync.connection_error", metadata: .error(error, ["peer": "\(peer)"]))
         let code: String
         if let transport = error as? TransportError { code = transport.metricCode } else { code = "io" }
         context.metrics.count("cairn_sync_connection_errors_total", [("reason", code)])
-        let site = context.site
-        if link?.peer == nil {
-            // Failed before the peer was admitted: a handshake failure, audited.
-            context.threadPool.submit { _ in
-                try? site.audit("sync.handshake_failed", actor: "remote:\(peer)", detail: ["reason": code, "detail": "\(error)"])
+        defer { channelContext.close(promise: nil) }
+        guard let link, let peer = link.peer else {
+            // Failed before the peer was admitted: a handshake failure. On an accepted
+            // connection anyone who reaches the port can cause it at will, so it is logged at
+            // debug level; a dial of ours fails at the dialer's pace and is worth a warning.
+            if let configuredName {
+                context.logger.warning("sync.connection_error", metadata: .error(error, ["peer": "\(configuredName)"]))
+            } else {
+                context.logger.debug("sync.connection_error", metadata: .error(error, ["remote": "\(source)"]))
             }
-        } else if Self.isViolation(error) {
+            context.auditor.stranger("sync.handshake_failed", reason: code, source: source, detail: "\(error)")
+            return
+        }
+        context.logger.warning("sync.connection_error", metadata: .error(error, ["peer": "\(peer.ref)"]))
+        if Self.isViolation(error) {
             // An admitted peer broke the transport's rules (an oversized frame, corrupt records).
-            context.threadPool.submit { _ in
-                try? site.audit("sync.peer_refused", actor: "peer:\(peer)", detail: ["reason": code, "detail": "\(error)"])
-            }
+            context.auditor.append("sync.peer_refused", actor: "peer:\(peer.ref)", detail: ["reason": code, "detail": "\(error)"])
         } else if case .idleTimeout = error as? TransportError {
             // Admitted, then silent for the whole idle timeout although links keep themselves busy
             // with rounds: a stalled peer (or one that stopped reading). Not a proven attack, but
             // the connection it held is dropped, and that is kept on record.
-            context.threadPool.submit { _ in
-                try? site.audit("sync.peer_dropped", actor: "peer:\(peer)", detail: ["reason": code])
-            }
+            context.auditor.append("sync.peer_dropped", actor: "peer:\(peer.ref)", detail: ["reason": code])
         }
-        channelContext.close(promise: nil)
     }
 }

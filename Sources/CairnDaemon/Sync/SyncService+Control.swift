@@ -149,6 +149,7 @@ extension SyncService {
                 metrics.gauge("cairn_sync_peer_deltas_received", [label, ("level", level.name)], Double(level.deltasReceived))
             }
         }
+        metrics.gauge("cairn_sync_unadmitted_connections", [], Double(admission.waiting))
         let waiting = site.waiting.withLock { ($0.count, $0.bytes) }
         metrics.gauge("cairn_sync_waiting_deltas", [], Double(waiting.0))
         metrics.gauge("cairn_sync_waiting_bytes", [], Double(waiting.1))

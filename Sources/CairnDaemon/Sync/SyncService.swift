@@ -25,13 +25,22 @@ final class SyncService: Service, Sendable {
     let listenAddress = Mutex<String?>(nil)
     /// The bound listener, from `bind()` (before the daemon says it is ready).
     let listener = Mutex<(any Channel)?>(nil)
-    /// Handshakes in progress on the listener, bounded so that silent clients cannot pile up.
-    let inboundGate = InboundGate(limit: 64)
+    /// Inbound connections waiting for admission: bounded in all and per source, fair between
+    /// sources, with precedence for configured peers' addresses.
+    let admission: InboundAdmission
+    /// Peers added at run time (`cairn peer add`), read from the store in `bind()`.
+    let added = Mutex<[PeerAddress]>([])
 
     init(config: DaemonConfig, site: Site, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
         self.config = config
         self.group = group
-        self.context = SyncContext(site: site, threadPool: threadPool, limits: SyncLimits(), registry: PeerRegistry(), logger: logger)
+        self.context = SyncContext(
+            site: site, threadPool: threadPool, limits: SyncLimits(), registry: PeerRegistry(),
+            auditor: Auditor(site: site, threadPool: threadPool), logger: logger)
+        admission = InboundAdmission(
+            limits: AdmissionGate.Limits(
+                total: config.maxUnadmittedConnections, perSource: config.maxUnadmittedPerSource,
+                reservedForPeers: config.maxUnadmittedConnections / 4))
         do {
             serverTLS = try TLSContext(role: .server, identity: site.identity.keys.tls)
             clientTLS = try TLSContext(role: .client, identity: site.identity.keys.tls)
@@ -69,11 +78,9 @@ final class SyncService: Service, Sendable {
         }
         defer { site.withdrawalFeed.unsubscribe(withdrawals) }
         let listener = self.listener.withLock { $0 }
-        let stored = (try? site.database.peers()) ?? []
+        context.auditor.start(on: group.next())
         for peer in configured.withLock({ $0 }) { startDialer(peer, source: "config") }
-        for row in stored {
-            if let peer = PeerAddress.parse(name: row.name, address: row.address) { startDialer(peer, source: "added") }
-        }
+        for peer in added.withLock({ $0 }) { startDialer(peer, source: "added") }
         await withTaskCancellationOrGracefulShutdownHandler {
             await antiEntropy()
         } onCancelOrGracefulShutdown: {
@@ -85,16 +92,30 @@ final class SyncService: Service, Sendable {
             return Array(state.values)
         }
         for dialer in dialers { dialer.stop() }
+        var closing: [EventLoopFuture<Void>] = []
         for link in context.registry.all {
             link.send(.goodbye("shutting down"))
-            link.channel.close(promise: nil)
+            closing.append(link.channel.close())
         }
+        // Connections still waiting for admission are closed too, and what they caused is in
+        // the aggregated audit counts written below.
+        for channel in admission.waitingChannels { closing.append(channel.close()) }
+        // `whenAllComplete` does not fail (each close's own result, an already closed channel
+        // included, is in the array, and nothing is left to do about it).
+        _ = try? await EventLoopFuture.whenAllComplete(closing, on: group.next()).get()
+        await context.auditor.flush()
         logger.info("sync.stopped")
     }
 
     /// Binds the listener, if `sync.listen` is set: called before the services start, so that a
     /// port in use stops the daemon with a clear error instead of a site that never syncs.
     func bind() async throws {
+        do {
+            let rows = try site.database.peers()
+            added.withLock { $0 = rows.compactMap { PeerAddress.parse(name: $0.name, address: $0.address) } }
+        } catch {
+            throw DaemonError.startup("cannot read the peers added with `cairn peer add` from the store: \(error)")
+        }
         guard let text = config.syncListen, let address = ListenAddress(text) else { return }
         do {
             let channel = try await listen(text: text, address: address)
@@ -105,24 +126,29 @@ final class SyncService: Service, Sendable {
     }
 
     private func listen(text: String, address: ListenAddress) async throws -> any Channel {
-        let context = self.context, tls = serverTLS, options = transportOptions, gate = inboundGate
+        let context = self.context, tls = serverTLS, options = transportOptions, admission = self.admission
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 128)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                // Handshakes and Hellos in progress are bounded: the slot is given back at the
-                // Hello deadline or when the connection ends.
-                guard let slot = gate.enter() else {
-                    context.metrics.count("cairn_sync_connections_refused_total", [("reason", "too_many_handshakes")])
+                let source = AdmissionSource.key(channel.remoteAddress)
+                guard case .admitted(let slot, let evicted) = admission.enter(channel, source: source) else {
+                    Self.refused(source: source, reason: "too_many_handshakes", context: context)
                     return channel.close()
+                }
+                if let evicted {
+                    Self.refused(source: evicted.source, reason: "evicted", context: context)
+                    evicted.channel.close(promise: nil)
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try TransportPipeline.configureSync(channel, context: tls, options: options)
-                    // The slot is held until the peer is admitted or its Hello deadline passes.
+                    // The slot is held until the peer is admitted, the deadline (one handshake
+                    // timeout from now, for TLS and Hello together) closes it, or it ends.
                     try channel.pipeline.syncOperations.addHandler(
                         SyncHandler(
-                            context: context, direction: .inbound, configuredName: nil, helloTimeout: options.handshakeTimeout,
-                            onHelloDeadline: { _ in slot.release() }))
+                            context: context, direction: .inbound, configuredName: nil,
+                            deadline: .at(.now() + options.handshakeTimeout, timeout: options.handshakeTimeout),
+                            onAdmitted: { slot.release() }))
                     channel.closeFuture.whenComplete { _ in slot.release() }
                 }
             }
@@ -138,6 +164,7 @@ final class SyncService: Service, Sendable {
         let base = Double(config.antiEntropySeconds)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let delay = base * Double.random(in: 0.75...1.25)
+            // Throws only when cancelled or shutting down, which the loop's condition handles.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
             let links = context.registry.primaries
@@ -149,7 +176,15 @@ final class SyncService: Service, Sendable {
         }
     }
 
+    /// A connection closed by the admission gate before TLS: the newcomer refused, or the
+    /// connection that lost its slot to it. Counted exactly, audited aggregated.
+    private static func refused(source: String, reason: String, context: SyncContext) {
+        context.metrics.count("cairn_sync_connections_refused_total", [("reason", reason)])
+        context.auditor.stranger("sync.handshake_failed", reason: reason, source: source)
+    }
+
     func startDialer(_ peer: PeerAddress, source: String) {
+        admission.setPeer(peer.name, sources: Set([AdmissionSource.key(host: peer.host)].compactMap { $0 }))
         let dialer = PeerDialer(peer: peer, source: source, service: self)
         let previous = dialers.withLock { dialers -> PeerDialer? in
             defer { dialers[peer.name] = dialer }
@@ -161,6 +196,7 @@ final class SyncService: Service, Sendable {
 
     func stopDialer(named name: String) -> Bool {
         guard let dialer = dialers.withLock({ $0.removeValue(forKey: name) }) else { return false }
+        admission.forgetPeer(name)
         dialer.stop()
         return true
     }
@@ -184,38 +220,5 @@ final class SyncService: Service, Sendable {
         for (name, _) in oldByName where freshByName[name] == nil { _ = stopDialer(named: name) }
         for (name, peer) in freshByName where oldByName[name] != peer { startDialer(peer, source: "config") }
         logger.info("sync.peers_reloaded", metadata: ["peers": "\(fresh.map(\.name).sorted())"])
-    }
-}
-
-/// Bounds the inbound connections still in their handshake.
-final class InboundGate: Sendable {
-    let limit: Int
-    fileprivate let count = Atomic<Int>(0)
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    /// A slot, or nil when `limit` handshakes are already in progress.
-    func enter() -> HandshakeSlot? {
-        guard count.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
-            count.wrappingSubtract(1, ordering: .relaxed)
-            return nil
-        }
-        return HandshakeSlot(self)
-    }
-}
-
-/// One place in the bounded set of inbound handshakes; released once.
-final class HandshakeSlot: Sendable {
-    private let gate: InboundGate
-    private let held = Atomic<Bool>(true)
-
-    init(_ gate: InboundGate) {
-        self.gate = gate
-    }
-
-    func release() {
-        if held.exchange(false, ordering: .relaxed) { gate.count.wrappingSubtract(1, ordering: .relaxed) }
     }
 }

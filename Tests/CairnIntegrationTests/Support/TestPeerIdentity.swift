@@ -69,7 +69,7 @@ struct TestPeerIdentity: Sendable {
             from: now - 300, until: now + 86_400)
     }
 
-    private static func issue(
+    static func issue(
         device: String, root: AgencyRootKey, charter: Charter, clearance: String, from: Int64, until: Int64
     ) throws -> TestPeerIdentity {
         let keys = DeviceSecretKeys.generate()
