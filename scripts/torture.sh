@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make torture`: the long runs of the crash and network-fault harness (Docs/Torture.md).
+# `make torture`: the long runs of the crash, network-fault and flood harness (Docs/Torture.md).
 #
 #   make torture                               100 kill -9s, 20 s per network fault (~10 min)
 #   CAIRN_TORTURE_KILLS=300 make torture       more kills
@@ -22,6 +22,6 @@ $SWIFT test --skip-build --filter Torture 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 echo
-grep -E '^torture-(crash|network):' "$log" || true
+grep -E '^torture-(crash|network|flood):' "$log" || true
 echo "torture: exit $status after $(( $(date +%s) - began )) s (log: $log)"
 exit "$status"

@@ -20,6 +20,8 @@ final class Federation: @unchecked Sendable {
         var idleTimeoutSeconds = 120
         /// Whether `[peers]` lists every other member; otherwise `connectMesh()` adds them at run time.
         var meshed = true
+        /// Lines under `[control]` in every member's configuration.
+        var extraControl: [String] = []
     }
 
     /// One device of the federation and its daemon.
@@ -71,7 +73,7 @@ final class Federation: @unchecked Sendable {
                     \(peers.map { "\(Self.peerName($0.0)) = \"127.0.0.1:\($0.1)\"" }.joined(separator: "\n"))
 
                     """
-                let site = try SiteDirectory(device: device, extraSections: sections)
+                let site = try SiteDirectory(device: device, extraControl: options.extraControl, extraSections: sections)
                 members.append(Member(device: device, clearance: clearance, site: site, port: port))
             }
             self.members = members
