@@ -68,6 +68,7 @@ public enum Daemon {
         site.backlog.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
+        site.closeAuditLog()
         try site.database.close()
         logger.info("daemon.stopped")
     }
