@@ -40,7 +40,7 @@ struct AuditAnchorTests {
                 let status = try site.status()
                 #expect(status.audit?.unacknowledgedBreaks.map(\.seq) == [found.seq])
                 #expect(status.store.problems.contains { $0.contains("unacknowledged chain break") }, "\(status.store.problems)")
-                #expect(String(decoding: try site.metricsExposition(), as: UTF8.self).contains("cairn_audit_chain_breaks 1"))
+                #expect(String(decoding: try site.metricsExposition(), as: UTF8.self).contains("cairn_audit_chain_breaks 1.0\n"))
                 // Writes keep working, chained after the break.
                 _ = try site.put(PutRecordRequest(id: "after", type: "memo", classification: "SECRET"))
                 let entries = try site.database.auditEntries(after: head - 3, limit: 100)
@@ -56,7 +56,7 @@ struct AuditAnchorTests {
                 #expect(acknowledged.acknowledged && acknowledged.acknowledgedBy == "uid:1000")
                 #expect(try site.verifyAudit().ok)
                 #expect(try site.status().store.problems.isEmpty)
-                #expect(String(decoding: try site.metricsExposition(), as: UTF8.self).contains("cairn_audit_chain_breaks 0"))
+                #expect(String(decoding: try site.metricsExposition(), as: UTF8.self).contains("cairn_audit_chain_breaks 0.0\n"))
                 #expect(throws: DaemonError.self) { try site.acknowledgeAuditBreak(verdict.breaks[0].seq, actor: "uid:1000") }
                 #expect(throws: DaemonError.self) { try site.acknowledgeAuditBreak(2, actor: "uid:1000") }
             }
