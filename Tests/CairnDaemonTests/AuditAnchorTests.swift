@@ -135,6 +135,26 @@ struct AuditAnchorTests {
         }
     }
 
+    @Test func anAnchorRemovedWhileRunningIsWrittenAgainByTheNextWrite() throws {
+        try withTemporaryDirectory { directory in
+            let config = try SiteFixture.config(in: directory)
+            let anchor = config.stateDirectory + "/" + AuditAnchor.fileName
+            try SiteFixture.withSite(config) { site in
+                try FileManager.default.removeItem(atPath: anchor)
+                _ = try site.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET"))
+                guard case .head(let head) = site.auditAnchor.read() else {
+                    Issue.record("the anchor was not written again")
+                    return
+                }
+                #expect(Int64(head.seq) == site.state.withLock { $0.auditHead?.seq })
+            }
+            try SiteFixture.withSite(config) { site in
+                let verdict = try site.verifyAudit()
+                #expect(verdict.ok && verdict.breaks.isEmpty, "\(verdict.problems)")
+            }
+        }
+    }
+
     @Test func anAcknowledgementNotSignedByTheDeviceAcknowledgesNothing() throws {
         try withTemporaryDirectory { directory in
             let (config, head) = try siteWithHistory(in: directory)

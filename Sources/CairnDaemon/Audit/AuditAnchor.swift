@@ -110,7 +110,9 @@ final class AuditAnchor: Sendable {
     }
 
     private func write(_ head: AuditHead, to path: String, durable: Bool, state: inout State) throws {
-        if state.descriptor == nil || (durable && Self.replaced(path, descriptor: state.descriptor!)) {
+        // Two stat calls per group: an anchor removed or replaced while the daemon runs is made
+        // again at once (the table is checked against memory meanwhile, so nothing is lost).
+        if state.descriptor == nil || Self.replaced(path, descriptor: state.descriptor!) {
             if let old = state.descriptor { close(old) }
             state.descriptor = nil
             (state.descriptor, state.nextSlot) = try open(path)
@@ -162,7 +164,7 @@ final class AuditAnchor: Sendable {
     }
 
     /// Whether `path` no longer names the file open as `descriptor` (removed or replaced while
-    /// the daemon ran): a graceful stop writes a new one.
+    /// the daemon ran).
     private static func replaced(_ path: String, descriptor: Int32) -> Bool {
         var open = stat()
         var named = stat()
