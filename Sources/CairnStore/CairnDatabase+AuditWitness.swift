@@ -26,7 +26,8 @@ extension CairnDatabase {
                 """)
             for head in heads {
                 guard head.device.count == 32, head.seq >= 1, head.hash.count == 32, head.signature.count == 64 else {
-                    throw StoreError.invalidArgument(reason: "a witnessed audit head needs a 32-byte device and hash, seq ≥ 1 and a 64-byte signature")
+                    throw StoreError.invalidArgument(
+                        reason: "a witnessed audit head needs a 32-byte device and hash, seq ≥ 1 and a 64-byte signature")
                 }
                 try upsert.execute(arguments: [
                     head.device.blob, head.seq, head.hash.blob, head.signedAt, head.signature.blob, head.receivedAt,

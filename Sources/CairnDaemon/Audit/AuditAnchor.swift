@@ -119,7 +119,8 @@ final class AuditAnchor: Sendable {
         }
         let descriptor = state.descriptor!
         let slot = AuditAnchorFile.slot(head)
-        let written = slot.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(state.nextSlot * AuditAnchorFile.slotLength)) }
+        let offset = off_t(state.nextSlot * AuditAnchorFile.slotLength)
+        let written = slot.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, offset) }
         guard written == slot.count else { throw AnchorWriteError("write \(path)", written < 0 ? errno : EIO) }
         state.nextSlot = (state.nextSlot + 1) % AuditAnchorFile.slotCount
         if durable, fsync(descriptor) != 0 { throw AnchorWriteError("sync \(path)", errno) }

@@ -3,6 +3,9 @@ import CairnModel
 import CairnStore
 import Foundation
 
+/// An entry of the audit log: its sequence number and hash.
+typealias AuditPosition = (seq: Int64, hash: [UInt8])
+
 /// A break found in the audit log's tail: the log did not end where something trustworthy
 /// said it had reached (the anchor file, the daemon's own memory, or a peer's signed copy of
 /// the head). Recorded as an `audit.chain_break` entry chained from the entry actually found
@@ -43,9 +46,9 @@ struct AuditBreak: Hashable, Sendable {
     var source: Source
     /// The head the log should have reached (nil when unknown: the anchor file was missing or
     /// unreadable).
-    var expected: (seq: Int64, hash: [UInt8])?
+    var expected: AuditPosition?
     /// The entry actually found last (nil: the log was empty).
-    var found: (seq: Int64, hash: [UInt8])?
+    var found: AuditPosition?
     /// Why, in a sentence.
     var reason: String
 
@@ -57,7 +60,7 @@ struct AuditBreak: Hashable, Sendable {
     static func sequence(expected: Int64?, found: Int64?) -> Int64 { max(expected ?? 0, found ?? 0) + 1 }
 
     /// The entry's detail object (strings only, stable keys: the hash covers its bytes).
-    static func detail(source: Source, expected: (seq: Int64, hash: [UInt8])?, found: (seq: Int64, hash: [UInt8])?, reason: String) -> [String: String] {
+    static func detail(source: Source, expected: AuditPosition?, found: AuditPosition?, reason: String) -> [String: String] {
         [
             "source": "\(source)", "reason": reason,
             "expectedSeq": expected.map { "\($0.seq)" } ?? "", "expectedHash": expected.map { Hex.encode($0.hash) } ?? "",
@@ -91,7 +94,9 @@ struct AuditBreak: Hashable, Sendable {
         reason = fields["reason"] ?? ""
     }
 
-    init(seq: Int64, hash: [UInt8], at: Int64, source: Source, expected: (seq: Int64, hash: [UInt8])?, found: (seq: Int64, hash: [UInt8])?, reason: String) {
+    init(
+        seq: Int64, hash: [UInt8], at: Int64, source: Source, expected: AuditPosition?, found: AuditPosition?, reason: String
+    ) {
         self.seq = seq
         self.hash = hash
         self.at = at

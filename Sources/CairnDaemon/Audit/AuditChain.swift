@@ -26,7 +26,7 @@ enum AuditChain {
     }
 
     /// The entry after `head` (nil: the first entry).
-    static func next(after head: (seq: Int64, hash: [UInt8])?, at: Int64, kind: String, actor: String, detail: String) -> AuditRow {
+    static func next(after head: AuditPosition?, at: Int64, kind: String, actor: String, detail: String) -> AuditRow {
         let seq = (head?.seq ?? 0) + 1
         let previous = head?.hash ?? genesis
         return AuditRow(
@@ -37,7 +37,7 @@ enum AuditChain {
     /// The chain break entry after `found` (nil: an empty log) when the log should have reached
     /// `expected`: chained from `found`, numbered past both.
     static func breakEntry(
-        found: (seq: Int64, hash: [UInt8])?, expected: (seq: Int64, hash: [UInt8])?, source: AuditBreak.Source, reason: String, at: Int64
+        found: AuditPosition?, expected: AuditPosition?, source: AuditBreak.Source, reason: String, at: Int64
     ) -> AuditRow {
         let seq = AuditBreak.sequence(expected: expected?.seq, found: found?.seq)
         let detail = detail(AuditBreak.detail(source: source, expected: expected, found: found, reason: reason))

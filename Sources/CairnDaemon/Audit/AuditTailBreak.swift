@@ -6,12 +6,12 @@ import Foundation
 /// reached, where it was seen, and why. `entry(after:)` makes the `audit.chain_break` entry
 /// once the entry actually found last is known (inside the group or start-up that records it).
 struct AuditTailBreak: Sendable {
-    var expected: (seq: Int64, hash: [UInt8])?
+    var expected: AuditPosition?
     var source: AuditBreak.Source
     var reason: String
 
     /// The chain break entry chained from `found`, and the break it records.
-    func entry(after found: (seq: Int64, hash: [UInt8])?, at: Int64 = Self.now()) -> (row: AuditRow, recorded: AuditBreak) {
+    func entry(after found: AuditPosition?, at: Int64 = Self.now()) -> (row: AuditRow, recorded: AuditBreak) {
         let row = AuditChain.breakEntry(found: found, expected: expected, source: source, reason: reason, at: at)
         return (row, AuditBreak(seq: row.seq, hash: row.hash, at: at, source: source, expected: expected, found: found, reason: reason))
     }

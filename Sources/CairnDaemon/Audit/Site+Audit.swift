@@ -25,12 +25,15 @@ extension Site {
         }
         let anchor = try anchorDocument(head: verdict.broken == nil ? verdict.headSeq : nil)
         if anchor.state == "mismatch" {
-            problems.append("the anchor file names entry \(anchor.seq ?? 0), which the log does not hold as anchored: entries were replaced")
+            problems.append(
+                "the anchor file names entry \(anchor.seq ?? 0), which the log does not hold as anchored: entries were replaced")
         }
         let ledger = state.withLock { $0.auditBreaks }
         let unacknowledged = ledger.unacknowledged
         for found in unacknowledged {
-            problems.append("chain break at entry \(found.seq) (\(found.source)): \(found.reason); acknowledge it with `cairn audit acknowledge --break \(found.seq)`")
+            problems.append(
+                "chain break at entry \(found.seq) (\(found.source)): \(found.reason); "
+                    + "acknowledge it with `cairn audit acknowledge --break \(found.seq)`")
         }
         let forged = AuditBreakLedger(rows: verdict.breakRows, device: identity.deviceID).invalidAcknowledgements
         for seq in forged {
@@ -115,11 +118,13 @@ extension Site {
 
     func document(_ found: AuditBreak, in ledger: AuditBreakLedger) -> AuditBreakDocument {
         let acknowledgement = ledger.acknowledgements[found.seq]
+        func time(_ millis: Int64) -> String { DocumentMapping.time(millis: UInt64(max(0, millis))) }
         return AuditBreakDocument(
-            seq: found.seq, at: DocumentMapping.time(millis: UInt64(max(0, found.at))), source: "\(found.source)", reason: found.reason,
-            expectedSeq: found.expected?.seq, expectedHash: found.expected.map { Hex.encode($0.hash) }, foundSeq: found.found?.seq ?? 0,
-            foundHash: found.found.map { Hex.encode($0.hash) }, acknowledged: acknowledgement != nil, acknowledgedBy: acknowledgement?.actor,
-            acknowledgedAt: acknowledgement.map { DocumentMapping.time(millis: UInt64(max(0, $0.at))) }, acknowledgement: acknowledgement?.seq)
+            seq: found.seq, at: time(found.at), source: "\(found.source)", reason: found.reason,
+            expectedSeq: found.expected?.seq, expectedHash: found.expected.map { Hex.encode($0.hash) },
+            foundSeq: found.found?.seq ?? 0, foundHash: found.found.map { Hex.encode($0.hash) },
+            acknowledged: acknowledgement != nil, acknowledgedBy: acknowledgement?.actor,
+            acknowledgedAt: acknowledgement.map { time($0.at) }, acknowledgement: acknowledgement?.seq)
     }
 
     static func document(_ row: AuditRow) -> AuditEntryDocument {

@@ -12,7 +12,7 @@ extension Site {
     /// which are chained again after it, and the batch is committed once more (the failed
     /// attempt stored nothing). Any other failure fails the group.
     func commitContinuingAuditChain(_ context: inout WriteContext) throws {
-        let found: (seq: Int64, hash: [UInt8])?
+        let found: AuditPosition?
         do {
             try database.commit(context.batch)
             return
@@ -73,18 +73,18 @@ extension Site {
     }
 
     /// What the group's entries chain to: the head the daemon held when the group began.
-    static func groupBase(_ rows: [AuditRow]) -> (seq: Int64, hash: [UInt8])? {
+    static func groupBase(_ rows: [AuditRow]) -> AuditPosition? {
         guard let first = rows.first else { return nil }
         if let recorded = AuditBreak(first) { return recorded.found }
         return first.seq == 1 ? nil : (first.seq - 1, first.previous)
     }
 
-    static func movedReason(expected: (seq: Int64, hash: [UInt8])?, found: (seq: Int64, hash: [UInt8])?) -> String {
+    static func movedReason(expected: AuditPosition?, found: AuditPosition?) -> String {
         "the log ended at entry \(found?.seq ?? 0), not at entry \(expected?.seq ?? 0) that this daemon wrote last: "
             + "entries were removed or added outside the daemon"
     }
 
-    static func sameHead(_ lhs: (seq: Int64, hash: [UInt8])?, _ rhs: (seq: Int64, hash: [UInt8])?) -> Bool {
+    static func sameHead(_ lhs: AuditPosition?, _ rhs: AuditPosition?) -> Bool {
         lhs?.seq == rhs?.seq && lhs?.hash == rhs?.hash
     }
 
@@ -101,7 +101,7 @@ extension Site {
 extension WriteContext {
     /// Appends the entry recording `tailBreak` after `found` (the head the entry chains to) and
     /// notes the break.
-    mutating func recordBreak(_ tailBreak: AuditTailBreak, after found: (seq: Int64, hash: [UInt8])?) {
+    mutating func recordBreak(_ tailBreak: AuditTailBreak, after found: AuditPosition?) {
         let (row, recorded) = tailBreak.entry(after: found)
         batch.audit.append(row)
         auditHead = (row.seq, row.hash)
@@ -111,7 +111,7 @@ extension WriteContext {
     /// Rebuilds the group's audit entries after the entry recording `tailBreak`, chained from
     /// `found` (the table's actual last entry). Breaks recorded earlier in the group are
     /// recorded again at their new positions.
-    mutating func rechainAudit(after tailBreak: AuditTailBreak, found: (seq: Int64, hash: [UInt8])?) {
+    mutating func rechainAudit(after tailBreak: AuditTailBreak, found: AuditPosition?) {
         let rows = batch.audit
         batch.audit = []
         for row in rows { if let earlier = AuditBreak(row) { auditBreaks.forget(earlier) } }
@@ -138,9 +138,10 @@ extension Site {
         let unacknowledged = ledger.unacknowledged
         var problems: [String] = []
         if !unacknowledged.isEmpty {
+            let entries = unacknowledged.map { "\($0.seq)" }.joined(separator: ", ")
             problems.append(
-                "the audit log has \(unacknowledged.count) unacknowledged chain break(s), at entr\(unacknowledged.count == 1 ? "y" : "ies") "
-                    + "\(unacknowledged.map { "\($0.seq)" }.joined(separator: ", ")): its newest entries were cut off or replaced; "
+                "the audit log has \(unacknowledged.count) unacknowledged chain break(s), at "
+                    + "entr\(unacknowledged.count == 1 ? "y" : "ies") \(entries): its newest entries were cut off or replaced; "
                     + "read `cairn audit verify`, then acknowledge each with `cairn audit acknowledge --break SEQ`")
         }
         if let failure = auditAnchor.failure {
@@ -149,7 +150,9 @@ extension Site {
         let summary = AuditStatusDocument(
             headSeq: head?.seq ?? 0, anchoredSeq: auditAnchor.latest.map { Int64($0.seq) },
             unacknowledgedBreaks: unacknowledged.map { document($0, in: ledger) },
-            witnessedBy: auditWitnesses.reports.map { AuditWitnessDocument(peer: $0.peer, seq: Int64($0.seq), at: DocumentMapping.time($0.at)) })
+            witnessedBy: auditWitnesses.reports.map {
+                AuditWitnessDocument(peer: $0.peer, seq: Int64($0.seq), at: DocumentMapping.time($0.at))
+            })
         return (summary, problems)
     }
 }

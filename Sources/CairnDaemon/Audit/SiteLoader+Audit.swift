@@ -23,7 +23,9 @@ extension SiteLoader {
 
     /// Anchors the head the start left (durably, and noted in the store, the first time), and
     /// loads the log's breaks and the heads peers' logs reached.
-    func openAuditLog(database: CairnDatabase, anchor: AuditAnchor, keys: DeviceSecretKeys, state: inout SiteState) throws -> AuditWitnesses {
+    func openAuditLog(
+        database: CairnDatabase, anchor: AuditAnchor, keys: DeviceSecretKeys, state: inout SiteState
+    ) throws -> AuditWitnesses {
         do {
             if let head = state.auditHead {
                 let first = try database.meta(AuditAnchor.writtenMetaKey) == nil
@@ -35,7 +37,10 @@ extension SiteLoader {
             if !unacknowledged.isEmpty {
                 logger.error(
                     "audit.breaks_unacknowledged",
-                    metadata: ["audit.breaks": "\(unacknowledged.map(\.seq))", "hint": "cairn audit verify; cairn audit acknowledge --break SEQ"])
+                    metadata: [
+                        "audit.breaks": "\(unacknowledged.map(\.seq))",
+                        "hint": "cairn audit verify; cairn audit acknowledge --break SEQ",
+                    ])
             }
             return AuditWitnesses(stored: try database.witnessedAuditHeads())
         } catch {
