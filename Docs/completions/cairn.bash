@@ -890,13 +890,13 @@ _cairn_audit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|verify|export)
+    list|verify|export|acknowledge)
         # Offer subcommand argument completions
         "_cairn_audit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list verify export' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list verify export acknowledge' -- "${cur}"))
         ;;
     esac
 }
@@ -959,6 +959,27 @@ _cairn_audit_export() {
         return
         ;;
     '--out')
+        return
+        ;;
+    esac
+}
+
+_cairn_audit_acknowledge() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --break)
+    __cairn_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--break')
         return
         ;;
     esac

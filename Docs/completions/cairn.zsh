@@ -58,7 +58,7 @@ _cairn() {
             'peer:List, add and remove the sites this daemon syncs with.'
             'sync:Start a reconciliation round with connected peers now, and report what moved.'
             'lab:Build and run a local test federation of daemons on this machine.'
-            'audit:Read, verify and export the site'\''s hash-chained audit log.'
+            'audit:Read, verify, export the site'\''s hash-chained audit log, and acknowledge its breaks.'
             'metrics:Print the daemon'\''s metrics (Prometheus text format).'
             'watch:Follow changes to records as they are committed, until interrupted.'
             'digest:Show a digest of the records held, per level and overall, to compare sites.'
@@ -690,14 +690,15 @@ _cairn_audit() {
     command)
         local -ar subcommands=(
             'list:List audit entries, oldest first.'
-            'verify:Check the audit log'\''s hash chain; exit 1 if any entry was edited, removed or reordered.'
+            'verify:Check the audit log; exit 1 if an entry was edited, removed or reordered, or its tail was cut.'
             'export:Export every audit entry with the chain head signed by this device.'
+            'acknowledge:Acknowledge a chain break of the audit log, after investigating it.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list|verify|export)
+        list|verify|export|acknowledge)
             "_cairn_audit_${words[1]}" && ret=0
             ;;
         esac
@@ -743,6 +744,21 @@ _cairn_audit_export() {
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--out[Write to this file (refuses an existing one) instead of standard output.]:file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_audit_acknowledge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
+        '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--break[The chain break entry'\''s sequence number.]:seq:'
+        '--json[Print the API'\''s JSON result (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -25,23 +25,166 @@ public struct AuditEntryDocument: Codable, Hashable, Sendable {
     }
 }
 
-/// The result of checking the whole audit chain.
+/// The result of checking the whole audit chain, its anchored head and its recorded breaks.
 public struct AuditVerifyDocument: Codable, Hashable, Sendable {
+    /// True when the chain verifies, the anchor agrees with it, and every chain break is
+    /// acknowledged (what `cairn audit verify` exits 0 on).
     public var ok: Bool
-    /// Entries checked before the first break (all of them when `ok`).
+    /// Entries checked before the first break (all of them when the chain holds).
     public var entries: Int64
     /// Hex hash of the last entry that verified.
     public var head: String
     /// The first entry that breaks the chain, and why.
     public var brokenAt: Int64?
     public var problem: String?
+    /// The sequence number of the last entry that verified (after a chain break entry, sequence
+    /// numbers skip the lost ones, so this may exceed `entries`). 0 from an older daemon.
+    public var headSeq: Int64
+    /// The anchor file's head and how it compares with the log; nil from an older daemon.
+    public var anchor: AuditAnchorDocument?
+    /// Every chain break recorded in the log, oldest first.
+    public var breaks: [AuditBreakDocument]
+    /// Sentences for a person: everything that makes `ok` false.
+    public var problems: [String]
 
-    public init(ok: Bool, entries: Int64, head: String, brokenAt: Int64?, problem: String?) {
+    public init(
+        ok: Bool, entries: Int64, head: String, brokenAt: Int64?, problem: String?, headSeq: Int64 = 0,
+        anchor: AuditAnchorDocument? = nil, breaks: [AuditBreakDocument] = [], problems: [String] = []
+    ) {
         self.ok = ok
         self.entries = entries
         self.head = head
         self.brokenAt = brokenAt
         self.problem = problem
+        self.headSeq = headSeq
+        self.anchor = anchor
+        self.breaks = breaks
+        self.problems = problems
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ok, entries, head, brokenAt, problem, headSeq, anchor, breaks, problems
+    }
+
+    /// Decodes a verdict; one from a daemon without the anchor reads as no breaks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ok = try c.decode(Bool.self, forKey: .ok)
+        entries = try c.decode(Int64.self, forKey: .entries)
+        head = try c.decode(String.self, forKey: .head)
+        brokenAt = try c.decodeIfPresent(Int64.self, forKey: .brokenAt)
+        problem = try c.decodeIfPresent(String.self, forKey: .problem)
+        headSeq = try c.decodeIfPresent(Int64.self, forKey: .headSeq) ?? 0
+        anchor = try c.decodeIfPresent(AuditAnchorDocument.self, forKey: .anchor)
+        breaks = try c.decodeIfPresent([AuditBreakDocument].self, forKey: .breaks) ?? []
+        problems = try c.decodeIfPresent([String].self, forKey: .problems) ?? []
+    }
+
+    /// Encodes every key, the optional ones as explicit `null`s.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ok, forKey: .ok)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(head, forKey: .head)
+        try c.encode(brokenAt, forKey: .brokenAt)
+        try c.encode(problem, forKey: .problem)
+        try c.encode(headSeq, forKey: .headSeq)
+        try c.encode(anchor, forKey: .anchor)
+        try c.encode(breaks, forKey: .breaks)
+        try c.encode(problems, forKey: .problems)
+    }
+}
+
+/// The anchor file's signed head, compared with the log.
+public struct AuditAnchorDocument: Codable, Hashable, Sendable {
+    /// `current` (it names the log's last entry), `behind` (an earlier entry of the log: normal
+    /// between a commit and the anchor's replacement, or after a crash), `mismatch` (the log
+    /// holds another entry at its sequence number, or none), `missing`, `unreadable` (or not
+    /// signed by this device).
+    public var state: String
+    public var seq: Int64?
+    public var hash: String?
+    /// When the device signed it, ISO 8601.
+    public var signedAt: String?
+
+    public init(state: String, seq: Int64? = nil, hash: String? = nil, signedAt: String? = nil) {
+        self.state = state
+        self.seq = seq
+        self.hash = hash
+        self.signedAt = signedAt
+    }
+}
+
+/// A chain break recorded in the audit log (an `audit.chain_break` entry): the log did not
+/// reach the head that the anchor file, the daemon or a peer held.
+public struct AuditBreakDocument: Codable, Hashable, Sendable {
+    /// The chain break entry's sequence number (what `cairn audit acknowledge --break` takes).
+    public var seq: Int64
+    /// When it was recorded, ISO 8601.
+    public var at: String
+    /// `anchor`, `daemon` (seen while running) or `peer:agency/name`.
+    public var source: String
+    public var reason: String
+    /// The head the log should have reached; nil when unknown (the anchor file was lost).
+    public var expectedSeq: Int64?
+    public var expectedHash: String?
+    /// The entry found last (0 and nil: the log was empty).
+    public var foundSeq: Int64
+    public var foundHash: String?
+    public var acknowledged: Bool
+    /// Who acknowledged it (`uid:N`), when, and in which entry.
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: String?
+    public var acknowledgement: Int64?
+
+    public init(
+        seq: Int64, at: String, source: String, reason: String, expectedSeq: Int64?, expectedHash: String?, foundSeq: Int64,
+        foundHash: String?, acknowledged: Bool, acknowledgedBy: String? = nil, acknowledgedAt: String? = nil, acknowledgement: Int64? = nil
+    ) {
+        self.seq = seq
+        self.at = at
+        self.source = source
+        self.reason = reason
+        self.expectedSeq = expectedSeq
+        self.expectedHash = expectedHash
+        self.foundSeq = foundSeq
+        self.foundHash = foundHash
+        self.acknowledged = acknowledged
+        self.acknowledgedBy = acknowledgedBy
+        self.acknowledgedAt = acknowledgedAt
+        self.acknowledgement = acknowledgement
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case seq, at, source, reason, expectedSeq, expectedHash, foundSeq, foundHash, acknowledged, acknowledgedBy, acknowledgedAt,
+            acknowledgement
+    }
+
+    /// Encodes every key, the optional ones as explicit `null`s.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(at, forKey: .at)
+        try c.encode(source, forKey: .source)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(expectedSeq, forKey: .expectedSeq)
+        try c.encode(expectedHash, forKey: .expectedHash)
+        try c.encode(foundSeq, forKey: .foundSeq)
+        try c.encode(foundHash, forKey: .foundHash)
+        try c.encode(acknowledged, forKey: .acknowledged)
+        try c.encode(acknowledgedBy, forKey: .acknowledgedBy)
+        try c.encode(acknowledgedAt, forKey: .acknowledgedAt)
+        try c.encode(acknowledgement, forKey: .acknowledgement)
+    }
+}
+
+/// `POST /v1/audit/acknowledge`: acknowledges one chain break.
+public struct AuditAcknowledgeRequest: Codable, Hashable, Sendable {
+    /// The chain break entry's sequence number.
+    public var `break`: Int64
+
+    public init(break seq: Int64) {
+        self.break = seq
     }
 }
 
@@ -83,4 +226,11 @@ public struct AuditExportDocument: Codable, Hashable, Sendable {
         self.entries = entries
         self.head = head
     }
+}
+
+extension ControlErrorCode {
+    /// No chain break is recorded at that entry of the audit log.
+    public static let auditBreakNotFound = ControlErrorCode("audit_break_not_found", httpStatus: 404)
+    /// The chain break is acknowledged already.
+    public static let auditBreakAcknowledged = ControlErrorCode("audit_break_acknowledged", httpStatus: 409)
 }

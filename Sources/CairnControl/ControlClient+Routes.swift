@@ -94,6 +94,17 @@ extension ControlClient {
         try call(AuditExportDocument.self, method: "GET", path: "/v1/audit/export").0
     }
 
+    /// `POST /v1/audit/acknowledge`: acknowledges the chain break recorded at entry `seq`.
+    public func acknowledgeAuditBreak(_ seq: Int64) throws(ControlClientError) -> AuditBreakDocument {
+        let body: Data
+        do {
+            body = try ControlJSON.compactEncoder().encode(AuditAcknowledgeRequest(break: seq))
+        } catch {
+            throw .invalidRequest("the request could not be encoded: \(error)")
+        }
+        return try call(AuditBreakDocument.self, method: "POST", path: "/v1/audit/acknowledge", body: body).0
+    }
+
     /// `GET /metrics`: every metric in the Prometheus text format.
     public func metrics() throws(ControlClientError) -> String {
         let response = try send(method: "GET", path: "/metrics")

@@ -162,6 +162,8 @@ public struct StatusDocument: Codable, Hashable, Sendable {
     public var certificateExpires: String
     /// Federation sync: the listen address and every peer, configured or connected.
     public var sync: SyncStatusDocument = SyncStatusDocument(listen: nil, peers: [])
+    /// The audit log's head, anchor and unacknowledged chain breaks; nil from an older daemon.
+    public var audit: AuditStatusDocument?
 
     /// Creates a status document.
     public init(
@@ -182,7 +184,8 @@ public struct StatusDocument: Codable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case device, clearance, federation, levels, records, deltas, store, testMode, startedAt, version, certificateExpires, sync
+        case device, clearance, federation, levels, records, deltas, store, testMode, startedAt, version, certificateExpires, sync,
+            audit
     }
 
     /// Decodes a status; one from a daemon without sync reads as no peers.
@@ -200,5 +203,65 @@ public struct StatusDocument: Codable, Hashable, Sendable {
         version = try c.decode(String.self, forKey: .version)
         certificateExpires = try c.decode(String.self, forKey: .certificateExpires)
         sync = try c.decodeIfPresent(SyncStatusDocument.self, forKey: .sync) ?? SyncStatusDocument(listen: nil, peers: [])
+        audit = try c.decodeIfPresent(AuditStatusDocument.self, forKey: .audit)
+    }
+}
+
+/// The audit log in `status`: how far it reaches, how far its anchor does, and the chain
+/// breaks no administrator has acknowledged yet (each fails `cairn audit verify`).
+public struct AuditStatusDocument: Codable, Hashable, Sendable {
+    /// The sequence number of the log's last entry.
+    public var headSeq: Int64
+    /// The sequence number the anchor file was last written with (nil: not written yet).
+    public var anchoredSeq: Int64?
+    /// Chain breaks not acknowledged, oldest first.
+    public var unacknowledgedBreaks: [AuditBreakDocument]
+    /// The peers that hold a signed copy of this site's head, with how far it reaches (as each
+    /// last said, since the daemon started), sorted by peer.
+    public var witnessedBy: [AuditWitnessDocument]
+
+    public init(headSeq: Int64, anchoredSeq: Int64?, unacknowledgedBreaks: [AuditBreakDocument], witnessedBy: [AuditWitnessDocument] = []) {
+        self.headSeq = headSeq
+        self.anchoredSeq = anchoredSeq
+        self.unacknowledgedBreaks = unacknowledgedBreaks
+        self.witnessedBy = witnessedBy
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case headSeq, anchoredSeq, unacknowledgedBreaks, witnessedBy
+    }
+
+    /// Decodes the audit summary.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        headSeq = try c.decode(Int64.self, forKey: .headSeq)
+        anchoredSeq = try c.decodeIfPresent(Int64.self, forKey: .anchoredSeq)
+        unacknowledgedBreaks = try c.decode([AuditBreakDocument].self, forKey: .unacknowledgedBreaks)
+        witnessedBy = try c.decodeIfPresent([AuditWitnessDocument].self, forKey: .witnessedBy) ?? []
+    }
+
+    /// Encodes every key, `anchoredSeq` as an explicit `null` when not written yet.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(headSeq, forKey: .headSeq)
+        try c.encode(anchoredSeq, forKey: .anchoredSeq)
+        try c.encode(unacknowledgedBreaks, forKey: .unacknowledgedBreaks)
+        try c.encode(witnessedBy, forKey: .witnessedBy)
+    }
+}
+
+/// A peer's signed copy of this site's audit head, as the peer last sent it.
+public struct AuditWitnessDocument: Codable, Hashable, Sendable {
+    /// The peer's device, `agency/name`.
+    public var peer: String
+    /// The sequence number its copy reaches.
+    public var seq: Int64
+    /// When it said so, ISO 8601.
+    public var at: String
+
+    public init(peer: String, seq: Int64, at: String) {
+        self.peer = peer
+        self.seq = seq
+        self.at = at
     }
 }

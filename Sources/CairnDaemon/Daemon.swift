@@ -74,6 +74,7 @@ public enum Daemon {
         site.withdrawalDrain.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
+        site.closeAuditLog()
         try site.database.close()
         logger.info("daemon.stopped")
     }

@@ -39,6 +39,8 @@ struct Route {
             _ = try json(ReclassifyRequest.self, body)
         case .retractRecord:
             _ = try json(RetractRequest.self, body)
+        case .auditAcknowledge:
+            _ = try json(AuditAcknowledgeRequest.self, body)
         case .bundleExport:
             let request = try ControlJSON.decoder().decode(BundleExportRequest.self, from: Data(body))
             if let since = request.since {

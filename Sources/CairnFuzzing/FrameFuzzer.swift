@@ -68,6 +68,9 @@ enum FrameFuzzer {
             for bytes in charters {
                 _ = try? Charter.accept(offered: SignedObject.parse(bytes: bytes, kind: .charter), held: fixtures.charter)
             }
+        case .auditHeads(let own, let yours):
+            // As the daemon checks them: each against the device it must come from.
+            for head in [own, yours].compactMap({ $0 }) { _ = head.isValid(for: head.device) }
         case .summary, .agree, .vector, .ack, .goodbye:
             break
         }

@@ -25,6 +25,10 @@ public enum StoreError: Error, Hashable, Sendable {
     case unknownDelta(id: [UInt8])
     /// A value handed to the store breaks one of its rules; `reason` says which.
     case invalidArgument(reason: String)
+    /// The audit log's last stored entry is not the one the new entries chain to: entries were
+    /// removed (or added) outside the daemon. `foundSeq` is 0 and `foundHash` empty for an empty
+    /// log. Nothing of the batch was stored.
+    case auditChainMoved(expectedSeq: Int64, foundSeq: Int64, foundHash: [UInt8])
     /// SQLite reported another failure while doing `operation`.
     case database(operation: String, detail: String)
 }
@@ -59,6 +63,10 @@ extension StoreError: CustomStringConvertible {
                 + "Drop the duplicate and retry the rest."
         case let .unknownDelta(id):
             return "No stored delta has id \(Hex.short(id)); check that it was committed and not quarantined."
+        case let .auditChainMoved(expectedSeq, foundSeq, _):
+            return "The audit log ends at entry \(foundSeq), not at entry \(expectedSeq) as the daemon expected: "
+                + "entries were removed or added outside the daemon, and nothing of the batch was stored. "
+                + "The daemon records the break and continues the log; run `cairn audit verify`."
         case let .invalidArgument(reason):
             return "The store refused a value: \(reason). This is a bug in the caller; please report it."
         case let .database(operation, detail):

@@ -32,8 +32,28 @@ enum StoreSchema {
         migrator.registerMigration("v6-redaction") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7-audit-anchor") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
+
+    /// The anchored audit log: chain breaks and their acknowledgements are found through a
+    /// partial index (read at every start, without reading the whole log; an index of every
+    /// entry's kind would cost each append more), and the newest signed head of each peer's log
+    /// is kept, so that a peer that lost its log's tail can be told how far it once reached.
+    private static let v7 = """
+        CREATE INDEX audit_breaks ON audit(seq) WHERE kind IN ('audit.chain_break', 'audit.break_acknowledged');
+
+        CREATE TABLE audit_witness (
+            device BLOB NOT NULL PRIMARY KEY,
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            hash BLOB NOT NULL,
+            signed_at INTEGER NOT NULL,
+            signature BLOB NOT NULL,
+            received_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
 
     /// Records withdrawn from a level (reclassified elsewhere, or retracted): the newest
     /// withdrawal's stamp per (record, level), so that deltas of the record at that level that

@@ -32,6 +32,9 @@
 //    so rounds cannot loop; a lost message only means the next round sends again.
 // 4. Deltas travel in `Deltas` batches, each stream in sequence order; the receiver answers every
 //    batch with `Ack`. A sender keeps a bounded number of batches unacknowledged (backpressure).
+// 5. Optional features are announced in `Hello.features` and used only towards a peer that
+//    announced them too: a receiver refuses a `SyncMessage` whose kind it does not know (it
+//    reads as a message with no kind set), so a new kind must never reach an older peer.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -48,6 +51,43 @@ import SwiftProtobuf
 fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobuf.ProtobufAPIVersionCheck {
   struct _2: SwiftProtobuf.ProtobufAPIVersion_2 {}
   typealias Version = _2
+}
+
+/// Bits of `Hello.features`: each value is a mask (1, 2, 4, …). Unknown bits are ignored.
+public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case none // = 0
+
+  /// The sender understands (and sends) `AuditHeads` frames.
+  case auditHeads // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .none
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .none
+    case 1: self = .auditHeads
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .none: return 0
+    case .auditHeads: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Cairn_V1_Feature] = [
+    .none,
+    .auditHeads,
+  ]
+
 }
 
 public nonisolated struct Cairn_V1_SyncMessage: Sendable {
@@ -129,6 +169,15 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     set {message = .trust(newValue)}
   }
 
+  /// Only to a peer whose Hello announced FEATURE_AUDIT_HEADS.
+  public var auditHeads: Cairn_V1_AuditHeads {
+    get {
+      if case .auditHeads(let v)? = message {return v}
+      return Cairn_V1_AuditHeads()
+    }
+    set {message = .auditHeads(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Message: Equatable, Sendable {
@@ -141,6 +190,8 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     case certificates(Cairn_V1_Certificates)
     case goodbye(Cairn_V1_Goodbye)
     case trust(Cairn_V1_Trust)
+    /// Only to a peer whose Hello announced FEATURE_AUDIT_HEADS.
+    case auditHeads(Cairn_V1_AuditHeads)
 
   }
 
@@ -163,6 +214,10 @@ public nonisolated struct Cairn_V1_Hello: Sendable {
 
   /// The sender's device certificate: a serialized `Signed` of kind "cairn/v1/certificate".
   public var certificate: Data = Data()
+
+  /// The optional features the sender understands: the bitwise OR of `Feature` masks. A peer
+  /// that predates the field skips it (it reads as 0) and is never sent what a feature adds.
+  public var features: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -326,13 +381,82 @@ public nonisolated struct Cairn_V1_Trust: Sendable {
   public init() {}
 }
 
+/// The head of a site's audit log, signed by its device: the witness that lets a site notice that
+/// the newest entries of its log were cut off, even when the anchor file beside its store was
+/// lost with them (Docs/ThreatModel.md, "The audit anchor").
+public nonisolated struct Cairn_V1_AuditHead: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The signer's device id (its Ed25519 signing key, 32 bytes).
+  public var device: Data = Data()
+
+  /// The sequence number of the log's last entry (at least 1).
+  public var seq: UInt64 = 0
+
+  /// That entry's hash (32 bytes).
+  public var hash: Data = Data()
+
+  /// When the head was signed, milliseconds since the Unix epoch.
+  public var signedAt: UInt64 = 0
+
+  /// Ed25519 by `device` over
+  ///   "cairn/v1/audit-anchor" 0x00 || device || u64be(seq) || hash || u64be(signed_at)
+  public var signature: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Audit heads, sent after admission and then whenever the sender's head moved (at most every few
+/// seconds). At least one of the two is set.
+public nonisolated struct Cairn_V1_AuditHeads: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The sender's own newest signed head.
+  public var own: Cairn_V1_AuditHead {
+    get {_own ?? Cairn_V1_AuditHead()}
+    set {_own = newValue}
+  }
+  /// Returns true if `own` has been explicitly set.
+  public var hasOwn: Bool {self._own != nil}
+  /// Clears the value of `own`. Subsequent reads from it will return its default value.
+  public mutating func clearOwn() {self._own = nil}
+
+  /// The newest head of the receiver that the sender holds (signed by the receiver), so that a
+  /// receiver that lost its log's tail learns how far it once reached.
+  public var yours: Cairn_V1_AuditHead {
+    get {_yours ?? Cairn_V1_AuditHead()}
+    set {_yours = newValue}
+  }
+  /// Returns true if `yours` has been explicitly set.
+  public var hasYours: Bool {self._yours != nil}
+  /// Clears the value of `yours`. Subsequent reads from it will return its default value.
+  public mutating func clearYours() {self._yours = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _own: Cairn_V1_AuditHead? = nil
+  fileprivate var _yours: Cairn_V1_AuditHead? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
 
+nonisolated extension Cairn_V1_Feature: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0")
+}
+
 nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SyncMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0\u{3}audit_heads\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -457,6 +581,19 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
           self.message = .trust(v)
         }
       }()
+      case 10: try {
+        var v: Cairn_V1_AuditHeads?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .auditHeads(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .auditHeads(v)
+        }
+      }()
       default: break
       }
     }
@@ -504,6 +641,10 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
       guard case .trust(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
     }()
+    case .auditHeads?: try {
+      guard case .auditHeads(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -518,7 +659,7 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}protocol\0\u{3}federation_id\0\u{3}charter_version\0\u{1}certificate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}protocol\0\u{3}federation_id\0\u{3}charter_version\0\u{1}certificate\0\u{1}features\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -530,6 +671,7 @@ nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 2: try { try decoder.decodeSingularBytesField(value: &self.federationID) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.charterVersion) }()
       case 4: try { try decoder.decodeSingularBytesField(value: &self.certificate) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.features) }()
       default: break
       }
     }
@@ -548,6 +690,9 @@ nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.certificate.isEmpty {
       try visitor.visitSingularBytesField(value: self.certificate, fieldNumber: 4)
     }
+    if self.features != 0 {
+      try visitor.visitSingularUInt64Field(value: self.features, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -556,6 +701,7 @@ nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.federationID != rhs.federationID {return false}
     if lhs.charterVersion != rhs.charterVersion {return false}
     if lhs.certificate != rhs.certificate {return false}
+    if lhs.features != rhs.features {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -891,6 +1037,95 @@ nonisolated extension Cairn_V1_Trust: SwiftProtobuf.Message, SwiftProtobuf._Mess
   public static func ==(lhs: Cairn_V1_Trust, rhs: Cairn_V1_Trust) -> Bool {
     if lhs.revocations != rhs.revocations {return false}
     if lhs.charters != rhs.charters {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cairn_V1_AuditHead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AuditHead"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}device\0\u{1}seq\0\u{1}hash\0\u{3}signed_at\0\u{1}signature\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.device) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.seq) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.signedAt) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.signature) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.device.isEmpty {
+      try visitor.visitSingularBytesField(value: self.device, fieldNumber: 1)
+    }
+    if self.seq != 0 {
+      try visitor.visitSingularUInt64Field(value: self.seq, fieldNumber: 2)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.hash, fieldNumber: 3)
+    }
+    if self.signedAt != 0 {
+      try visitor.visitSingularUInt64Field(value: self.signedAt, fieldNumber: 4)
+    }
+    if !self.signature.isEmpty {
+      try visitor.visitSingularBytesField(value: self.signature, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_AuditHead, rhs: Cairn_V1_AuditHead) -> Bool {
+    if lhs.device != rhs.device {return false}
+    if lhs.seq != rhs.seq {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.signedAt != rhs.signedAt {return false}
+    if lhs.signature != rhs.signature {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cairn_V1_AuditHeads: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AuditHeads"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}own\0\u{1}yours\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._own) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._yours) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._own {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._yours {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_AuditHeads, rhs: Cairn_V1_AuditHeads) -> Bool {
+    if lhs._own != rhs._own {return false}
+    if lhs._yours != rhs._yours {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

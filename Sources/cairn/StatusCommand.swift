@@ -51,6 +51,15 @@ struct StatusCommand: ParsableCommand {
                 "\(Format.count(status.records, "live record")) in \(Format.count(status.deltas, "delta"))"
             ),
         ]
+        if let audit = status.audit {
+            let witnesses = audit.witnessedBy.map { "\($0.peer) at \($0.seq)" }.joined(separator: ", ")
+            lines.append((
+                "audit",
+                "head \(audit.headSeq), anchored \(audit.anchoredSeq.map { "\($0)" } ?? "-"), "
+                    + Format.count(audit.unacknowledgedBreaks.count, "unacknowledged chain break")
+                    + (witnesses.isEmpty ? "" : ", witnessed by \(witnesses)")
+            ))
+        }
         if status.store.checking {
             lines.append(("check", "the start-up check of the stored deltas and audit log is running"))
         }

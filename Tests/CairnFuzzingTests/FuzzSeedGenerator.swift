@@ -65,6 +65,7 @@ enum FuzzSeeds {
                 ("revocation.bin", revocation.serialized()),
             ],
             .controlRequest: controlSeeds(charter: charter, revocation: revocation, bundle: bundle, vector: vector),
+            .auditAnchor: try anchorSeeds(),
         ]
     }
 
@@ -139,6 +140,20 @@ enum FuzzSeeds {
             ("deltas-ack", stream([.deltas(batch: 1, envelopes: [records.envelope, small.envelope]), .ack(AckCounts(batch: 1, stored: 2))])),
             ("certificates", stream([.certificates([certificate.serialized(), TestKeys.certificate("bravo/hq").serialized()])])),
             ("trust-goodbye", stream([.trust(revocations: [revocation.serialized()], charters: [charter.signed.serialized()]), .goodbye("done")])),
+            ("audit-heads", stream([.auditHeads(own: try auditHead(41, by: bravo), yours: try auditHead(42, by: alpha)), .auditHeads(own: nil, yours: try auditHead(43, by: alpha))])),
+        ]
+    }
+
+    /// A head of `keys`' audit log at `seq`.
+    static func auditHead(_ seq: UInt64, by keys: DeviceSecretKeys) throws -> AuditHead {
+        try AuditHead.sign(seq: seq, hash: BLAKE2b.hash(Array("entry \(seq)".utf8)), signedAt: 1_798_761_600_123, keys: keys)
+    }
+
+    /// Anchor files of alpha/hq: both slots written, and the first only (a new anchor).
+    static func anchorSeeds() throws -> [(String, [UInt8])] {
+        [
+            ("two-slots", AuditAnchorFile.slot(try auditHead(42, by: alpha)) + AuditAnchorFile.slot(try auditHead(43, by: alpha))),
+            ("one-slot", AuditAnchorFile.slot(try auditHead(7, by: alpha)) + [UInt8](repeating: 0, count: AuditAnchorFile.slotLength)),
         ]
     }
 
@@ -159,7 +174,8 @@ enum FuzzSeeds {
                 + request("POST", "/v1/records/incident-42/retract", json: #"{"reason":"wrong"}"#) + request("DELETE", "/v1/records/incident-42")),
             ("peers-sync", request("POST", "/v1/peers", json: #"{"name":"bravo","address":"127.0.0.1:7443"}"#)
                 + request("POST", "/v1/sync", json: #"{"peer":"bravo","wait":true,"waitSeconds":5}"#) + request("DELETE", "/v1/peers/bravo")),
-            ("audit", request("GET", "/v1/audit?after=3&limit=10") + request("GET", "/v1/audit/verify") + request("GET", "/metrics")),
+            ("audit", request("GET", "/v1/audit?after=3&limit=10") + request("GET", "/v1/audit/verify") + request("GET", "/metrics")
+                + request("POST", "/v1/audit/acknowledge", json: #"{"break":12}"#)),
             ("trust", request("POST", "/v1/revocations", json: #"{"object":"\#(Data(revocation.serialized()).base64EncodedString())"}"#)
                 + request("POST", "/v1/charter", json: #"{"object":"\#(Data(charter.signed.serialized()).base64EncodedString())"}"#)
                 + request("GET", "/v1/devices")),

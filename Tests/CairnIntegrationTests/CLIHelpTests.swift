@@ -38,6 +38,8 @@ import Testing
         (["bundle", "import"], ["--dry-run"]),
         (["record", "reclassify"], ["--class"]),
         (["record", "retract"], ["--reason"]),
+        (["audit", "verify"], ["anchor", "chain break", "cairn audit acknowledge"]),
+        (["audit", "acknowledge"], ["--break", "audit.break_acknowledged", "signed by the device", "write right"]),
     ]
 
     @Test(arguments: commands.indices)
@@ -56,6 +58,7 @@ import Testing
     /// Usage errors exit 2 and say what is wrong, whether ArgumentParser or cairn finds them.
     static let usageErrors: [(arguments: [String], message: String)] = [
         (["bogus"], "Unexpected argument"),
+        (["audit", "acknowledge", "--break", "0"], "--break takes the sequence number"),
         (["record", "put", "--field"], "Missing value"),
         (["record", "list", "--deleted", "maybe"], "maybe"),
         (["record", "put", "--field", "novalue", "--socket", "/nonexistent/cairnd.sock"], "has no \"=\""),

@@ -41,6 +41,9 @@ extension IntegrationSuite.ConfidentialityTests {
                     #expect(visible.contains(delta.header.level), "frame \(index): a \(delta.header.level) delta header")
                     deltas.append(delta)
                 }
+            case .auditHeads(let own, _):
+                // The site's audit head counts its writes at every level: never sent to a peer cleared lower.
+                #expect(own == nil, "frame \(index): the site sent its own audit head to a peer cleared lower")
             case .agree, .ack, .goodbye:
                 break
             }

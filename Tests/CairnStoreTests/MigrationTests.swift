@@ -9,7 +9,7 @@ struct MigrationTests {
         "delta", "stream", "record", "record_delta", "epoch_key", "meta", "quarantine", "audit", "device", "peer", "unapplied",
         "grant_seen",
     ]
-    static let migrations = ["v1-initial-schema", "v2-audit-log", "v3-sync", "v4-revocations", "v5-bundles", "v6-redaction"]
+    static let migrations = ["v1-initial-schema", "v2-audit-log", "v3-sync", "v4-revocations", "v5-bundles", "v6-redaction", "v7-audit-anchor"]
 
     private func tableNames(_ database: CairnDatabase) throws -> Set<String> {
         try database.writer.read { db in

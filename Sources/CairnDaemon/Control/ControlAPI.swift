@@ -91,6 +91,9 @@ struct ControlAPI: Sendable {
                 return .json(200, try site.verifyAudit())
             case .auditExport:
                 return .json(200, try site.exportAudit())
+            case .auditAcknowledge:
+                let request = try decode(AuditAcknowledgeRequest.self, from: body)
+                return .json(200, try site.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)"))
             case .watch:
                 return .error(.badRequest, "the change stream is served by the connection handler")
             case .metrics:

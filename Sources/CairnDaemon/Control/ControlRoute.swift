@@ -25,6 +25,7 @@ enum ControlRoute: Equatable, Sendable {
     case auditList(after: Int64, limit: Int)
     case auditVerify
     case auditExport
+    case auditAcknowledge
     case metrics
     case watch
     case listPeers
@@ -49,7 +50,7 @@ enum ControlRoute: Equatable, Sendable {
         case .putRecord, .deleteRecord, .addPeer, .removePeer, .sync: return .write
         case .reclassifyRecord, .retractRecord: return .write
         // The audit trail says who did what: for administrators only.
-        case .auditList, .auditVerify, .auditExport: return .write
+        case .auditList, .auditVerify, .auditExport, .auditAcknowledge: return .write
         case .bundleExport, .bundleImport, .bundleVector: return .write
         }
     }
@@ -68,6 +69,7 @@ enum ControlRoute: Equatable, Sendable {
         case .auditList: return "audit.list"
         case .auditVerify: return "audit.verify"
         case .auditExport: return "audit.export"
+        case .auditAcknowledge: return "audit.acknowledge"
         case .metrics: return "metrics"
         case .watch: return "watch"
         case .listPeers: return "peers.list"
@@ -92,6 +94,7 @@ enum ControlRoute: Equatable, Sendable {
         if case .bundleImport = self { return true }
         if case .bundleExport = self { return true }
         return self == .putRecord || self == .addPeer || self == .sync || self == .revoke || self == .amendCharter
+            || self == .auditAcknowledge
     }
 
     /// Resolves `method` and `target` (path and query); throws a `DaemonError.request` with
@@ -172,7 +175,11 @@ enum ControlRoute: Equatable, Sendable {
     }
 
     private static func auditRoute(method: String, rest: [String], query: [String: String], path: String) throws -> ControlRoute {
-        guard rest.count <= 2, rest.count == 1 || ["verify", "export"].contains(rest[1]) else { throw notFound(path) }
+        guard rest.count <= 2, rest.count == 1 || ["verify", "export", "acknowledge"].contains(rest[1]) else { throw notFound(path) }
+        if rest.count == 2, rest[1] == "acknowledge" {
+            guard method == "POST" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
+            return .auditAcknowledge
+        }
         guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
         if rest.count == 2 { return rest[1] == "verify" ? .auditVerify : .auditExport }
         if let key = Set(query.keys).subtracting(["after", "limit"]).sorted().first {

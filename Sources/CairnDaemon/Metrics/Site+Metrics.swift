@@ -16,8 +16,10 @@ extension Site {
         metrics.gauge("cairn_store_size_bytes", [], Double(size))
         metrics.gauge("cairn_deltas_quarantined", [], Double(quarantined))
         metrics.gauge("cairn_store_checkpoint_failures", [], Double(database.checkpointFailures))
-        let head = state.withLock { $0.auditHead?.seq ?? 0 }
+        try checkAuditTail()
+        let (head, breaks) = state.withLock { ($0.auditHead?.seq ?? 0, $0.auditBreaks.unacknowledged.count) }
         metrics.gauge("cairn_audit_entries", [], Double(head))
+        metrics.gauge("cairn_audit_chain_breaks", [], Double(breaks))
         return metrics.exposition()
     }
 }

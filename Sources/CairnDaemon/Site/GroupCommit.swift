@@ -110,6 +110,8 @@ struct WriteContext {
     var recordBase: [[UInt8]: RecordMark?] = [:]
     /// The audit log's head as it will be once the group commits.
     var auditHead: (seq: Int64, hash: [UInt8])?
+    /// The audit log's chain breaks and acknowledgements, with those of this group.
+    var auditBreaks = AuditBreakLedger()
     /// Every record write of the group that made a delta, in order, for the change stream.
     var changes: [(state: RecordState, created: Bool, deltaID: [UInt8])] = []
 

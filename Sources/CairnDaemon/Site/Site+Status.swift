@@ -23,11 +23,13 @@ extension Site {
         }
         let certificate = identity.certificate
         var problems = storeCheck.problems
+        let (audit, auditProblems) = try auditStatus()
+        problems += auditProblems
         if quarantined > 0 {
             problems.append("\(quarantined) corrupt delta(s) were quarantined; see the daemon log")
         }
         let held = charter()
-        return StatusDocument(
+        var document = StatusDocument(
             device: .init(ref: identity.ref, agency: certificate.agency.value, name: certificate.device.value, id: identity.deviceID.hex),
             clearance: identity.clearance,
             // The newest charter accepted, which an amendment may have replaced since start.
@@ -41,6 +43,8 @@ extension Site {
                 checking: storeCheck.isRunning),
             testMode: testMode, startedAt: DocumentMapping.time(startedAt), version: Self.version,
             certificateExpires: DocumentMapping.time(seconds: certificate.notAfter))
+        document.audit = audit
+        return document
     }
 
     /// The deleted records per level: from the tally kept in the store, or, when the store has

@@ -108,7 +108,7 @@ extension Site {
                 WriteContext(
                     clock: state.clock, heads: state.heads, keyring: state.keyring, streams: state.streams,
                     devices: state.devices, grantsSeen: state.grantsSeen, withdrawals: state.withdrawals,
-                    charter: state.charter, auditHead: state.auditHead),
+                    charter: state.charter, auditHead: state.auditHead, auditBreaks: state.auditBreaks),
                 state.deletedCounts, state.deletedCountsUnsaved
             )
         }
@@ -138,7 +138,7 @@ extension Site {
         if !context.batch.isEmpty {
             context.batch.meta[MetaKey.clock] = ClockMark.encode(context.clock.last)
             do {
-                try commit(context.batch)
+                try commitContinuingAuditChain(&context)
             } catch {
                 failure = error
             }
@@ -148,6 +148,7 @@ extension Site {
             guard failure == nil else { return }
             state.heads = context.heads
             state.auditHead = context.auditHead
+            state.auditBreaks = context.auditBreaks
             state.streams = context.streams
             state.keyring = context.keyring
             state.devices = context.devices
@@ -163,6 +164,7 @@ extension Site {
                 state.deletedCounts = nil
             }
         }
+        if failure == nil { auditCommitted(context) }
         for (job, outcome) in built {
             job.result = failure.map { .failure($0) } ?? .success(outcome)
         }

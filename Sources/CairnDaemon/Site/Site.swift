@@ -45,11 +45,17 @@ final class Site: Sendable {
     let withdrawalFeed = Feed<Void>()
     /// Received deltas waiting for a missing predecessor, bounded.
     let waiting: Mutex<PendingDeltas>
+    /// The audit log's signed head, kept in the anchor file beside the store.
+    let auditAnchor: AuditAnchor
+    /// The newest signed audit head of each peer.
+    let auditWitnesses: AuditWitnesses
 
     init(
         identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,
-        testMode: Bool, logger: Logger
+        testMode: Bool, logger: Logger, auditAnchor: AuditAnchor, auditWitnesses: AuditWitnesses
     ) {
+        self.auditAnchor = auditAnchor
+        self.auditWitnesses = auditWitnesses
         self.identity = identity
         self.database = database
         self.recordKeys = RecordKeys(indexKey: indexKey)

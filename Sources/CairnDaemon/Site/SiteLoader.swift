@@ -50,6 +50,8 @@ struct SiteLoader {
             try TestKeyRegistry.check(keys, testMode: config.testMode)
         }
         let identity = SiteIdentity(keys: keys, certificate: certificate, charter: charter)
+        let auditAnchor = AuditAnchor(directory: config.stateDirectory, keys: keys)
+        let tailBreak = try checkAuditTail(database: database, anchor: auditAnchor)
         var events: [StartupEvent] = []
         var state = try initialState(database: database, identity: identity)
         try KeyBootstrap(database: database, identity: identity, logger: logger).ensureEpochKeys(&state, events: &events)
@@ -62,7 +64,8 @@ struct SiteLoader {
                 ]))
         let indexKey = try loadIndexKey(database: database, keys: keys)
         try RecordKeyMigration(database: database, keys: RecordKeys(indexKey: indexKey), keyring: state.keyring, logger: logger).run()
-        state.auditHead = try StartupEvent.record(events, in: database)
+        state.auditHead = try StartupEvent.record(events, after: tailBreak, in: database)
+        let auditWitnesses = try openAuditLog(database: database, anchor: auditAnchor, keys: keys, state: &state)
         // The stored deltas and the audit chain are checked after start (`StoreCheck`).
         logger.info(
             "site.loaded",
@@ -71,7 +74,8 @@ struct SiteLoader {
                 "charter.version": "\(charter.version)", "site.test_mode": "\(config.testMode)",
             ])
         return Site(
-            identity: identity, database: database, indexKey: indexKey, state: state, testMode: config.testMode, logger: logger)
+            identity: identity, database: database, indexKey: indexKey, state: state, testMode: config.testMode, logger: logger,
+            auditAnchor: auditAnchor, auditWitnesses: auditWitnesses)
     }
 
     /// The passphrase sealing the device keys: from `device.passphrase_file`, else from the

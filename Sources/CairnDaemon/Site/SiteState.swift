@@ -21,6 +21,8 @@ struct SiteState: Sendable {
     var recordGeneration: UInt64 = 0
     /// The audit log's last entry, which the next entry chains to.
     var auditHead: (seq: Int64, hash: [UInt8])?
+    /// The audit log's chain breaks, and which are acknowledged.
+    var auditBreaks = AuditBreakLedger()
     /// The head of every stream held (this device's and everyone else's): the version vector.
     var streams: [StreamID: StreamHead] = [:]
     /// The verified certificates of every device this site knows.

@@ -72,6 +72,12 @@ final class StoreCheck: Sendable {
                 site.logger.error("audit.chain_broken", metadata: ["audit.seq": "\(broken.seq)", "reason": "\(broken.reason)"])
                 found.append("the audit log is broken at entry \(broken.seq): \(broken.reason)")
             }
+            // Chain breaks found at start are in `status` already (from the log's index of them);
+            // what only the whole chain shows is an acknowledgement the device did not sign.
+            for seq in AuditBreakLedger(rows: verdict.breakRows, device: site.identity.deviceID).invalidAcknowledgements {
+                site.logger.error("audit.acknowledgement_forged", metadata: ["audit.seq": "\(seq)"])
+                found.append("audit entry \(seq) claims to acknowledge a chain break but is not signed by this device")
+            }
             if !events.isEmpty { try site.recordEvents(events) }
         } catch {
             if !isCancelled {

@@ -38,6 +38,8 @@ struct LinkState: Sendable {
     var closeReason: String?
     /// Rounds that callers of `cairn sync --wait` wait for, by round id.
     var roundWaiters: [UInt64: [@Sendable (Bool) -> Void]] = [:]
+    /// The audit heads exchanged on this link.
+    var auditHeads = AuditHeadsLinkState()
 
     init() {}
 }
@@ -143,6 +145,7 @@ extension PeerLink {
 
     /// Called when the link closes: everyone waiting learns the round did not finish.
     func closed() {
+        flushAuditWitness()
         let waiters = state.withLock { state -> [@Sendable (Bool) -> Void] in
             defer { state.roundWaiters = [:] }
             return state.roundWaiters.values.flatMap { $0 }
@@ -240,6 +243,7 @@ extension PeerLink {
 
     /// Keeps a quiet connection alive (and in sync): a round when nothing was sent for a while.
     func keepAlive(after interval: TimeInterval) {
+        sendAuditHeads(force: false)
         let quiet = state.withLock { Date().timeIntervalSince($0.lastFrameSentAt) > interval }
         if quiet { startRound() }
     }

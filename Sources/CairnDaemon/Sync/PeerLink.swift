@@ -96,7 +96,7 @@ final class PeerLink: Sendable {
     /// Runs store work for received frames one after another, in arrival order (a certificate
     /// is known before the deltas that follow it). A peer that keeps sending while far more
     /// work is queued than the acknowledgement window allows is flooding and is refused.
-    private func serially(_ work: @escaping @Sendable () -> Void) {
+    func serially(_ work: @escaping @Sendable () -> Void) {
         let queued = state.withLock { state -> Int in
             state.inboundQueued += 1
             return state.inboundQueued
@@ -167,6 +167,8 @@ final class PeerLink: Sendable {
             receiveCertificates(certificates)
         case .trust(let revocations, let charters):
             receiveTrust(revocations: revocations, charters: charters)
+        case .auditHeads(let own, let yours):
+            receiveAuditHeads(own: own, yours: yours)
         case .goodbye(let reason):
             logger.notice("sync.peer_goodbye", metadata: ["peer": "\(name)", "reason": "\(Self.printable(reason))"])
             state.withLock { $0.closeReason = "the peer closed the connection: \(Self.printable(reason))" }
@@ -199,6 +201,7 @@ final class PeerLink: Sendable {
                 state.session = ReconciliationSession(commonLevels: common, limits: context.limits)
                 state.outbox = DeltaOutbox(commonLevels: common, limits: context.limits)
                 state.commonLevels = common
+                state.auditHeads.peerUnderstands = hello.announces(SyncFrame.auditHeadsFeature)
             }
             guard context.registry.register(self) else {
                 close(reason: "too many connections from \(certificate.ref)", code: "too_many_connections")
@@ -218,6 +221,7 @@ final class PeerLink: Sendable {
                     self.state.withLock { $0.certificatesSent.formUnion(certificates.map(\.deviceID)) }
                     self.send(.certificates(certificates.map { $0.signed.serialized() }))
                     self.startRound()
+                    self.sendAuditHeads(force: true)
                 } catch {
                     self.storeFailed("learn", error)
                 }

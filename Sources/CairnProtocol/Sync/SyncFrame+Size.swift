@@ -9,6 +9,7 @@ extension SyncFrame {
             body =
                 WireSize.scalar(UInt64(hello.protocolVersion)) + WireSize.bytes(hello.federationID.count)
                 + WireSize.scalar(hello.charterVersion) + WireSize.bytes(hello.certificate.count)
+                + WireSize.scalar(hello.features)
         case .summary(let round, let digest, let streams):
             body = WireSize.scalar(round) + WireSize.bytes(digest.count) + WireSize.scalar(UInt64(streams))
         case .agree(let round):
@@ -30,9 +31,17 @@ extension SyncFrame {
             body = WireSize.bytes(reason.utf8.count)
         case .trust(let revocations, let charters):
             body = (revocations + charters).reduce(0) { $0 + WireSize.element($1.count) }
+        case .auditHeads(let own, let yours):
+            body = [own, yours].compactMap { $0 }.reduce(0) { $0 + WireSize.element(Self.auditHeadSize($1)) }
         }
         // The oneof member is always written, even when its message is empty.
         return WireSize.element(body)
+    }
+
+    /// The serialized size of one `AuditHead` message (without its tag and length).
+    static func auditHeadSize(_ head: AuditHead) -> Int {
+        WireSize.bytes(head.device.bytes.count) + WireSize.scalar(head.seq) + WireSize.bytes(head.hash.count)
+            + WireSize.scalar(head.signedAt) + WireSize.bytes(head.signature.count)
     }
 
     /// The serialized size of one `StreamPosition` message (without its tag and length).

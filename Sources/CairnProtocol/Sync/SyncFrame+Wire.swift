@@ -66,6 +66,11 @@ extension SyncFrame {
                     ? []
                     : try SyncFrameCheck.items(
                         trust.charters, what: "charter", count: SyncLimits.maxCharters, size: SyncLimits.maxCharterBytes))
+        case .auditHeads(let heads)?:
+            guard heads.hasOwn || heads.hasYours else { throw .invalid(what: "audit heads", detail: "neither own nor yours") }
+            return .auditHeads(
+                own: heads.hasOwn ? try SyncFrameCheck.auditHead(heads.own, what: "own audit head") : nil,
+                yours: heads.hasYours ? try SyncFrameCheck.auditHead(heads.yours, what: "yours audit head") : nil)
         case .goodbye(let goodbye)?:
             let size = goodbye.reason.utf8.count
             guard size <= limits.maxReasonBytes else {
@@ -99,6 +104,7 @@ extension SyncFrame {
             wire.federationID = Data(hello.federationID)
             wire.charterVersion = hello.charterVersion
             wire.certificate = Data(hello.certificate)
+            wire.features = hello.features
             message.hello = wire
         case .summary(let round, let digest, let streams):
             var wire = Cairn_V1_Summary()
@@ -134,6 +140,11 @@ extension SyncFrame {
             wire.revocations = revocations.map { Data($0) }
             wire.charters = charters.map { Data($0) }
             message.trust = wire
+        case .auditHeads(let own, let yours):
+            var wire = Cairn_V1_AuditHeads()
+            if let own { wire.own = own.wire }
+            if let yours { wire.yours = yours.wire }
+            message.auditHeads = wire
         case .goodbye(let reason):
             var wire = Cairn_V1_Goodbye()
             wire.reason = reason
@@ -157,7 +168,21 @@ enum SyncFrameCheck {
         }
         return HelloFrame(
             protocolVersion: hello.protocol, federationID: Array(hello.federationID),
-            charterVersion: hello.charterVersion, certificate: Array(hello.certificate))
+            charterVersion: hello.charterVersion, certificate: Array(hello.certificate), features: hello.features)
+    }
+
+    /// The shape of a signed audit head (32-byte device id and hash, sequence ≥ 1, 64-byte
+    /// signature); the signature itself is checked by the daemon against the peer it came from.
+    static func auditHead(_ wire: Cairn_V1_AuditHead, what: String) throws(SyncError) -> AuditHead {
+        guard let device = try? DeviceID(Array(wire.device)) else {
+            throw .invalid(what: what, detail: "device id of \(wire.device.count) bytes")
+        }
+        do {
+            return try AuditHead(
+                device: device, seq: wire.seq, hash: Array(wire.hash), signedAt: wire.signedAt, signature: Array(wire.signature))
+        } catch {
+            throw .invalid(what: what, detail: "\(error)")
+        }
     }
 
     static func positions(_ wire: [Cairn_V1_StreamPosition], limits: SyncLimits) throws(SyncError) -> [StreamPosition] {
@@ -193,5 +218,18 @@ enum SyncFrameCheck {
             items.append(Array(item))
         }
         return items
+    }
+}
+
+extension AuditHead {
+    /// The protobuf form of the head.
+    var wire: Cairn_V1_AuditHead {
+        var wire = Cairn_V1_AuditHead()
+        wire.device = Data(device.bytes)
+        wire.seq = seq
+        wire.hash = Data(hash)
+        wire.signedAt = signedAt
+        wire.signature = Data(signature)
+        return wire
     }
 }

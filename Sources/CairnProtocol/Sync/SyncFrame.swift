@@ -11,6 +11,10 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     public static let protocolVersion: UInt32 = 1
     /// The length of a federation id (the charter's).
     public static let federationIDLength = 16
+    /// `Hello.features` bit: the sender understands `AuditHeads` frames.
+    public static let auditHeadsFeature: UInt64 = 1
+    /// The features this build announces in its `Hello`.
+    public static let features: UInt64 = auditHeadsFeature
 
     /// The first message of each side: who it is and what federation it belongs to.
     case hello(HelloFrame)
@@ -30,6 +34,9 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     case goodbye(String)
     /// Revocations and charter amendments: what changes whom the receiver trusts.
     case trust(revocations: [[UInt8]], charters: [[UInt8]])
+    /// The sender's signed audit head, and the receiver's that the sender holds (at least one).
+    /// Only sent to a peer whose `Hello` announced `auditHeadsFeature`.
+    case auditHeads(own: AuditHead?, yours: AuditHead?)
 
     /// The kind's name, for logs and errors ("summary", "vector"…).
     public var kind: String {
@@ -43,6 +50,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .certificates: return "certificates"
         case .goodbye: return "goodbye"
         case .trust: return "trust"
+        case .auditHeads: return "audit_heads"
         }
     }
 
@@ -62,6 +70,8 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .certificates(let certificates): return "certificates(\(certificates.count))"
         case .goodbye(let reason): return "goodbye(\(reason.utf8.count) bytes)"
         case .trust(let revocations, let charters): return "trust(\(revocations.count) revocations, \(charters.count) charters)"
+        case .auditHeads(let own, let yours):
+            return "audit_heads(own \(own.map { "\($0.seq)" } ?? "none"), yours \(yours.map { "\($0.seq)" } ?? "none"))"
         }
     }
 }
@@ -77,17 +87,24 @@ public struct HelloFrame: Hashable, Sendable {
     public var charterVersion: UInt64
     /// The sender's device certificate, a serialized `Signed`.
     public var certificate: [UInt8]
+    /// The optional features the sender understands (`SyncFrame.auditHeadsFeature`, …); 0 from
+    /// a peer that predates them.
+    public var features: UInt64
 
-    /// Builds a hello; `protocolVersion` defaults to the version this build speaks.
+    /// Builds a hello; `protocolVersion` and `features` default to what this build speaks.
     public init(
         protocolVersion: UInt32 = SyncFrame.protocolVersion, federationID: [UInt8], charterVersion: UInt64,
-        certificate: [UInt8]
+        certificate: [UInt8], features: UInt64 = SyncFrame.features
     ) {
         self.protocolVersion = protocolVersion
         self.federationID = federationID
         self.charterVersion = charterVersion
         self.certificate = certificate
+        self.features = features
     }
+
+    /// Whether the sender announced `feature`.
+    public func announces(_ feature: UInt64) -> Bool { features & feature == feature }
 }
 
 /// The receiver's account of one `Deltas` batch: every delta of it is counted exactly once.

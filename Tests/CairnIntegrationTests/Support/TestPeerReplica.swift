@@ -41,7 +41,7 @@ struct TestPeerReplica: Sendable {
             }
         case .deltas(let batch, let envelopes):
             return [.ack(store(batch: batch, envelopes))]
-        case .ack, .certificates, .goodbye, .trust:
+        case .ack, .certificates, .goodbye, .trust, .auditHeads:
             return []
         }
     }
