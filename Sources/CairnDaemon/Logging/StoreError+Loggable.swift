@@ -17,6 +17,7 @@ extension StoreError: LoggableError {
         case .duplicateDelta: return "store.duplicate_delta"
         case .unknownDelta: return "store.unknown_delta"
         case .invalidArgument: return "store.invalid_argument"
+        case .auditChainMoved: return "store.audit_chain_moved"
         case .database: return "store.database"
         }
     }
@@ -39,6 +40,8 @@ extension StoreError: LoggableError {
         // The operation is a constant of the store ("commit a batch"), never a value.
         case .database(let operation, _):
             return ["error.operation": "\(operation)"]
+        case .auditChainMoved(let expected, let found, _):
+            return ["error.expected": "\(expected)", "error.found": "\(found)"]
         case .invalidArgument:
             return [:]
         }
