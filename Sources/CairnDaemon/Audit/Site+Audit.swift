@@ -95,7 +95,7 @@ extension Site {
             try checkAuditTail()
             if let head = state.withLock({ $0.auditHead }) { try auditAnchor.publish(seq: head.seq, hash: head.hash, durable: true) }
         } catch {
-            logger.error("audit.anchor_write_failed", metadata: ["error": "\(error)"])
+            logger.error("audit.anchor_write_failed", metadata: .error(error))
         }
     }
 

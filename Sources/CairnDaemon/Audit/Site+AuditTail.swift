@@ -19,7 +19,7 @@ extension Site {
         } catch StoreError.auditChainMoved(_, let foundSeq, let foundHash) {
             found = foundSeq == 0 ? nil : (foundSeq, foundHash)
         } catch {
-            logger.error("store.commit_failed", metadata: ["error": "\(error)"])
+            logger.error("store.commit_failed", metadata: .error(error))
             throw DaemonError.request(.internal, "the write could not be stored: \(error)")
         }
         let expected = Self.groupBase(context.batch.audit)
@@ -63,11 +63,11 @@ extension Site {
                 ])
             metrics.count("cairn_audit_chain_breaks_recorded_total", [("source", Self.metricSource(found.source))])
         }
-        guard !context.batch.audit.isEmpty, let head = context.auditHead else { return }
+        guard !context.batch.audit.isEmpty, let (seq, hash) = context.auditHead else { return }
         do {
-            try auditAnchor.publish(seq: head.seq, hash: head.hash)
+            try auditAnchor.publish(seq: seq, hash: hash)
         } catch {
-            logger.error("audit.anchor_write_failed", metadata: ["audit.seq": "\(head.seq)", "error": "\(error)"])
+            logger.error("audit.anchor_write_failed", metadata: .error(error, ["audit.seq": "\(seq)"]))
             metrics.count("cairn_audit_anchor_write_failures_total")
         }
     }

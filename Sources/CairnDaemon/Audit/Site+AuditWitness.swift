@@ -46,7 +46,7 @@ extension Site {
                 try compareWitnessed(yours, from: "\(peer.ref)")
             } catch {
                 // The head is sent again at the next connection, and every few seconds meanwhile.
-                logger.error("audit.witness_check_failed", metadata: ["peer": "\(peer.ref)", "error": "\(error)"])
+                logger.error("audit.witness_check_failed", metadata: .error(error, ["peer": "\(peer.ref)"]))
             }
         }
     }
@@ -55,7 +55,8 @@ extension Site {
     private func keepWitnessed(_ head: AuditHead, from peer: DeviceCertificate) {
         let offer = auditWitnesses.offer(head)
         if offer.regressed {
-            logger.warning("audit.peer_head_regressed", metadata: ["peer": "\(peer.ref)", "audit.seq": "\(head.seq)"])
+            let seq = head.seq
+            logger.warning("audit.peer_head_regressed", metadata: ["peer": "\(peer.ref)", "audit.seq": "\(seq)"])
         }
         if let due = offer.due { storeWitnessed(due, device: peer.deviceID) }
     }
@@ -71,7 +72,7 @@ extension Site {
         } catch {
             // Held in memory still; written at the next offer. Lagging is the safe direction.
             auditWitnesses.storeFailed(device)
-            logger.error("audit.witness_store_failed", metadata: ["error": "\(error)"])
+            logger.error("audit.witness_store_failed", metadata: .error(error))
         }
     }
 
