@@ -44,6 +44,11 @@ final class ControlServer: Service, Sendable {
 
     func run() async throws {
         try SocketFile.prepare(socketPath, logger: logger)
+        let pending = socketPath + ".new"
+        guard pending.utf8.count < SocketFile.maxPathBytes else {
+            throw DaemonError.socket(
+                path: socketPath, reason: "the path is too long for a Unix socket (at most \(SocketFile.maxPathBytes - 5) bytes)")
+        }
         let gate = ControlGate(
             limits: Self.fitted(limits, logger: logger), authorizer: authorizer, site: api.site, threadPool: threadPool, logger: logger)
         let api = self.api, threadPool = self.threadPool, logger = self.logger
@@ -65,11 +70,17 @@ final class ControlServer: Service, Sendable {
                     try pipeline.addHandler(ControlHandler(api: api, gate: gate, threadPool: threadPool, logger: logger))
                 }
             }
-            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).get()
-        // Group may connect (the gid decides read or write); others may not even connect.
-        guard chmod(socketPath, 0o660) == 0 else {
+            .bind(unixDomainSocketPath: pending, cleanupExistingSocketFile: true).get()
+        // Group may connect (the gid decides read or write); others may not even connect. The
+        // socket is bound under another name and renamed once its mode is set, so that nobody
+        // ever finds it at `socketPath` with the mode the umask gave it (a client could connect
+        // in that window, and a chmod that follows the daemon's would be undone by it).
+        guard chmod(pending, 0o660) == 0, rename(pending, socketPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            // Closing is all that is left to do: the error reported is the one above.
             try? await channel.close()
-            throw DaemonError.socket(path: socketPath, reason: "chmod failed: \(String(cString: strerror(errno)))")
+            unlink(pending)
+            throw DaemonError.socket(path: socketPath, reason: "cannot set up the socket file: \(reason)")
         }
         logger.info(
             "control.listening",
@@ -118,6 +129,9 @@ final class ControlServer: Service, Sendable {
 /// Stale-socket handling: a socket file nobody answers on is left over from a crash and is
 /// removed; one that answers belongs to a running daemon and is left alone.
 enum SocketFile {
+    /// Room in `sockaddr_un.sun_path`, the terminating zero included.
+    static let maxPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
+
     static func prepare(_ path: String, logger: Logger) throws {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
