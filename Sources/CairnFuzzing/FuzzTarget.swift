@@ -19,6 +19,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case certificate
     /// Control-API requests: NIOHTTP1's server decoder, the route table and the JSON bodies.
     case controlRequest
+    /// Range-based reconciliation messages: `ReconcileMessage.decode` and the session checks.
+    case reconcile
 
     /// Feeds `data` to this target's decoders and reports how far it got. Never throws and must
     /// never trap, whatever the bytes.
@@ -32,6 +34,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .charter: return TrustFuzzer.runCharter(data)
         case .certificate: return TrustFuzzer.runCertificate(data)
         case .controlRequest: return ControlRequestFuzzer.run(data)
+        case .reconcile: return ReconcileFuzzer.run(data)
         }
     }
 

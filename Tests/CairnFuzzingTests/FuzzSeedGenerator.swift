@@ -65,6 +65,7 @@ enum FuzzSeeds {
                 ("revocation.bin", revocation.serialized()),
             ],
             .controlRequest: controlSeeds(charter: charter, revocation: revocation, bundle: bundle, vector: vector),
+            .reconcile: ReconcileFuzzer.seeds(),
         ]
     }
 
