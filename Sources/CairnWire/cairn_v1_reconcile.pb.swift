@@ -42,7 +42,8 @@
 //
 // Session (normative): messages alternate, the initiator sending rounds 1, 3, 5, ... and the
 // responder rounds 2, 4, 6, .... Round 1 covers the whole key space with a FINGERPRINT (or an
-// empty ITEMS when the initiator holds nothing). Every later message answers, range by range,
+// empty ITEMS when the initiator holds nothing; a responder accepts any cover of the key space
+// by FINGERPRINT and ITEMS ranges). Every later message answers, range by range,
 // the ranges the other side left open in its previous message (its FINGERPRINT and ITEMS
 // ranges), and the values it owes (see `values`):
 //   - a FINGERPRINT range is answered by nothing (a SKIP: the fingerprints are equal), by
@@ -134,7 +135,7 @@ public nonisolated enum Cairn_V1_ReconcileMode: SwiftProtobuf.Enum, Swift.CaseIt
   public typealias RawValue = Int
 
   /// Nothing: the range is settled (or was never asked about). Only written to close a gap
-  /// before the next range; never the last range of a message.
+  /// before the next range: never the last range of a message, never two in a row.
   case skip // = 0
 
   /// `fingerprint` of the sender's items in the range. The receiver must answer it.

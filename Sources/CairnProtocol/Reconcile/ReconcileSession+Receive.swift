@@ -31,6 +31,10 @@ extension ReconcileSession {
         guard message.set == set.kind else { throw .outOfTurn("a message for the \(message.set) set") }
         if index == nil {
             guard message.round == 1 else { throw .outOfTurn("round \(message.round) before round 1") }
+            if let defect = limits.defect { throw .invalidLocalSet("limits: \(defect)") }
+            guard set.count <= limits.maxSetItems else {
+                throw .invalidLocalSet("\(set.count) items, over the limit of \(limits.maxSetItems)")
+            }
             session = message.session
             index = ReconcileIndex(set: set, salt: message.salt)
             awaiting = [Awaited(lower: .zero, upper: .infinity, kind: .fingerprint(opening: true))]
