@@ -208,9 +208,12 @@ public nonisolated struct Cairn_V1_ReconcileMessage: Sendable {
   /// In increasing key order, at most 4,096. Empty: nothing to ask and nothing to answer.
   public var ranges: [Cairn_V1_ReconcileRange] = []
 
-  /// The items (key || value, concatenated) that the receiver marked in the `missing` bitmaps of
-  /// its previous message, in the order of those bits (range by range, bit by bit). Each one's
-  /// tag must be the tag the receiver was sent for that position.
+  /// The items that the receiver marked in the `missing` bitmaps of its previous message, in the
+  /// order of those bits (range by range, bit by bit), at most 8,192, one after the other. Each
+  /// is a varint reference, then the key (32 bytes) if the reference is 0, then the value. A
+  /// reference r > 0 takes the key of item r - 1 (counting from 0) of the REPLY that marked it:
+  /// the sender holds that key too, with another value, so the key is not sent again. Each
+  /// item's tag must be the tag the receiver was sent for that position.
   public var values: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

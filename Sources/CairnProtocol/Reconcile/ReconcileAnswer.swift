@@ -15,7 +15,7 @@ struct ReconcileAnswer {
     /// The ranges this message leaves open for the peer.
     private(set) var awaiting: [ReconcileSession.Awaited] = []
     /// Tags of the peer's items marked missing, in bit order: the values it owes next.
-    private(set) var expectedValues: [UInt64] = []
+    private(set) var expectedValues: [ReconcileSession.ExpectedValue] = []
     /// Keys of ours sent in replies: the peer does not hold them with our value.
     private(set) var notHeldByPeer: [[UInt8]] = []
     private var cursor = ReconcileBound.zero
@@ -41,9 +41,9 @@ struct ReconcileAnswer {
     }
 
     /// Answers `tasks` (sorted, disjoint) with `owed` values reserved.
-    mutating func answer(_ tasks: [ReconcileSession.Task], owed: [Int]) throws(ReconcileError) {
-        let itemBudget = limits.maxItemsPerMessage - owed.count
-        guard itemBudget >= 0 else { throw .localLimit("\(owed.count) values owed, over \(limits.maxItemsPerMessage)") }
+    mutating func answer(_ tasks: [ReconcileSession.Task], owed: Int) throws(ReconcileError) {
+        let itemBudget = limits.maxItemsPerMessage - owed
+        guard itemBudget >= 0 else { throw .localLimit("\(owed) values owed, over \(limits.maxItemsPerMessage)") }
         // deferCost[i]: ranges to defer tasks i... once task i - 1 ended at its upper bound.
         var deferCost = [Int](repeating: 0, count: tasks.count + 1)
         for position in tasks.indices.reversed() {
@@ -78,7 +78,7 @@ struct ReconcileAnswer {
             if chosen < choices.count - 1 { progress = true }
             emit(choices[chosen])
         }
-        if !tasks.isEmpty, !progress, owed.isEmpty {
+        if !tasks.isEmpty, !progress, owed == 0 {
             throw .localLimit("no room to answer any range")
         }
     }
@@ -165,7 +165,10 @@ struct ReconcileAnswer {
             ranges.append(ReconcileRange(upper: piece.upper, payload: piece.payload))
             cursor = piece.upper
             items += piece.items
-            expectedValues += piece.expects
+            if case .reply(let sent, _) = piece.payload, !piece.expects.isEmpty {
+                let keys = sent.map(\.key)
+                expectedValues += piece.expects.map { ReconcileSession.ExpectedValue(tag: $0, replyKeys: keys) }
+            }
             if let opens = piece.opens { awaiting.append(.init(lower: piece.lower, upper: piece.upper, kind: opens)) }
             if case .reply(let sent, _) = piece.payload {
                 notHeldByPeer += sent.map(\.key)

@@ -15,12 +15,12 @@ public struct ReconcileMessage: Hashable, Sendable {
     /// Ranges in increasing key order; the rest of the key space after the last one is skipped.
     public var ranges: [ReconcileRange]
     /// The items the receiver marked missing in its previous message, in the order of its bits.
-    public var values: [ReconcileItem]
+    public var values: [ReconcileValue]
 
     /// A message; checked by `decode` when it comes from a peer.
     public init(
         set: ReconcileSetKind, session: UInt64, round: UInt32, salt: [UInt8] = [], ranges: [ReconcileRange],
-        values: [ReconcileItem] = []
+        values: [ReconcileValue] = []
     ) {
         self.set = set
         self.session = session
@@ -50,6 +50,23 @@ public struct ReconcileMessage: Hashable, Sendable {
             case .reply(let items, _): return total + items.count
             case .skip, .fingerprint: return total
             }
+        }
+    }
+}
+
+/// One item owed as a value: whole, or by reference to a key the receiver just sent.
+public enum ReconcileValue: Hashable, Sendable {
+    /// The whole item: its key is not among those of the reply that marked it.
+    case item(ReconcileItem)
+    /// The value alone: the key is that of item `index` (from 0) of the receiver's reply that
+    /// marked it (the receiver holds that key with another value).
+    case reference(index: Int, value: [UInt8])
+
+    /// The value, either way.
+    public var value: [UInt8] {
+        switch self {
+        case .item(let item): return item.value
+        case .reference(_, let value): return value
         }
     }
 }

@@ -21,8 +21,9 @@ extension ReconcileSession {
     /// What the peer's answers to our open ranges ask of us.
     struct Answers {
         var tasks: [Task] = []
-        /// Our items the peer marked missing: their values go out with our next message.
-        var owed: [Int] = []
+        /// Our items the peer marked missing, with the index of the peer's reply item of the
+        /// same key if any: their values go out with our next message.
+        var owed: [(index: Int, reference: Int?)] = []
         /// Whether anything was settled or refined (not only deferred).
         var progress = false
     }
@@ -50,17 +51,19 @@ extension ReconcileSession {
         guard answers.progress || opening else { throw .noProgress }
 
         var builder = ReconcileAnswer(index: index, limits: limits)
-        try builder.answer(answers.tasks, owed: answers.owed)
+        try builder.answer(answers.tasks, owed: answers.owed.count)
         awaiting = builder.awaiting
         expectedValues = builder.expectedValues
         notHeldByPeer.formUnion(builder.notHeldByPeer)
-        for position in answers.owed { notHeldByPeer.insert(set.key(position)) }
+        for owed in answers.owed { notHeldByPeer.insert(set.key(owed.index)) }
         let finished = awaiting.isEmpty && expectedValues.isEmpty
         var reply: [UInt8]?
         if message.asksForAnswer {
             let outgoing = ReconcileMessage(
                 set: set.kind, session: session, round: message.round + 1, ranges: builder.ranges,
-                values: answers.owed.map { set[$0] })
+                values: answers.owed.map { owed in
+                    owed.reference.map { .reference(index: $0, value: set.value(owed.index)) } ?? .item(set[owed.index])
+                })
             let bytes = outgoing.encode()
             guard bytes.count <= limits.maxMessageBytes else {
                 throw .localLimit("an answer of \(bytes.count) bytes, over \(limits.maxMessageBytes)")
@@ -77,12 +80,23 @@ extension ReconcileSession {
     }
 
     /// Checks the values the peer owed us against the tags it listed, and keeps them.
-    mutating func takeValues(_ values: [ReconcileItem], index: ReconcileIndex) throws(ReconcileError) {
+    mutating func takeValues(_ values: [ReconcileValue], index: ReconcileIndex) throws(ReconcileError) {
         guard values.count == expectedValues.count else {
             throw .valuesMismatch("\(values.count) values for \(expectedValues.count) items marked missing")
         }
-        for (position, item) in values.enumerated() {
-            guard index.tag(of: item) == expectedValues[position] else {
+        for (position, value) in values.enumerated() {
+            let expected = expectedValues[position]
+            let item: ReconcileItem
+            switch value {
+            case .item(let whole):
+                item = whole
+            case .reference(let reference, let value):
+                guard expected.replyKeys.indices.contains(reference) else {
+                    throw .valuesMismatch("value \(position) names reply item \(reference), which was not sent")
+                }
+                item = ReconcileItem(key: expected.replyKeys[reference], value: value)
+            }
+            guard index.tag(of: item) == expected.tag else {
                 throw .valuesMismatch("value \(position) is not the item listed with that tag")
             }
             try learn(item)
@@ -188,9 +202,12 @@ extension ReconcileSession {
             guard missing.count == (ours.count + 7) / 8 else {
                 throw .invalid(what: "reply", detail: "a bitmap of \(missing.count) bytes for \(ours.count) items")
             }
+            var replied: [[UInt8]: Int] = [:]
+            for (position, item) in items.enumerated() { replied[item.key] = position }
             for bit in 0..<missing.count * 8 where missing[bit / 8] & (1 << (bit % 8)) != 0 {
                 guard bit < ours.count else { throw .invalid(what: "reply", detail: "a bit past the listed items") }
-                answers.owed.append(ours.lowerBound + bit)
+                let owed = ours.lowerBound + bit
+                answers.owed.append((owed, replied[set.key(owed)]))
             }
         }
         let listed = Set(index.tags[ours])

@@ -41,11 +41,18 @@ public struct ReconcileSession: Sendable {
     /// The ranges this side asked about in its last message, sorted and disjoint.
     var awaiting: [Awaited] = []
     /// The tags of the peer's items this side marked missing: their values are due next.
-    var expectedValues: [UInt64] = []
+    var expectedValues: [ExpectedValue] = []
     /// Values the peer holds, learned from its replies and values, by key.
     var remote: [[UInt8]: [UInt8]] = [:]
     /// Keys of ours that the peer does not hold with our value.
     var notHeldByPeer: Set<[UInt8]> = []
+
+    /// A value the peer owes: the tag it listed, and the keys of the reply that marked it (a
+    /// value may name its key by its index among them).
+    struct ExpectedValue: Hashable, Sendable {
+        var tag: UInt64
+        var replyKeys: [[UInt8]]
+    }
 
     /// A range this side left open, and what it sent there.
     struct Awaited: Hashable, Sendable {

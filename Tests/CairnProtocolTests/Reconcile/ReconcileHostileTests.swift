@@ -20,7 +20,7 @@ import Testing
         try ReconcileSession.initiate(set: local, session: 1, salt: salt, limits: limits).0
     }
 
-    static func message(_ round: UInt32, _ ranges: [ReconcileRange], values: [ReconcileItem] = []) -> [UInt8] {
+    static func message(_ round: UInt32, _ ranges: [ReconcileRange], values: [ReconcileValue] = []) -> [UInt8] {
         ReconcileMessage(
             set: .streamHeads, session: 1, round: round, salt: round == 1 ? salt : [], ranges: ranges, values: values
         ).encode()
@@ -156,12 +156,16 @@ import Testing
         // The message that carries values (round 5, the initiator's, in this run), tampered with.
         let position = try #require(run.messages.indices.first { try! ReconcileMessage.decode(run.messages[$0], limits: .default).values.count > 0 })
         var tampered = try ReconcileMessage.decode(run.messages[position], limits: .default)
-        tampered.values[0].value[0] ^= 1
+        var value = tampered.values[0].value
+        value[0] ^= 1
+        tampered.values[0] = .reference(index: 0, value: value)
         var missing = tampered
         missing.values = []
         var extra = tampered
-        extra.values.append(Self.item(1))
-        for bad in [tampered, missing, extra] {
+        extra.values.append(.item(Self.item(1)))
+        var dangling = tampered
+        dangling.values[0] = .reference(index: 5, value: value)
+        for bad in [tampered, missing, extra, dangling] {
             var side = position % 2 == 0 ? ReconcileSession(responding: run.responder.set) : try Self.initiator(local)
             for earlier in stride(from: position % 2 == 0 ? 0 : 1, to: position, by: 2) { _ = try side.receive(run.messages[earlier]) }
             #expect(throws: ReconcileError.self) { try side.receive(bad.encode()) }
