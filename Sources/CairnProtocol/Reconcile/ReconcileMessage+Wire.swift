@@ -69,7 +69,9 @@ extension ReconcileMessage {
         let values = Array(wire.values)
         var items = try ReconcileValuesCheck.count(values, set: set, limits: limits)
         for range in wire.ranges {
-            items += range.tags.count / 8 + range.items.count / itemLength
+            let tags: Int = range.tags.count / 8
+            let replied: Int = range.items.count / itemLength
+            items += tags + replied
         }
         guard items <= limits.maxItemsPerMessage else {
             throw .tooMany(what: "tags and items", count: items, limit: limits.maxItemsPerMessage)
