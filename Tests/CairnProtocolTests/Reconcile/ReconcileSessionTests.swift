@@ -65,6 +65,47 @@ import Testing
         }
     }
 
+    /// A lossy link: one message of an honest session dropped, duplicated, or replaced by one
+    /// of another session. Every side either refuses with a typed error (and the caller starts
+    /// a new session) or, if it finishes, knows exactly the symmetric difference.
+    @Test(arguments: 0..<24)
+    func faultsCostASessionNeverAWrongResult(_ seed: UInt64) throws {
+        var random = SeededRandom(seed: 9_000 + seed)
+        let (local, remote) = try ReconcileFixtures.pair(
+            shared: Int(random.next() % 1_500), onlyLocal: Int(random.next() % 30), onlyRemote: Int(random.next() % 30),
+            changed: 1 + Int(random.next() % 30), seed: random.next())
+        let salt = random.bytes(16)
+        let honest = try ReconcileRun.run(local, remote, salt: salt)
+        let other = try ReconcileRun.run(local, remote, session: 2, salt: random.bytes(16))
+        var deliveries = Array(honest.messages.indices)
+        let fault = Int(random.next() % UInt64(deliveries.count))
+        var foreign: [UInt8]?
+        switch random.next() % 3 {
+        case 0: deliveries.remove(at: fault)
+        case 1: deliveries.insert(fault, at: fault + 1)
+        default: foreign = other.messages.indices.contains(fault) ? other.messages[fault] : other.messages.last
+        }
+        var initiator = try ReconcileSession.initiate(set: local, session: 1, salt: salt).0
+        var responder = ReconcileSession(responding: remote)
+        for (step, index) in deliveries.enumerated() {
+            // Even indices come from the initiator, odd ones go to it.
+            let bytes = foreign.flatMap { step == fault ? $0 : nil } ?? honest.messages[index]
+            do {
+                if index % 2 == 0 {
+                    _ = try responder.receive(bytes)
+                } else {
+                    _ = try initiator.receive(bytes)
+                }
+            } catch {
+                // Refused: the session is over for that side; a new one will be started.
+                break
+            }
+        }
+        let expected = ReconcileFixtures.expected(local, remote)
+        if let outcome = initiator.outcome { #expect(outcome.differences == expected) }
+        if let outcome = responder.outcome { #expect(outcome.differences == ReconcileFixtures.swapped(expected)) }
+    }
+
     @Test func aFinishedSessionRefusesMoreMessages() throws {
         let (local, remote) = try ReconcileFixtures.pair(shared: 10, seed: 5)
         var run = try ReconcileRun.run(local, remote)
