@@ -106,6 +106,22 @@ import Testing
         if let outcome = responder.outcome { #expect(outcome.differences == ReconcileFixtures.swapped(expected)) }
     }
 
+    @Test func unusableLimitsAndSetsAreRefusedLocally() throws {
+        let set = try ReconcileFixtures.set([])
+        let salt = [UInt8](repeating: 1, count: 16)
+        for limits in [ReconcileLimits(branching: 1), ReconcileLimits(itemsThreshold: 0), ReconcileLimits(maxRangesPerMessage: 10)] {
+            let error = #expect(throws: ReconcileError.self) { try ReconcileSession.initiate(set: set, session: 1, salt: salt, limits: limits) }
+            #expect(error?.isLocal == true)
+        }
+        #expect(throws: ReconcileError.invalidLocalSet("a salt of 8 bytes (16 expected)")) {
+            try ReconcileSession.initiate(set: set, session: 1, salt: Array(salt.prefix(8)))
+        }
+        #expect(throws: ReconcileError.invalidLocalSet("one key twice")) {
+            try ReconcileSet(kind: .certificates, items: Array(repeating: ReconcileItem(key: salt + salt, value: salt + salt), count: 2))
+        }
+        #expect(throws: ReconcileError.self) { try ReconcileSet(kind: .streamHeads, items: [ReconcileItem(key: salt, value: salt)]) }
+    }
+
     @Test func aFinishedSessionRefusesMoreMessages() throws {
         let (local, remote) = try ReconcileFixtures.pair(shared: 10, seed: 5)
         var run = try ReconcileRun.run(local, remote)
