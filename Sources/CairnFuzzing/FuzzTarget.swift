@@ -21,6 +21,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case controlRequest
     /// The audit anchor file: its slots, their records and the heads' signatures.
     case auditAnchor
+    /// Range-based reconciliation messages: `ReconcileMessage.decode` and the session checks.
+    case reconcile
 
     /// Feeds `data` to this target's decoders and reports how far it got. Never throws and must
     /// never trap, whatever the bytes.
@@ -35,6 +37,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .certificate: return TrustFuzzer.runCertificate(data)
         case .controlRequest: return ControlRequestFuzzer.run(data)
         case .auditAnchor: return AuditAnchorFuzzer.run(data)
+        case .reconcile: return ReconcileFuzzer.run(data)
         }
     }
 

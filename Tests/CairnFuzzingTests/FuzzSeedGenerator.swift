@@ -66,6 +66,7 @@ enum FuzzSeeds {
             ],
             .controlRequest: controlSeeds(charter: charter, revocation: revocation, bundle: bundle, vector: vector),
             .auditAnchor: try anchorSeeds(),
+            .reconcile: ReconcileFuzzer.seeds(),
         ]
     }
 
