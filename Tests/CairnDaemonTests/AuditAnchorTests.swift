@@ -18,7 +18,7 @@ struct AuditAnchorTests {
         let config = try SiteFixture.config(in: directory)
         let head = try SiteFixture.withSite(config) { site in
             for n in 0..<3 { _ = try site.put(PutRecordRequest(id: "r\(n)", type: "memo", classification: "SECRET", fields: ["n": .int(Int64(n))])) }
-            return try #require(site.state.withLock { $0.auditHead }).seq
+            return try #require(site.ledger.read { $0.auditHead }).seq
         }
         return (config, head)
     }
@@ -73,7 +73,7 @@ struct AuditAnchorTests {
             let config = try SiteFixture.config(in: directory)
             try SiteFixture.withSite(config) { site in
                 _ = try site.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET"))
-                let head = try #require(site.state.withLock { $0.auditHead }).seq
+                let head = try #require(site.ledger.read { $0.auditHead }).seq
                 _ = try sqlite(database(config), "DELETE FROM audit WHERE seq > \(head - 2)")
                 // Before this change every write failed here ("does not continue the chain").
                 _ = try site.put(PutRecordRequest(id: "b", type: "memo", classification: "SECRET"))
@@ -94,7 +94,7 @@ struct AuditAnchorTests {
 
     @Test func aCutIsShownBeforeTheNextWrite() throws {
         try SiteFixture.withAlphaSite { site in
-            let head = try #require(site.state.withLock { $0.auditHead }).seq
+            let head = try #require(site.ledger.read { $0.auditHead }).seq
             _ = try sqlite(site.database.path, "DELETE FROM audit WHERE seq = \(head)")
             let status = try site.status()
             #expect(status.audit?.unacknowledgedBreaks.first?.expectedSeq == head, "\(String(describing: status.audit))")
@@ -142,11 +142,14 @@ struct AuditAnchorTests {
             try SiteFixture.withSite(config) { site in
                 try FileManager.default.removeItem(atPath: anchor)
                 _ = try site.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET"))
+                // The anchor is written after the writer has its answer; the next group starts
+                // only once the last one's participants are done.
+                try site.ledger.submitAndWait { _ in () }
                 guard case .head(let head) = site.auditAnchor.read() else {
                     Issue.record("the anchor was not written again")
                     return
                 }
-                #expect(Int64(head.seq) == site.state.withLock { $0.auditHead?.seq })
+                #expect(Int64(head.seq) == site.ledger.read { $0.auditHead?.seq })
             }
             try SiteFixture.withSite(config) { site in
                 let verdict = try site.verifyAudit()

@@ -33,7 +33,7 @@ import Testing
                 let batch = Array(shuffled[chunk..<min(chunk + 7, shuffled.count)])
                 _ = try laptop.ingest(batch, from: SiteIngestTests.source(alpha))
             }
-            #expect(laptop.waiting.withLock { $0.count } == 0)
+            #expect(laptop.ledger.read { $0.waiting.count } == 0)
 
             // The concurrent writes to one field left a conflict, so the digest covers one.
             #expect(try alpha.get(id: "shared-1").conflicts["status"]?.count == 1)

@@ -17,17 +17,17 @@ struct SiteDeletedCountTests {
             }
             _ = try site.delete(id: "r-0")
             _ = try site.delete(id: "r-1")
-            site.state.withLock { $0.deletedCounts = nil }  // as in a store without a tally
+            site.ledger.amend { $0.deletedCounts = nil }  // as in a store without a tally
             // While the count runs, the mutex is free: taking it here (on the counting thread,
             // as the event loop would on another) would deadlock if the count held it.
             var probes = 0
             let (_, counts) = try site.deletedCountsAndKeyring(eachRecord: {
-                site.state.withLock { _ in probes += 1 }
+                site.ledger.read { _ in probes += 1 }
             })
             #expect(probes == 6)
             #expect(counts["SECRET"] == 2)
             // Kept (nothing was written meanwhile), then kept current by the write path.
-            #expect(site.state.withLock { $0.deletedCounts?["SECRET"] } == 2)
+            #expect(site.ledger.read { $0.deletedCounts?["SECRET"] } == 2)
             _ = try site.delete(id: "r-2")
             #expect(try site.status().levels.first { $0.name == "SECRET" }?.deletedRecords == 3)
         }
@@ -41,7 +41,7 @@ struct SiteDeletedCountTests {
                 _ = try site.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET", fields: [:]))
             }
             _ = try site.delete(id: "r-0")
-            site.state.withLock { $0.deletedCounts = nil }
+            site.ledger.amend { $0.deletedCounts = nil }
             let visits = Mutexed(0)
             let results = Mutexed<[[String: Int]]>([])
             concurrently(4) { _ in
@@ -61,14 +61,14 @@ struct SiteDeletedCountTests {
             for n in 0..<3 {
                 _ = try site.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET", fields: [:]))
             }
-            site.state.withLock { $0.deletedCounts = nil }  // as in a store without a tally
+            site.ledger.amend { $0.deletedCounts = nil }  // as in a store without a tally
             var deletedDuringCount = false
             _ = try site.deletedCountsAndKeyring(eachRecord: {
                 guard !deletedDuringCount else { return }
                 deletedDuringCount = true
                 _ = try? site.delete(id: "r-2")
             })
-            #expect(site.state.withLock { $0.deletedCounts } == nil, "a count that raced a delete was cached")
+            #expect(site.ledger.read { $0.deletedCounts } == nil, "a count that raced a delete was cached")
             #expect(try site.status().levels.first { $0.name == "SECRET" }?.deletedRecords == 1)
         }
     }

@@ -25,7 +25,7 @@ import Testing
             }
             try SiteFixture.withSite(config) { site in
                 // Known from the store before anything counted.
-                #expect(site.state.withLock { $0.deletedCounts } == ["SECRET": 2, "CONFIDENTIAL": 1])
+                #expect(site.ledger.read { $0.deletedCounts } == ["SECRET": 2, "CONFIDENTIAL": 1])
                 let secret = try #require(try site.status().levels.first { $0.name == "SECRET" })
                 #expect(secret.deletedRecords == 2 && secret.records == 3)
             }
@@ -81,7 +81,7 @@ import Testing
             }
             try SiteFixture.withSite(config) { site in
                 // Not taken from the damaged tally: counted again by the check after start.
-                #expect(site.state.withLock { $0.deletedCounts } == ["SECRET": 1])
+                #expect(site.ledger.read { $0.deletedCounts } == ["SECRET": 1])
                 let secret = try site.status().levels.first { $0.name == "SECRET" }
                 #expect(secret?.deletedRecords == 1)
             }
@@ -90,7 +90,7 @@ import Testing
 
     /// The maintained counts equal a fresh count of the records (zeros aside).
     private func expectTallyMatchesACount(_ site: Site, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let kept = site.state.withLock { state -> [String: Int]? in
+        let kept = site.ledger.amend { state -> [String: Int]? in
             defer { state.deletedCounts = nil }
             return state.deletedCounts
         }

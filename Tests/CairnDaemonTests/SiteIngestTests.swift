@@ -217,7 +217,7 @@ import Testing
             let honest = try Self.envelopes(hq, levels: Set(hq.identity.readableLevels))
             _ = try laptop.ingest(honest, from: Self.source(hq))
             // hq's key signs a second, different delta at a position already taken.
-            let head = try #require(hq.state.withLock { $0.heads["RESTRICTED"] })
+            let head = try #require(hq.ledger.read { $0.heads["RESTRICTED"] })
             let (epoch, key) = try #require(hq.keyring().current(level: "RESTRICTED"))
             let change = Change(
                 author: hq.identity.deviceID, level: "RESTRICTED", hlc: HLCTimestamp(wallMillis: 1_790_000_000_000, counter: 9),
@@ -253,11 +253,11 @@ import Testing
         try SiteFixture.withAlphaSite { site in
             #expect(try site.learn([new], from: "test") == 1)
             #expect(try site.learn([old], from: "test") == 0)
-            #expect(site.state.withLock { $0.devices.certificate(new.deviceID)?.serial } == new.serial)
+            #expect(site.ledger.read { $0.devices.certificate(new.deviceID)?.serial } == new.serial)
             // And the other way round, a renewal is taken.
             let renewed = try Self.certificate("alpha/laptop", notBefore: now, notAfter: now + 730 * 86_400)
             #expect(try site.learn([renewed], from: "test") == 1)
-            #expect(site.state.withLock { $0.devices.certificate(new.deviceID)?.serial } == renewed.serial)
+            #expect(site.ledger.read { $0.devices.certificate(new.deviceID)?.serial } == renewed.serial)
         }
     }
 }

@@ -132,7 +132,7 @@ import Testing
             // ignored by receivers: stored, not applied, audited.
             let record = try RecordID("d-1")
             let state = try #require(try bravo.loadState(record, level: "CONFIDENTIAL", keyring: bravo.keyring()))
-            _ = try bravo.writes.submit({ context in
+            try bravo.ledger.submitAndWait { context in
                 let hlc = context.clock.now()
                 _ = try bravo.sealOwn(
                     Change(author: bravo.identity.deviceID, level: "RESTRICTED", hlc: hlc,
@@ -142,8 +142,7 @@ import Testing
                     Change(author: bravo.identity.deviceID, level: "CONFIDENTIAL", hlc: hlc,
                         operations: [.withdraw(record: record, reason: "reclassified", redact: [], to: "RESTRICTED")]),
                     in: &context)
-                return (nil, false)
-            }, run: bravo.runGroup)
+            }
             try Self.sync(hq, to: laptop)
             let report = try Self.sync(bravo, to: laptop)
             #expect(report.refused == 0)

@@ -28,7 +28,7 @@ extension Site {
             problems.append(
                 "the anchor file names entry \(anchor.seq ?? 0), which the log does not hold as anchored: entries were replaced")
         }
-        let ledger = state.withLock { $0.auditBreaks }
+        let ledger = ledger.read { $0.auditBreaks }
         let unacknowledged = ledger.unacknowledged
         for found in unacknowledged {
             problems.append(
@@ -66,7 +66,7 @@ extension Site {
     /// or the metric; the break entry itself stays in the log.
     func acknowledgeAuditBreak(_ seq: Int64, actor: String) throws -> AuditBreakDocument {
         let keys = identity.keys
-        _ = try writes.submit({ context in
+        try ledger.submitAndWait { context in
             guard let target = context.auditBreaks.breaks[seq], context.batch.audit.allSatisfy({ $0.seq != seq }) else {
                 throw DaemonError.request(
                     .auditBreakNotFound, "entry \(seq) is not a chain break of this audit log; `cairn audit verify` lists the breaks")
@@ -78,14 +78,13 @@ extension Site {
             if let row = context.batch.audit.last, let acknowledgement = AuditAcknowledgement(row) {
                 context.auditBreaks.acknowledge(acknowledgement)
             }
-            return (nil, false)
-        }, run: runGroup)
+        }
         logger.notice("audit.break_acknowledged", metadata: ["audit.seq": "\(seq)", "actor": "\(actor)"])
-        let ledger = state.withLock { $0.auditBreaks }
-        guard let found = ledger.breaks[seq] else {
+        let breaks = ledger.read { $0.auditBreaks }
+        guard let found = breaks.breaks[seq] else {
             throw DaemonError.request(.internal, "the acknowledged chain break at entry \(seq) is no longer recorded")
         }
-        return document(found, in: ledger)
+        return document(found, in: breaks)
     }
 
     /// At a graceful stop: a cut made while running is recorded, then the head is anchored
@@ -93,7 +92,7 @@ extension Site {
     func closeAuditLog() {
         do {
             try checkAuditTail()
-            if let head = state.withLock({ $0.auditHead }) { try auditAnchor.publish(seq: head.seq, hash: head.hash, durable: true) }
+            if let head = ledger.read({ $0.auditHead }) { try auditAnchor.publish(seq: head.seq, hash: head.hash, durable: true) }
         } catch {
             logger.error("audit.anchor_write_failed", metadata: .error(error))
         }

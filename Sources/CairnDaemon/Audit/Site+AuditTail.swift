@@ -2,16 +2,20 @@ import CairnControl
 import CairnModel
 import CairnStore
 import Foundation
+import Logging
 
-/// Keeping the audit log going when its tail was cut (or extended) under the running daemon:
-/// the break is recorded and the chain continues from the entry actually found last, so that
-/// writes keep working and the evidence stays in the log.
-extension Site {
+/// Commits a ledger group's batch, keeping the audit log going when its tail was cut (or
+/// extended) under the running daemon: the break is recorded and the chain continues from the
+/// entry actually found last, so that writes keep working and the evidence stays in the log.
+struct AuditedCommit: LedgerCommit {
+    let database: CairnDatabase
+    let logger: Logger
+
     /// Commits the group's batch. When the store finds that the audit table no longer ends at
     /// the entry this daemon wrote last, the break is recorded in front of the group's entries,
     /// which are chained again after it, and the batch is committed once more (the failed
     /// attempt stored nothing). Any other failure fails the group.
-    func commitContinuingAuditChain(_ context: inout WriteContext) throws {
+    func commit(_ context: inout WriteContext) throws {
         let found: AuditPosition?
         do {
             try database.commit(context.batch)
@@ -19,40 +23,35 @@ extension Site {
         } catch StoreError.auditChainMoved(_, let foundSeq, let foundHash) {
             found = foundSeq == 0 ? nil : (foundSeq, foundHash)
         } catch {
-            logger.error("store.commit_failed", metadata: .error(error))
-            throw DaemonError.request(.internal, "the write could not be stored: \(error)")
+            throw failed(error)
         }
-        let expected = Self.groupBase(context.batch.audit)
+        let expected = Site.groupBase(context.batch.audit)
         context.rechainAudit(
-            after: AuditTailBreak(expected: expected, source: .running, reason: Self.movedReason(expected: expected, found: found)),
+            after: AuditTailBreak(expected: expected, source: .running, reason: Site.movedReason(expected: expected, found: found)),
             found: found)
-        try commit(context.batch)
+        do {
+            try database.commit(context.batch)
+        } catch {
+            throw failed(error)
+        }
     }
 
-    /// Records a break now if the audit table no longer ends at the entry this daemon wrote
-    /// last (for `status`, `verify` and metrics, which must show a cut even before the next
-    /// write). One read of the last entry when nothing moved.
-    func checkAuditTail() throws {
-        let stored = try storeAccess { try database.auditHead() }
-        guard !Self.sameHead(stored, state.withLock { $0.auditHead }) else { return }
-        _ = try writes.submit({ [self] context in
-            // Entries of this group not yet committed: the commit itself checks the chain.
-            guard context.batch.audit.isEmpty else { return (nil, false) }
-            let stored = try database.auditHead()
-            guard !Self.sameHead(stored, context.auditHead) else { return (nil, false) }
-            let expected = context.auditHead
-            context.recordBreak(
-                AuditTailBreak(expected: expected, source: .running, reason: Self.movedReason(expected: expected, found: stored)),
-                after: stored)
-            return (nil, false)
-        }, run: runGroup)
+    private func failed(_ error: any Error) -> DaemonError {
+        logger.error("store.commit_failed", metadata: .error(error))
+        return DaemonError.request(.internal, "the write could not be stored: \(error)")
     }
+}
 
-    /// After a group committed: anchors the new head (the group appended entries) and reports
-    /// every break it recorded. A failed anchor write does not fail the group (its transaction
-    /// is durable; the anchor only lags, the safe direction): it is logged, counted and shown
-    /// in `status` until a later group writes the anchor again.
-    func auditCommitted(_ context: WriteContext) {
+/// After each durable group: anchors the new head (the group appended entries) and reports
+/// every break it recorded. A failed anchor write does not fail the group (its transaction is
+/// durable; the anchor only lags, the safe direction): it is logged, counted and shown in
+/// `status` until a later group writes the anchor again.
+struct AuditAnchorKeeper: LedgerParticipant {
+    let anchor: AuditAnchor
+    let metrics: SiteMetrics
+    let logger: Logger
+
+    func committed(_ context: WriteContext) {
         for found in context.batch.audit.compactMap(AuditBreak.init) {
             logger.error(
                 "audit.chain_break",
@@ -61,14 +60,34 @@ extension Site {
                     "audit.expected_seq": "\(found.expected.map { "\($0.seq)" } ?? "unknown")",
                     "audit.found_seq": "\(found.found?.seq ?? 0)",
                 ])
-            metrics.count("cairn_audit_chain_breaks_recorded_total", [("source", Self.metricSource(found.source))])
+            metrics.count("cairn_audit_chain_breaks_recorded_total", [("source", Site.metricSource(found.source))])
         }
         guard !context.batch.audit.isEmpty, let (seq, hash) = context.auditHead else { return }
         do {
-            try auditAnchor.publish(seq: seq, hash: hash)
+            try anchor.publish(seq: seq, hash: hash)
         } catch {
             logger.error("audit.anchor_write_failed", metadata: .error(error, ["audit.seq": "\(seq)"]))
             metrics.count("cairn_audit_anchor_write_failures_total")
+        }
+    }
+}
+
+extension Site {
+    /// Records a break now if the audit table no longer ends at the entry this daemon wrote
+    /// last (for `status`, `verify` and metrics, which must show a cut even before the next
+    /// write). One read of the last entry when nothing moved.
+    func checkAuditTail() throws {
+        let stored = try storeAccess { try database.auditHead() }
+        guard !Self.sameHead(stored, ledger.read { $0.auditHead }) else { return }
+        try ledger.submitAndWait { [self] context in
+            // Entries of this group not yet committed: the commit itself checks the chain.
+            guard context.batch.audit.isEmpty else { return }
+            let stored = try database.auditHead()
+            guard !Self.sameHead(stored, context.auditHead) else { return }
+            let expected = context.auditHead
+            context.recordBreak(
+                AuditTailBreak(expected: expected, source: .running, reason: Self.movedReason(expected: expected, found: stored)),
+                after: stored)
         }
     }
 
@@ -134,7 +153,7 @@ extension Site {
     /// recorded first, so that it shows at once).
     func auditStatus() throws -> (AuditStatusDocument, [String]) {
         try checkAuditTail()
-        let (head, ledger) = state.withLock { ($0.auditHead, $0.auditBreaks) }
+        let (head, ledger) = self.ledger.read { ($0.auditHead, $0.auditBreaks) }
         let unacknowledged = ledger.unacknowledged
         var problems: [String] = []
         if !unacknowledged.isEmpty {

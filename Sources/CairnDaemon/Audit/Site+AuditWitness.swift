@@ -81,12 +81,12 @@ extension Site {
     func compareWitnessed(_ head: AuditHead, from peer: String) throws {
         let seq = Int64(head.seq)
         if let entry = try database.auditEntry(seq: seq), entry.hash == head.hash { return }
-        if state.withLock({ $0.auditBreaks.explains(seq: seq, hash: head.hash) }) { return }
-        _ = try writes.submit({ [self] context in
+        if ledger.read({ $0.auditBreaks.explains(seq: seq, hash: head.hash) }) { return }
+        try ledger.submitAndWait { [self] context in
             // Again in the group: another peer's copy of the same head may just have been recorded.
             let entry = try database.auditEntry(seq: seq)
-            if let entry, entry.hash == head.hash { return (nil, false) }
-            if context.auditBreaks.explains(seq: seq, hash: head.hash) { return (nil, false) }
+            if let entry, entry.hash == head.hash { return }
+            if context.auditBreaks.explains(seq: seq, hash: head.hash) { return }
             let reason: String
             if entry != nil {
                 reason = "peer \(peer) holds a signed head at entry \(seq) that differs from the entry held: entries were replaced"
@@ -95,7 +95,6 @@ extension Site {
                     + "(it ends at entry \(context.auditHead?.seq ?? 0)): entries were removed"
             }
             context.recordBreak(AuditTailBreak(expected: (seq, head.hash), source: .peer(peer), reason: reason), after: context.auditHead)
-            return (nil, false)
-        }, run: runGroup)
+        }
     }
 }

@@ -24,7 +24,7 @@ extension SiteLoader {
     /// Anchors the head the start left (durably, and noted in the store, the first time), and
     /// loads the log's breaks and the heads peers' logs reached.
     func openAuditLog(
-        database: CairnDatabase, anchor: AuditAnchor, keys: DeviceSecretKeys, state: inout SiteState
+        database: CairnDatabase, anchor: AuditAnchor, keys: DeviceSecretKeys, state: inout LedgerState
     ) throws -> AuditWitnesses {
         do {
             if let head = state.auditHead {

@@ -41,7 +41,7 @@ extension Site {
         }
         let held = Dictionary(positions.map { ($0.stream, $0.sequence) }, uniquingKeysWith: max)
         let wanted = Set(levels)
-        let streams = state.withLock { state in
+        let streams = ledger.read { state in
             state.streams.filter { wanted.contains($0.key.level) && $0.value.sequence > (held[$0.key] ?? 0) }
         }.sorted { $0.key < $1.key }
 
@@ -74,7 +74,7 @@ extension Site {
                 progress(BundleProgressEvent(event: "progress", phase: "read", done: contents.deltas.count, total: total))
             }
         }
-        contents.certificates = state.withLock { state in
+        contents.certificates = ledger.read { state in
             authors.sorted().compactMap { $0 == recipient.deviceID ? nil : state.devices.certificate($0)?.signed.serialized() }
         }
         contents.revocations = revocationObjects()
@@ -112,7 +112,7 @@ extension Site {
         guard (try? DeviceRef.parse(ref)) != nil else {
             throw DaemonError.request(.badRequest, "\"\(ref)\" is not a device reference (agency/name)")
         }
-        guard let certificate = state.withLock({ $0.devices.all.first { "\($0.ref)" == ref } }) else {
+        guard let certificate = ledger.read({ $0.devices.all.first { "\($0.ref)" == ref } }) else {
             throw BundleRefusal.unknownDevice(ref)
         }
         guard certificate.deviceID != identity.deviceID else {

@@ -129,7 +129,7 @@ extension Site {
         let charter = charter()
         guard ConstantTime.equals(header.federationID, charter.federationID) else { throw BundleRefusal.foreign("bundle") }
         guard header.recipient == identity.deviceID, header.recipientWrappingKey == identity.keys.wrapping.publicKey else {
-            throw BundleRefusal.notForUs(state.withLock { $0.devices.displayName(header.recipient) })
+            throw BundleRefusal.notForUs(ledger.read { $0.devices.displayName(header.recipient) })
         }
         let sender: DeviceCertificate
         do {
@@ -141,7 +141,7 @@ extension Site {
         guard header.createdAt >= sender.notBefore - 300, header.createdAt < sender.notAfter else {
             throw BundleRefusal.invalid("it was made outside the validity of its sender's certificate")
         }
-        if let withdrawal = state.withLock({ $0.withdrawals.withdrawal(of: sender) }), header.createdAt >= withdrawal.effectiveAt {
+        if let withdrawal = ledger.read({ $0.withdrawals.withdrawal(of: sender) }), header.createdAt >= withdrawal.effectiveAt {
             throw BundleRefusal.invalid("its sender \(sender.ref) was withdrawn (\(withdrawal.reason)) before it made the bundle")
         }
         do {
@@ -177,7 +177,7 @@ extension Site {
         _ file: BundleFile, sender: DeviceCertificate, progress: (BundleProgressEvent) -> Void
     ) throws -> VerifiedContents {
         let charter = charter()
-        let (devices, startingWithdrawals, heads) = state.withLock { ($0.devices, $0.withdrawals, $0.streams) }
+        let (devices, startingWithdrawals, heads) = ledger.read { ($0.devices, $0.withdrawals, $0.streams) }
         var withdrawals = startingWithdrawals
         var verified = VerifiedContents()
         var chain = BundleChainCheck(sender: sender.deviceID, heads: heads)

@@ -41,7 +41,7 @@ extension Site {
     /// This site's signed vector file: every stream it holds at every level, for a sender that
     /// never connects to it (`cairn bundle vector`).
     func vectorFile(actor: String) throws -> [UInt8] {
-        let positions = state.withLock { state in
+        let positions = ledger.read { state in
             state.streams.map { StreamPosition(stream: $0.key, head: $0.value) }
         }
         let file = BundleVectorFile.make(

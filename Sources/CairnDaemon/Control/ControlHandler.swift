@@ -184,7 +184,11 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let loop = context.eventLoop
         let channel = context.channel
         let logger = self.logger
-        watchID = site.changes.subscribe { line in
+        let identity = site.identity
+        watchID = site.changes.subscribe { committed in
+            // Encoded here, on the ledger's queue after the group's callers have their results,
+            // so that the event loop only writes.
+            let line = WatchLines.encode(committed, identity: identity)
             loop.execute {
                 let (handler, context) = bound.value
                 guard channel.isActive, handler.watchID != nil else { return }

@@ -17,7 +17,7 @@ extension Site {
         metrics.gauge("cairn_deltas_quarantined", [], Double(quarantined))
         metrics.gauge("cairn_store_checkpoint_failures", [], Double(database.checkpointFailures))
         try checkAuditTail()
-        let (head, breaks) = state.withLock { ($0.auditHead?.seq ?? 0, $0.auditBreaks.unacknowledged.count) }
+        let (head, breaks) = ledger.read { ($0.auditHead?.seq ?? 0, $0.auditBreaks.unacknowledged.count) }
         metrics.gauge("cairn_audit_entries", [], Double(head))
         metrics.gauge("cairn_audit_chain_breaks", [], Double(breaks))
         return metrics.exposition()

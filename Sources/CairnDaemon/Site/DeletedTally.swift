@@ -49,3 +49,28 @@ enum DeletedTally {
         return result
     }
 }
+
+/// Keeps the deleted tally in step with the records: each group that writes or drops record rows
+/// moves the counts in the same transaction (`WriteContext.deletions`), and a tally counted
+/// outside a group (`deletedCountsUnsaved`) is written by the next group.
+struct DeletedTallyKeeper: LedgerParticipant {
+    let key: XChaCha20Poly1305.Key
+
+    func prepare(_ context: inout WriteContext, committed: LedgerState) {
+        let deletions = context.deletions
+        if let counts = context.deletedCounts {
+            let moved = DeletedTally.adding(deletions, to: counts)
+            if context.deletedCountsUnsaved || !deletions.isEmpty {
+                context.batch.meta[MetaKey.deletedTally] = DeletedTally.seal(moved, key: key)
+            }
+            context.deletedCounts = moved
+            context.deletedCountsUnsaved = false
+            context.deletedCountsMoved = true
+        } else if !deletions.isEmpty {
+            // Not known: a tally left in the store would now be wrong. A count may have been
+            // taken while this group committed: it is taken again next time.
+            context.batch.meta[MetaKey.deletedTally] = []
+            context.deletedCountsMoved = true
+        }
+    }
+}

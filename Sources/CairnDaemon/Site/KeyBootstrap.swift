@@ -13,7 +13,7 @@ struct KeyBootstrap {
     let identity: SiteIdentity
     let logger: Logger
 
-    func ensureEpochKeys(_ state: inout SiteState, events: inout [StartupEvent]) throws {
+    func ensureEpochKeys(_ state: inout LedgerState, events: inout [StartupEvent]) throws {
         for row in try database.epochKeys() {
             guard identity.levels.isAtOrBelow(row.level, identity.clearance) else { continue }
             let epoch = try EpochRef(number: row.number, keyID: row.keyID)
@@ -30,7 +30,7 @@ struct KeyBootstrap {
         }
     }
 
-    private func createFirstEpoch(level: String, state: inout SiteState) throws -> EpochRef {
+    private func createFirstEpoch(level: String, state: inout LedgerState) throws -> EpochRef {
         let key = XChaCha20Poly1305.Key()
         let epoch = EpochRef.random(number: 1)
         let me = identity.deviceID

@@ -40,9 +40,9 @@ extension Site {
             throw DaemonError.request(.invalidCharter, "charter version \(offered.version) changes the federation's levels, which this version of Cairn cannot apply")
         }
         let chain = try storedCharters()
-        let box = AmendmentBox()
-        _ = try writes.submit({ [self] context in
-            guard let current = context.charter, current.version + 1 == offered.version else { return (nil, false) }
+        let outcome = try ledger.submitAndWait { [self] context -> AmendmentOutcome in
+            var outcome = AmendmentOutcome()
+            guard let current = context.charter, current.version + 1 == offered.version else { return outcome }
             let now = Int64(Date().timeIntervalSince1970)
             context.charter = offered
             context.batch.meta[MetaKey.charter] = CharterHistory.encode(chain + [signed])
@@ -52,7 +52,7 @@ extension Site {
                 } catch {
                     let withdrawal = Withdrawal(effectiveAt: offered.issuedAt, reason: "charter version \(offered.version): \(error)")
                     context.withdrawals.withdraw(certificate.deviceID, withdrawal)
-                    box.withdrawn.append("\(certificate.ref)")
+                    outcome.withdrawn.append("\(certificate.ref)")
                     if certificate.deviceID == identity.deviceID {
                         logger.critical("device.self_withdrawn", metadata: ["reason": "\(withdrawal.reason)"])
                     }
@@ -62,26 +62,26 @@ extension Site {
                 "charter.amended", actor: source,
                 detail: [
                     "version": "\(offered.version)", "fingerprint": offered.fingerprintHex,
-                    "withdrawn": box.withdrawn.joined(separator: ","),
+                    "withdrawn": outcome.withdrawn.joined(separator: ","),
                 ])
-            box.rotated = rotateExposedKeys(in: &context, now: now)
+            outcome.rotated = rotateExposedKeys(in: &context, now: now)
             issueGrants(in: &context, now: now)
             // What the withdrawn devices wrote from the amendment's issue time on is withdrawn,
             // as for a revocation.
-            if !box.withdrawn.isEmpty { try withdrawRetroactively(in: &context, budget: withdrawalDrain.limit) }
-            box.amended = true
+            if !outcome.withdrawn.isEmpty { try withdrawRetroactively(in: &context, budget: withdrawalDrain.limit) }
+            outcome.amended = true
             context.withdrew = true
-            return (nil, false)
-        }, run: runGroup)
-        if box.amended {
+            return outcome
+        }
+        if outcome.amended {
             logger.notice(
                 "charter.amended",
                 metadata: [
-                    "charter.version": "\(offered.version)", "source": "\(source)", "withdrawn": "\(box.withdrawn)",
-                    "keys.rotated": "\(box.rotated.joined(separator: ","))",
+                    "charter.version": "\(offered.version)", "source": "\(source)", "withdrawn": "\(outcome.withdrawn)",
+                    "keys.rotated": "\(outcome.rotated.joined(separator: ","))",
                 ])
         }
-        return CharterOutcome(charter: charter(), amended: box.amended, withdrawn: box.withdrawn, rotated: box.rotated)
+        return CharterOutcome(charter: charter(), amended: outcome.amended, withdrawn: outcome.withdrawn, rotated: outcome.rotated)
     }
 
     /// Accepts amendments passed on by a peer, oldest first; stops at the first that does not
@@ -142,8 +142,8 @@ extension Site {
     }
 }
 
-/// What an amendment's commit job did, read by the caller after it is signalled.
-final class AmendmentBox: @unchecked Sendable {
+/// What an amendment's ledger job did.
+struct AmendmentOutcome: Sendable {
     var amended = false
     var withdrawn: [String] = []
     var rotated: [String] = []

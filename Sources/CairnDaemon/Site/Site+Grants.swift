@@ -43,28 +43,27 @@ extension Site {
     /// grants them the keys they are cleared for. Returns how many were new.
     @discardableResult
     func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int {
-        let fresh = state.withLock { state in
+        let fresh = ledger.read { state in
             certificates.filter { state.devices.supersedes($0) }
         }
         guard !fresh.isEmpty || needsGrants() else { return 0 }
-        let box = CountBox()
-        _ = try writes.submit({ [self] context in
+        return try ledger.submitAndWait { [self] context in
             let now = Int64(Date().timeIntervalSince1970)
+            var learned = 0
             for certificate in fresh where context.devices.insert(certificate) {
                 context.batch.devices.append(DeviceRow(certificate, learnedAt: now))
                 context.audit("device.learned", actor: source, detail: ["device": "\(certificate.ref)", "clearance": certificate.clearance])
-                box.value += 1
+                learned += 1
             }
             issueGrants(in: &context)
-            return (nil, false)
-        }, run: runGroup)
-        return box.value
+            return learned
+        }
     }
 
     /// Whether some known device lacks a key this site could grant it (cheap: set lookups).
     private func needsGrants() -> Bool {
         let now = Int64(Date().timeIntervalSince1970)
-        return state.withLock { state in
+        return ledger.read { state in
             for device in state.devices.all
             where device.deviceID != identity.deviceID && device.isValid(at: now) && !state.withdrawals.isWithdrawn(device) {
                 for (level, epoch, _) in state.keyring.entries where identity.levels.isAtOrBelow(level, device.clearance) {
@@ -75,9 +74,4 @@ extension Site {
             return false
         }
     }
-}
-
-/// A count written by a commit leader and read by the job's own thread after it is signalled.
-final class CountBox: @unchecked Sendable {
-    var value = 0
 }

@@ -53,7 +53,7 @@ extension Site {
     /// equivocation and refused.
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> IngestReport {
         var report = IngestReport()
-        let (devices, withdrawals) = state.withLock { ($0.devices, $0.withdrawals) }
+        let (devices, withdrawals) = ledger.read { ($0.devices, $0.withdrawals) }
         var verified: [SealedDelta] = []
         let check = DeltaCheck(
             levels: identity.levels, senderClearance: source.clearance, ourClearance: identity.clearance, devices: devices,
@@ -64,11 +64,11 @@ extension Site {
             case .failure(let refusal): report.refuse(refusal.code)
             }
         }
-        let box = ReportBox(report)
         let accepted = verified
+        var final = report
         if !verified.isEmpty || !report.refusals.isEmpty {
-            _ = try writes.submit({ [self] context in
-                var report = box.value
+            final = try ledger.submitAndWait { [self, report] context in
+                var report = report
                 prefetch(accepted.filter { delta in
                     delta.header.sequence > context.streams[StreamID(author: delta.header.author, level: delta.header.level)]?.sequence ?? 0
                 }, in: &context)
@@ -94,11 +94,9 @@ extension Site {
                             "sequence": "\(sequence)",
                         ])
                 }
-                box.value = report
-                return (nil, false)
-            }, run: runGroup)
+                return report
+            }
         }
-        let final = box.value
         for (reason, count) in final.refusals {
             metrics.count("cairn_deltas_rejected_total", [("reason", reason)], by: count)
         }
@@ -143,11 +141,9 @@ extension Site {
         }
         if sequence > held + 1 {
             do {
-                _ = try waiting.withLock { pending in
-                    try pending.hold(
-                        stream: stream, sequence: sequence, id: delta.id, previous: delta.header.previous,
-                        envelope: delta.envelope, currentHead: held)
-                }
+                _ = try context.waiting.hold(
+                    stream: stream, sequence: sequence, id: delta.id, previous: delta.header.previous,
+                    envelope: delta.envelope, currentHead: held)
                 report.pending += 1
             } catch SyncError.pendingFull {
                 report.refuse("waiting_full")
@@ -166,7 +162,7 @@ extension Site {
         report.stored += 1
         report.storedByLevel[stream.level, default: 0] += 1
         // Whatever was waiting for this delta follows it now.
-        let released = waiting.withLock { $0.release(stream: stream, head: StreamHead(sequence: sequence, deltaID: delta.id)) }
+        let released = context.waiting.release(stream: stream, head: StreamHead(sequence: sequence, deltaID: delta.id))
         var cut = false
         for held in released.released {
             // Harmless: these bytes parsed when they arrived, so parsing again cannot fail.
@@ -350,23 +346,13 @@ extension Site {
     /// One group of `BacklogDrain`: applies the next stored deltas waiting for a held key.
     /// Returns how many it took (0: none left, or the key is not held).
     func applyBacklogGroup(_ slot: EpochSlot) throws -> Int {
-        let box = CountBox()
-        _ = try writes.submit({ [self] context in
-            guard let key = context.keyring.key(level: slot.level, epoch: slot.epoch) else { return (nil, false) }
-            box.value = try applyWaiting(for: slot, key: key, in: &context)
-            return (nil, false)
-        }, run: runGroup)
-        return box.value
+        try ledger.submitAndWait { [self] context in
+            guard let key = context.keyring.key(level: slot.level, epoch: slot.epoch) else { return 0 }
+            return try applyWaiting(for: slot, key: key, in: &context)
+        }
     }
 
     /// Epoch numbers at or above this are never adopted: a member granting epoch `UInt32.max`
     /// would otherwise leave no number to rotate to.
     static let highestAdoptedEpoch: UInt32 = UInt32.max - 65_536
-}
-
-/// Carries a job's report out of the commit group (written by the leader before the job is
-/// signalled, read by the job's thread after).
-final class ReportBox: @unchecked Sendable {
-    var value: IngestReport
-    init(_ value: IngestReport) { self.value = value }
 }

@@ -21,11 +21,10 @@ extension Site {
         let id = try Self.recordID(raw)
         try checkLevel(level)
         if let from { try checkLevel(from) }
-        let outcome = try writes.submit(
-            { [self] context in
-                try prepareReclassify(id: id, to: level, from: from, actor: actor, in: &context)
-            }, run: runGroup)
-        return mapping.document(outcome.state!)
+        let moved = try ledger.submitAndWait { [self] context in
+            try prepareReclassify(id: id, to: level, from: from, actor: actor, in: &context)
+        }
+        return mapping.document(moved)
     }
 
     /// Retracts a record: it is withdrawn from its level for every site, its state and the
@@ -36,18 +35,14 @@ extension Site {
             throw DaemonError.request(
                 .badRequest, "a retraction needs a reason of 1 to \(ModelLimits.maxReasonBytes) bytes")
         }
-        let box = RetractBox()
-        _ = try writes.submit(
-            { [self] context in
-                box.document = try prepareRetract(id: id, level: level, reason: reason, actor: actor, in: &context)
-                return (nil, false)
-            }, run: runGroup)
-        return box.document!
+        return try ledger.submitAndWait { [self] context in
+            try prepareRetract(id: id, level: level, reason: reason, actor: actor, in: &context)
+        }
     }
 
     private func prepareReclassify(
         id: RecordID, to level: String, from requested: String?, actor: String, in context: inout WriteContext
-    ) throws -> GroupCommit.Outcome {
+    ) throws -> RecordState {
         let held = try heldByLevel(id, in: context)
         let current: RecordState
         if let requested {
@@ -104,7 +99,7 @@ extension Site {
             "record.reclassified", actor: actor,
             detail: ["delta": Hex.encode(moved.id), "withdrawn": Hex.encode(withdrawn.id), "from": from, "to": level])
         logger.info("record.reclassified", metadata: ["record.level": "\(level)", "record.from": "\(from)"])
-        return (record, false)
+        return record
     }
 
     private func prepareRetract(id: RecordID, level: String?, reason: String, actor: String, in context: inout WriteContext) throws
@@ -177,10 +172,4 @@ extension Site {
         if state.isDeleted { operations.append(.delete(record: state.id)) }
         return operations
     }
-}
-
-/// Carries a retraction's document out of the commit group (written by the leader before the
-/// job is signalled, read by the job's thread after).
-final class RetractBox: @unchecked Sendable {
-    var document: RetractDocument?
 }

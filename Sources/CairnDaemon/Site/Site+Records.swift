@@ -6,7 +6,7 @@ import CairnStore
 
 /// The record operations of the control API, over the write path and the sealed store.
 extension Site {
-    var mapping: DocumentMapping { DocumentMapping(identity: identity, devices: state.withLock { $0.devices }) }
+    var mapping: DocumentMapping { DocumentMapping(identity: identity, devices: ledger.read { $0.devices }) }
 
     /// Creates or updates a record; only what the request names changes.
     func put(_ request: PutRecordRequest, actor: String = "local") throws -> (RecordDocument, created: Bool) {

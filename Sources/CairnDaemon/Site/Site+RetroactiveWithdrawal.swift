@@ -160,17 +160,8 @@ extension Site {
 
     /// One group of `WithdrawalDrain`. Returns whether more is left.
     func withdrawRetroactivelyGroup(budget: Int) throws -> Bool {
-        let box = FlagBox()
-        _ = try writes.submit({ [self] context in
-            box.value = try withdrawRetroactively(in: &context, budget: budget)
-            return (nil, false)
-        }, run: runGroup)
-        return box.value
+        try ledger.submitAndWait { [self] context in
+            try withdrawRetroactively(in: &context, budget: budget)
+        }
     }
-}
-
-/// Carries a flag out of a commit job (written by the leader before the job is signalled, read
-/// by the job's thread after).
-final class FlagBox: @unchecked Sendable {
-    var value = false
 }

@@ -17,7 +17,7 @@ struct RevocationOutcome: Sendable {
 extension Site {
     /// The newest charter this site has accepted.
     func charter() -> Charter {
-        state.withLock { $0.charter ?? identity.charter }
+        ledger.read { $0.charter ?? identity.charter }
     }
 
     /// Verifies a revocation against the charter, keeps it, and acts on it in the same durable
@@ -35,17 +35,15 @@ extension Site {
         } catch {
             throw DaemonError.request(.invalidRevocation, "the revocation does not verify against this federation's charter: \(error)")
         }
-        let known = state.withLock { $0.withdrawals.revocations[revocation.certificateSerial] != nil }
+        let known = ledger.read { $0.withdrawals.revocations[revocation.certificateSerial] != nil }
         if known { return RevocationOutcome(revocation: revocation, learned: false, rotated: []) }
-        let box = RotationBox()
-        _ = try writes.submit({ [self] context in
-            guard context.withdrawals.insert(revocation) else { return (nil, false) }
+        let outcome = try ledger.submitAndWait { [self] context -> (learned: Bool, rotated: [String]) in
+            guard context.withdrawals.insert(revocation) else { return (false, []) }
             let now = Int64(Date().timeIntervalSince1970)
             context.batch.revocations.append(
                 RevocationRow(
                     serial: revocation.certificateSerial, agency: revocation.ref.agency.value, device: revocation.ref.device.value,
                     effectiveAt: revocation.effectiveAt, signed: revocation.signed.serialized(), learnedAt: now))
-            box.learned = true
             context.withdrew = true
             context.audit(
                 "device.revoked", actor: source,
@@ -56,19 +54,19 @@ extension Site {
             if revocation.ref == identity.certificate.ref, revocation.certificateSerial == identity.certificate.serial {
                 logger.critical("device.self_revoked", metadata: ["reason": "\(revocation.reason)"])
             }
-            box.rotated = rotateExposedKeys(in: &context, now: now)
+            let rotated = rotateExposedKeys(in: &context, now: now)
             issueGrants(in: &context, now: now)
             // What the device wrote from the effective time on is withdrawn in this same
             // transaction (the first `withdrawalDrain.limit` deltas; the drain does the rest).
             try withdrawRetroactively(in: &context, budget: withdrawalDrain.limit)
-            return (nil, false)
-        }, run: runGroup)
-        if box.learned {
+            return (true, rotated)
+        }
+        if outcome.learned {
             logger.warning(
                 "device.revoked",
-                metadata: ["device": "\(revocation.ref)", "source": "\(source)", "keys.rotated": "\(box.rotated.joined(separator: ","))"])
+                metadata: ["device": "\(revocation.ref)", "source": "\(source)", "keys.rotated": "\(outcome.rotated.joined(separator: ","))"])
         }
-        return RevocationOutcome(revocation: revocation, learned: box.learned, rotated: box.rotated)
+        return RevocationOutcome(revocation: revocation, learned: outcome.learned, rotated: outcome.rotated)
     }
 
     /// Accepts revocations passed on by a peer or carried in a bundle: each is verified; one
@@ -100,12 +98,12 @@ extension Site {
 
     /// Every revocation held, serialized as signed: what peers and bundles are given.
     func revocationObjects() -> [[UInt8]] {
-        state.withLock { $0.withdrawals.allRevocations.map { $0.signed.serialized() } }
+        ledger.read { $0.withdrawals.allRevocations.map { $0.signed.serialized() } }
     }
 
     /// Whether `certificate` is withdrawn (revoked, or no longer allowed by the charter).
     func isWithdrawn(_ certificate: DeviceCertificate) -> Bool {
-        state.withLock { $0.withdrawals.isWithdrawn(certificate) }
+        ledger.read { $0.withdrawals.isWithdrawn(certificate) }
     }
 
     /// Replaces the write key of every level whose current epoch is known (from the grants
@@ -175,10 +173,4 @@ extension Site {
         }
         return rotated
     }
-}
-
-/// What a revocation's commit job did, read by the caller after it is signalled.
-final class RotationBox: @unchecked Sendable {
-    var learned = false
-    var rotated: [String] = []
 }

@@ -60,10 +60,10 @@ extension Site {
     func deletedCountsAndKeyring(
         eachRecord: (() -> Void)? = nil, cancelled: () -> Bool = { false }
     ) throws -> (EpochKeyring, [String: Int]) {
-        if let known = state.withLock({ state in state.deletedCounts.map { (state.keyring, $0) } }) { return known }
+        if let known = ledger.read({ state in state.deletedCounts.map { (state.keyring, $0) } }) { return known }
         deletedCountLock.lock()
         defer { deletedCountLock.unlock() }
-        let (keyring, cached, generation) = state.withLock { ($0.keyring, $0.deletedCounts, $0.recordGeneration) }
+        let (keyring, cached, generation) = ledger.read { ($0.keyring, $0.deletedCounts, $0.recordGeneration) }
         if let cached { return (keyring, cached) }
         var counts: [String: Int] = [:]
         var stopped = false
@@ -79,7 +79,7 @@ extension Site {
             }
         }
         if stopped { throw CancellationError() }
-        let kept = state.withLock { state in
+        let kept = ledger.amend { state in
             guard state.recordGeneration == generation, state.deletedCounts == nil else { return false }
             state.deletedCounts = counts
             state.deletedCountsUnsaved = true
@@ -87,7 +87,7 @@ extension Site {
         }
         if kept {
             // An empty group writes the tally (a failure only means counting again next start).
-            _ = try? writes.submit({ _ in (nil, false) }, run: runGroup)
+            _ = try? ledger.submitAndWait { _ in }
         }
         return (keyring, counts)
     }

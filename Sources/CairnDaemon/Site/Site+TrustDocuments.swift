@@ -7,7 +7,7 @@ import CairnTrust
 extension Site {
     /// Every device this site knows, as `GET /v1/devices` shows them.
     func deviceDocuments() -> [DeviceDocument] {
-        state.withLock { state in
+        ledger.read { state in
             state.devices.all.map { certificate in
                 DeviceDocument(
                     device: "\(certificate.ref)", clearance: certificate.clearance, serial: certificate.serialHex,
@@ -23,7 +23,7 @@ extension Site {
     /// The epochs of each level this site is cleared for: those it holds and those it has seen
     /// granted, with who holds each.
     func keysDocument() -> KeysDocument {
-        state.withLock { state in
+        ledger.read { state in
             let levels = identity.readableLevels.map { level -> KeysDocument.Level in
                 var holders: [EpochRef: [String]] = [:]
                 // Display only: a malformed row is left out of (or named by hex in) the listing.

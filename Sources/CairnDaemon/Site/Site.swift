@@ -10,9 +10,9 @@ import Synchronization
 /// One running Cairn site: the write and read paths over the store, with everything sealed and
 /// signed. Blocking (SQLite) — callers run it off the event loops.
 ///
-/// Writes are built one at a time by the leader of a commit group (`GroupCommit`), so each of
-/// this device's streams gets contiguous sequence numbers; a write returns only after the
-/// transaction holding it is durable. `state`'s mutex guards the clock, heads and keys.
+/// Every write is a job of the site's `Ledger`, the one writer of its committed state: jobs are
+/// built one after another into commit groups, so each of this device's streams gets contiguous
+/// sequence numbers, and a write returns only after the transaction holding it is durable.
 final class Site: Sendable {
     let identity: SiteIdentity
     let database: CairnDatabase
@@ -31,11 +31,10 @@ final class Site: Sendable {
     let recordKeys: RecordKeys
     /// Seals the deleted-record tally (derived from the index key).
     private let tallyKey: XChaCha20Poly1305.Key
-    let state: Mutex<SiteState>
-    /// Queues local writes so that concurrent ones share one durable transaction.
-    let writes = GroupCommit()
+    /// The one writer of the site's committed state.
+    let ledger: Ledger
     /// Counters and gauges exposed on `GET /metrics`.
-    let metrics = SiteMetrics()
+    let metrics: SiteMetrics
     /// Watchers of committed changes (`GET /v1/watch`).
     let changes = ChangeFeed()
     /// Listeners for stored deltas (gossip).
@@ -43,15 +42,13 @@ final class Site: Sendable {
     /// Signalled after a group withdrew a device (revocation or charter amendment): the sync
     /// service closes its links.
     let withdrawalFeed = Feed<Void>()
-    /// Received deltas waiting for a missing predecessor, bounded.
-    let waiting: Mutex<PendingDeltas>
     /// The audit log's signed head, kept in the anchor file beside the store.
     let auditAnchor: AuditAnchor
     /// The newest signed audit head of each peer.
     let auditWitnesses: AuditWitnesses
 
     init(
-        identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: SiteState,
+        identity: SiteIdentity, database: CairnDatabase, indexKey: SecureBytes, state: LedgerState,
         testMode: Bool, logger: Logger, auditAnchor: AuditAnchor, auditWitnesses: AuditWitnesses
     ) {
         self.auditAnchor = auditAnchor
@@ -65,11 +62,15 @@ final class Site: Sendable {
             // A statistic: unreadable, it is counted again from the records (nil).
             state.deletedCounts = DeletedTally.open((try? database.meta(MetaKey.deletedTally)) ?? nil, key: tallyKey)
         }
-        self.state = Mutex(state)
+        let metrics = SiteMetrics()
+        self.metrics = metrics
+        self.ledger = Ledger(state: state, commit: AuditedCommit(database: database, logger: logger), metrics: metrics, logger: logger)
         self.testMode = testMode
         self.logger = logger
         self.startedAt = Date()
-        self.waiting = Mutex(PendingDeltas(limits: .default))
+        ledger.join(DeletedTallyKeeper(key: tallyKey))
+        ledger.join(AuditAnchorKeeper(anchor: auditAnchor, metrics: metrics, logger: logger))
+        ledger.join(SiteCommitted(site: WeakSite(value: self), device: identity.deviceID, metrics: metrics))
     }
 
     /// The store key of the record with this id at `level` (see `RecordKeys`).
@@ -87,18 +88,13 @@ final class Site: Sendable {
 
     /// Appends events found outside a commit group (by the store check) to the audit log.
     func recordEvents(_ events: [StartupEvent]) throws {
-        _ = try writes.submit({ context in
+        try ledger.submitAndWait { context in
             for event in events { context.audit(event.kind, actor: "daemon", detail: event.detail) }
-            return (nil, false)
-        }, run: runGroup)
-    }
-
-    func sealTally(_ counts: [String: Int]) -> [UInt8] {
-        DeletedTally.seal(counts, key: tallyKey)
+        }
     }
 
     func keyring() -> EpochKeyring {
-        state.withLock { $0.keyring }
+        ledger.read { $0.keyring }
     }
 
     /// Loads and opens the materialized state of the record with this id at `level`.

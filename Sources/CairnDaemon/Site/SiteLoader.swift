@@ -109,7 +109,7 @@ struct SiteLoader {
         }
     }
 
-    private func initialState(database: CairnDatabase, identity: SiteIdentity) throws -> SiteState {
+    private func initialState(database: CairnDatabase, identity: SiteIdentity) throws -> LedgerState {
         var heads: [String: StreamHead] = [:]
         var streams: [StreamID: StreamHead] = [:]
         for row in try database.streamHeads() {
@@ -121,7 +121,7 @@ struct SiteLoader {
             if author == identity.deviceID { heads[row.level] = head }
         }
         let mark = try database.meta(MetaKey.clock).flatMap(ClockMark.decode) ?? .zero
-        var state = SiteState(
+        var state = LedgerState(
             clock: HybridLogicalClock(clock: SystemWallClock(), last: mark), heads: heads, keyring: EpochKeyring(),
             deletedCounts: nil)
         state.streams = streams

@@ -54,7 +54,7 @@ final class StoreCheck: Sendable {
         var events: [StartupEvent] = []
         var entries: Int64 = 0
         do {
-            if site.state.withLock({ $0.deletedCounts == nil }) {
+            if site.ledger.read({ $0.deletedCounts == nil }) {
                 // A store without a deleted tally (made by an earlier version): counted once
                 // now, so that the first status does not have to.
                 do {

@@ -10,7 +10,7 @@ extension WriteContext {
         _ record: RecordState, rowKey: [UInt8], previous: RecordState?, deltaID: [UInt8], epoch: EpochRef,
         key: XChaCha20Poly1305.Key, at now: Int64
     ) {
-        changes.append((record, previous == nil, deltaID))
+        changes.append(RecordChange(state: record, created: previous == nil, deltaID: deltaID))
         let row = RecordRow(
             key: rowKey, level: record.level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
             sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now)

@@ -47,7 +47,7 @@ struct LinkState: Sendable {
 extension PeerLink {
     /// The current vector over the levels this peer may see.
     func localVector(_ common: Set<String>) -> [StreamPosition] {
-        site.state.withLock { state in
+        site.ledger.read { state in
             state.streams.compactMap { stream, head in
                 common.contains(stream.level)
                     ? StreamPosition(author: stream.author, level: stream.level, sequence: head.sequence, head: head.deltaID) : nil
@@ -227,7 +227,7 @@ extension PeerLink {
                 // The receiver verifies each delta against its author's certificate: send any
                 // it may not have first (frames are handled in order).
                 if !unsent.isEmpty {
-                    let certificates = self.site.state.withLock { state in
+                    let certificates = self.site.ledger.read { state in
                         unsent.compactMap { state.devices.certificate($0)?.signed.serialized() }
                     }
                     self.send(.certificates(certificates))

@@ -104,7 +104,7 @@ struct SyncContext: Sendable {
     /// authors of streams at levels the peer may see (it needs them to verify those deltas).
     func certificates(for peer: DeviceCertificate, common: Set<String>) -> [DeviceCertificate] {
         let levels = site.identity.levels
-        return site.state.withLock { state in
+        return site.ledger.read { state in
             let authors = Set(state.streams.keys.filter { common.contains($0.level) }.map(\.author))
             return state.devices.all
                 .filter { $0.deviceID != peer.deviceID && (levels.isAtOrBelow($0.clearance, peer.clearance) || authors.contains($0.deviceID)) }

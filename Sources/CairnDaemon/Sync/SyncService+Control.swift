@@ -150,7 +150,7 @@ extension SyncService {
             }
         }
         metrics.gauge("cairn_sync_unadmitted_connections", [], Double(admission.waiting))
-        let waiting = site.waiting.withLock { ($0.count, $0.bytes) }
+        let waiting = site.ledger.read { ($0.waiting.count, $0.waiting.bytes) }
         metrics.gauge("cairn_sync_waiting_deltas", [], Double(waiting.0))
         metrics.gauge("cairn_sync_waiting_bytes", [], Double(waiting.1))
     }

@@ -3,74 +3,12 @@ import CairnCrypto
 import CairnProtocol
 import CairnStore
 import CairnTrust
-import Dispatch
 import Foundation
-import Synchronization
 
-/// Group commit for local writes.
-///
-/// Every acknowledged write must be durable, and durability costs an fsync per transaction. So
-/// writers that arrive while one transaction is being made durable queue up, and the next
-/// *leader* (one of the waiting writers' own threads) builds all their changes one after
-/// another, in arrival order, and commits them in a single transaction: one fsync for the whole
-/// group. Each writer returns only after the transaction holding its change has committed, so
-/// the guarantee is unchanged; a failed commit fails every write of the group, and a write that
-/// is refused while being built fails alone.
-final class GroupCommit: Sendable {
-    /// What a write produces once built: the record's new state and whether it was created
-    /// (no state for an audit-only entry).
-    typealias Outcome = (state: RecordState?, created: Bool)
-    /// Builds one write into the group's context (and nothing else: no I/O but reads).
-    typealias Work = @Sendable (inout WriteContext) throws -> Outcome
-
-    /// One queued write. Its result is set by the leader before it is signalled.
-    final class Job: @unchecked Sendable {
-        let work: Work
-        var result: Result<Outcome, any Error>?
-        let signal = DispatchSemaphore(value: 0)
-
-        init(_ work: @escaping Work) { self.work = work }
-    }
-
-    /// Most writes built into one transaction.
-    static let maxGroup = 512
-
-    private let queue = Mutex<(jobs: [Job], leading: Bool)>(([], false))
-
-    /// Queues `work` and returns once it is durable (or refused). `run` is how a leader builds
-    /// and commits a group.
-    func submit(_ work: @escaping Work, run: ([Job]) -> Void) throws -> Outcome {
-        let job = Job(work)
-        let leads = queue.withLock { queue -> Bool in
-            queue.jobs.append(job)
-            if queue.leading { return false }
-            queue.leading = true
-            return true
-        }
-        if !leads { job.signal.wait() }
-        if job.result == nil {
-            // This thread leads: take the queue (its own job included), commit it, then hand
-            // the lead to the first writer that queued meanwhile, or give it up.
-            let group = queue.withLock { queue -> [Job] in
-                let taken = Array(queue.jobs.prefix(Self.maxGroup))
-                queue.jobs.removeFirst(taken.count)
-                return taken
-            }
-            run(group)
-            for other in group where other !== job { other.signal.signal() }
-            let next = queue.withLock { queue -> Job? in
-                if let first = queue.jobs.first { return first }
-                queue.leading = false
-                return nil
-            }
-            next?.signal.signal()
-        }
-        return try job.result!.get()
-    }
-}
-
-/// What the leader of a group builds on: the device's clock and stream heads as they will be
-/// once the group commits, the keys, the records written earlier in the group, and the batch.
+/// What a group of the ledger builds on: the committed state as it will be once the group
+/// commits (clock, heads, keys, devices, charter, audit head, waiting deltas), the records
+/// written earlier in the group, and the batch. Each job gets it `inout`; a job that throws
+/// leaves it as it was (the ledger builds each job on a copy).
 struct WriteContext {
     var clock: HybridLogicalClock
     var heads: [String: StreamHead]
@@ -113,7 +51,52 @@ struct WriteContext {
     /// The audit log's chain breaks and acknowledgements, with those of this group.
     var auditBreaks = AuditBreakLedger()
     /// Every record write of the group that made a delta, in order, for the change stream.
-    var changes: [(state: RecordState, created: Bool, deltaID: [UInt8])] = []
+    var changes: [RecordChange] = []
+    /// Received deltas waiting for a missing predecessor, as they will be once the group commits.
+    var waiting: PendingDeltas
+    /// The deleted records per level as they will be once the group commits (nil: not known,
+    /// to be counted), and whether the group must write them (`DeletedTallyKeeper`).
+    var deletedCounts: [String: Int]?
+    var deletedCountsUnsaved: Bool
+    /// The group moved or invalidated the deleted counts: they are published with it (a group
+    /// that did not touch them leaves a count taken meanwhile in place).
+    var deletedCountsMoved = false
+
+    /// A group's context over the committed `state`.
+    init(_ state: LedgerState) {
+        clock = state.clock
+        heads = state.heads
+        keyring = state.keyring
+        streams = state.streams
+        devices = state.devices
+        grantsSeen = state.grantsSeen
+        withdrawals = state.withdrawals
+        charter = state.charter
+        auditHead = state.auditHead
+        auditBreaks = state.auditBreaks
+        waiting = state.waiting
+        deletedCounts = state.deletedCounts
+        deletedCountsUnsaved = state.deletedCountsUnsaved
+    }
+
+    /// What the group leaves committed, once its batch is durable.
+    func publish(into state: inout LedgerState) {
+        state.heads = heads
+        state.auditHead = auditHead
+        state.auditBreaks = auditBreaks
+        state.streams = streams
+        state.keyring = keyring
+        state.devices = devices
+        state.grantsSeen = grantsSeen
+        state.withdrawals = withdrawals
+        state.charter = charter
+        state.waiting = waiting
+        if deletedCountsMoved {
+            state.deletedCounts = deletedCounts
+            state.deletedCountsUnsaved = deletedCountsUnsaved
+        }
+        if !batch.records.isEmpty || !batch.redaction.removedRecords.isEmpty { state.recordGeneration &+= 1 }
+    }
 
     /// Appends a delta to the batch and moves its stream's head (and this device's own head).
     mutating func append(_ delta: SealedDelta, receivedAt: Int64, own: Bool) {
@@ -137,4 +120,14 @@ struct WriteContext {
 struct EpochSlot: Hashable, Sendable {
     let level: String
     let epoch: EpochRef
+}
+
+/// One record write of a committed group, for the change stream (`cairn watch`).
+struct RecordChange: Sendable {
+    /// The record as the write left it.
+    var state: RecordState
+    /// Whether the write created it.
+    var created: Bool
+    /// The delta that carried the write.
+    var deltaID: [UInt8]
 }

@@ -1,9 +1,10 @@
 import CairnModel
 import Synchronization
 
-/// Subscribers to something the commit leader publishes after each durable group: change-stream
-/// lines for `GET /v1/watch`, stored delta positions for gossip. A subscriber's callback must
-/// not block (it hands the value to its connection's event loop or queue).
+/// Subscribers to something the ledger publishes after each durable group, once the group's
+/// callers have their results: record changes for `GET /v1/watch`, stored delta positions for
+/// gossip, withdrawals for the sync service. A subscriber's callback must not block (it hands
+/// the value to its connection's event loop).
 final class Feed<Value: Sendable>: Sendable {
     typealias Subscriber = @Sendable (Value) -> Void
 
@@ -29,8 +30,15 @@ final class Feed<Value: Sendable>: Sendable {
     }
 }
 
-/// One JSON line per committed record change.
-typealias ChangeFeed = Feed<[UInt8]>
+/// The record writes of each committed group, in commit order, with the devices known then
+/// (to name authors): what `cairn watch` shows.
+typealias ChangeFeed = Feed<CommittedChanges>
+
+/// One group's record writes, for the change feed.
+struct CommittedChanges: Sendable {
+    var changes: [RecordChange]
+    var devices: KnownDevices
+}
 
 /// The positions of the deltas a group stored (local writes, grants and received deltas alike):
 /// what gossip pushes to connected peers at once.

@@ -7,7 +7,7 @@ import Testing
 @testable import CairnDaemon
 
 /// Concurrent writes share commit groups without losing, reordering or mixing anything up.
-@Suite struct GroupCommitTests {
+@Suite struct LedgerGroupTests {
     @Test func concurrentWritesToOneRecordAreAllKept() throws {
         try SiteFixture.withAlphaSite { site in
             _ = try site.put(PutRecordRequest(id: "shared", type: "incident", classification: "SECRET"))

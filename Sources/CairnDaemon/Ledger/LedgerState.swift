@@ -3,9 +3,14 @@ import CairnProtocol
 import CairnStore
 import CairnTrust
 
-/// The mutable part of a site, guarded by the site's mutex: the clock, the heads of this
-/// device's own streams, and the keys it holds.
-struct SiteState: Sendable {
+/// What a site has committed, as the ledger publishes it after each durable group: the clock,
+/// the heads of every stream held, the keys, the devices and their withdrawals, the charter, the
+/// audit chain's head, the deleted tally and the received deltas that wait for a predecessor.
+///
+/// Only the ledger changes it (`Ledger.run`), from the `WriteContext` of a group that
+/// committed; everyone else reads a snapshot (`Ledger.state`), taken under a lock held for a copy
+/// and never across I/O.
+struct LedgerState: Sendable {
     var clock: HybridLogicalClock
     /// Head of this device's stream at each level.
     var heads: [String: StreamHead]
@@ -33,4 +38,8 @@ struct SiteState: Sendable {
     var withdrawals = Withdrawals()
     /// The newest charter accepted (at start from the configuration, later by amendment).
     var charter: Charter?
+    /// Received deltas waiting for a missing predecessor, bounded. Part of the committed state:
+    /// a group that fails leaves them as they were (a copy of a few thousand stream entries,
+    /// made only by a group that changes them).
+    var waiting = PendingDeltas(limits: .default)
 }
