@@ -23,11 +23,12 @@ extension PeerLink {
 
     /// Sends this site's signed head and the peer's head held, to a peer that understands them:
     /// at once after admission (`force`), later when either moved and the interval has passed.
+    /// On the loop (the heads are in memory).
     func sendAuditHeads(force: Bool) {
-        guard let peer else { return }
+        guard let peer = state.value.peer else { return }
         let (own, yours) = site.auditHeads(for: peer)
         guard own != nil || yours != nil else { return }
-        let due = state.withLock { state -> Bool in
+        let due = state.withValue { state -> Bool in
             guard state.auditHeads.peerUnderstands else { return false }
             var heads = state.auditHeads
             let moved = heads.sentOwn != own?.seq ?? 0 || heads.sentYours != yours?.seq ?? 0
@@ -43,10 +44,10 @@ extension PeerLink {
     }
 
     /// The peer's audit heads (on the event loop): bounded in rate here, checked and kept on
-    /// the link's store queue. A forged head, or another device's passed off, is refused.
+    /// the link's serial queue. A forged head, or another device's passed off, is refused.
     func receiveAuditHeads(own: AuditHead?, yours: AuditHead?) {
-        guard let peer else { return }
-        let flooding = state.withLock { state -> Bool in
+        guard let peer = state.value.peer else { return }
+        let flooding = state.withValue { state -> Bool in
             let now = Date()
             state.auditHeads.received.removeAll { now.timeIntervalSince($0) >= 60 }
             state.auditHeads.received.append(now)
@@ -56,18 +57,23 @@ extension PeerLink {
             refuse("sent more than \(Self.maxAuditHeadsPerMinute) audit heads within a minute", code: "flooding")
             return
         }
-        serially {
+        let site = self.site
+        serially({ () -> Result<Void, Site.AuditHeadRefusal> in
             do throws(Site.AuditHeadRefusal) {
-                try self.site.receiveAuditHeads(own: own, yours: yours, from: peer)
+                try site.receiveAuditHeads(own: own, yours: yours, from: peer)
+                return .success(())
             } catch {
-                self.refuse(error.message, code: error.code)
+                return .failure(error)
             }
+        }) { result in
+            if case .success(.failure(let refusal)) = result { self.refuse(refusal.message, code: refusal.code) }
         }
     }
 
     /// When the link closes: the peer's newest head is written to the store if it is not yet.
     func flushAuditWitness() {
-        guard let peer else { return }
-        context.threadPool.submit { _ in self.site.flushWitnessed(peer.deviceID) }
+        guard let peer = state.value.peer else { return }
+        let site = self.site
+        context.threadPool.submit { _ in site.flushWitnessed(peer.deviceID) }
     }
 }

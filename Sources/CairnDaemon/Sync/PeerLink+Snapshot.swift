@@ -18,24 +18,25 @@ struct LinkSnapshot: Sendable {
 }
 
 extension PeerLink {
+    /// What `status` shows of this link (from any thread): what the loop last published, and
+    /// the site's vector now.
     func snapshot() -> LinkSnapshot {
-        let common = state.withLock { $0.commonLevels }
-        let local = localVector(common)
-        return state.withLock { state in
-            LinkSnapshot(
-                commonLevels: state.commonLevels, lacking: state.session?.lacking(local: local) ?? [:],
-                missing: state.session?.missing(local: local) ?? [:],
-                sentByLevel: state.sentByLevel, receivedByLevel: state.receivedByLevel,
-                deltasSent: state.outbox?.counters.deltasSent ?? 0, deltasReceived: state.deltasReceived,
-                bytesSent: state.bytesSent, bytesReceived: state.bytesReceived, lastRoundAt: state.lastRoundAt)
-        }
+        let copy = published.withLock { $0 }
+        let local = site.vector(levels: copy.commonLevels)
+        return LinkSnapshot(
+            commonLevels: copy.commonLevels, lacking: copy.knowledge?.lacking(local: local, levels: copy.commonLevels) ?? [:],
+            missing: copy.knowledge?.missing(local: local, levels: copy.commonLevels) ?? [:],
+            sentByLevel: copy.sentByLevel, receivedByLevel: copy.receivedByLevel,
+            deltasSent: copy.deltasSent, deltasReceived: copy.deltasReceived,
+            bytesSent: bytesSent.load(ordering: .relaxed), bytesReceived: bytesReceived.load(ordering: .relaxed),
+            lastRoundAt: copy.lastRoundAt)
     }
 
     /// Blocks (on a thread-pool thread) until everything queued for the peer was acknowledged
     /// or the deadline passes.
     func waitUntilDrained(deadline: DispatchTime) {
         while DispatchTime.now() < deadline {
-            let idle = state.withLock { ($0.outbox?.isIdle ?? true) && !$0.pumping }
+            let idle = published.withLock { $0.drained }
             if idle || !channel.isActive { return }
             Thread.sleep(forTimeInterval: 0.01)
         }
@@ -45,14 +46,13 @@ extension PeerLink {
     /// holds at the common levels, the deadline passes, or nothing has arrived for
     /// `stallSeconds` (what is left is refused or waits for something the peer lacks too).
     func waitUntilCaughtUp(deadline: DispatchTime, stallSeconds: Double = 10) {
-        var lastReceived = state.withLock { $0.deltasReceived + $0.duplicatesReceived }
+        var lastReceived = published.withLock { $0.deltasReceived + $0.duplicatesReceived }
         var lastProgress = DispatchTime.now()
         while DispatchTime.now() < deadline, channel.isActive {
-            let common = state.withLock { $0.commonLevels }
-            let local = localVector(common)
-            let (missing, received) = state.withLock { state in
-                (state.session?.missing(local: local).values.reduce(0, +) ?? 0, state.deltasReceived + state.duplicatesReceived)
-            }
+            let copy = published.withLock { $0 }
+            let local = site.vector(levels: copy.commonLevels)
+            let missing = copy.knowledge?.missing(local: local, levels: copy.commonLevels).values.reduce(0, +) ?? 0
+            let received = copy.deltasReceived + copy.duplicatesReceived
             if missing == 0 { return }
             if received != lastReceived {
                 lastReceived = received

@@ -6,10 +6,10 @@ import Foundation
 import Logging
 import NIOPosix
 
-/// What every sync connection shares: the site, the thread pool for store work, the limits,
-/// the registry of connected peers, and the admission rules for a peer's Hello.
+/// What every sync connection shares: the site (as sync sees it), the thread pool for store
+/// work, the limits, the registry of connected peers, and the admission rules for a peer's Hello.
 struct SyncContext: Sendable {
-    let site: Site
+    let site: any SyncSite
     let threadPool: NIOThreadPool
     let limits: SyncLimits
     let registry: PeerRegistry
@@ -24,8 +24,8 @@ struct SyncContext: Sendable {
     /// Our Hello: protocol 1, the federation, our charter version and our certificate.
     var hello: HelloFrame {
         HelloFrame(
-            protocolVersion: 1, federationID: site.identity.charter.federationID,
-            charterVersion: site.charter().version, certificate: site.identity.certificate.signed.serialized())
+            protocolVersion: 1, federationID: site.federationID,
+            charterVersion: site.charter().version, certificate: site.certificate.signed.serialized())
     }
 
     /// Why a peer's Hello is refused: a stable code, the detail for this site's audit log, and
@@ -89,7 +89,7 @@ struct SyncContext: Sendable {
         if site.isWithdrawn(certificate) {
             return .failure(.told("revoked", "the peer's certificate is revoked or withdrawn by the charter"))
         }
-        guard certificate.deviceID != site.identity.deviceID else {
+        guard certificate.deviceID != site.deviceID else {
             return .failure(.told("self", "this is our own device (a loop in the peer list, or a cloned identity)"))
         }
         return .success(certificate)
@@ -97,17 +97,6 @@ struct SyncContext: Sendable {
 
     /// The lower of two levels.
     func lower(_ a: String, _ b: String) -> String {
-        site.identity.levels.isAtOrBelow(a, b) ? a : b
-    }
-
-    /// The certificates a peer may be given: of devices cleared no higher than the peer, and of
-    /// authors of streams at levels the peer may see (it needs them to verify those deltas).
-    func certificates(for peer: DeviceCertificate, common: Set<String>) -> [DeviceCertificate] {
-        let levels = site.identity.levels
-        return site.ledger.read { state in
-            let authors = Set(state.streams.keys.filter { common.contains($0.level) }.map(\.author))
-            return state.devices.all
-                .filter { $0.deviceID != peer.deviceID && (levels.isAtOrBelow($0.clearance, peer.clearance) || authors.contains($0.deviceID)) }
-        }
+        site.levels.isAtOrBelow(a, b) ? a : b
     }
 }

@@ -90,7 +90,7 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
             errorCaught(context: channelContext, error: TransportError.handshakeTimedOut(milliseconds: timeout.nanoseconds / 1_000_000))
             return
         }
-        guard link.peer == nil else { return }
+        guard !link.isAdmitted else { return }
         context.auditor.stranger("sync.handshake_failed", reason: "hello_timeout", source: link.source)
         link.close(reason: "no acceptable Hello within \(timeout.nanoseconds / 1_000_000) ms", code: "hello_timeout")
     }
@@ -103,7 +103,7 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         link.receive(buffer.readBytes(length: buffer.readableBytes) ?? [])
-        if !admitted, link.peer != nil {
+        if !admitted, link.isAdmitted {
             admitted = true
             onAdmitted()
         }
@@ -113,7 +113,7 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
         if let link {
             context.registry.remove(link)
             link.closed()
-            if link.peer != nil {
+            if link.isAdmitted {
                 context.logger.info("sync.peer_disconnected", metadata: ["peer": "\(link.name)"])
             }
         }

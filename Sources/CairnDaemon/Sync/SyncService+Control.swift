@@ -29,7 +29,7 @@ extension SyncService {
                 lastError: lastError, bytesSent: 0, bytesReceived: 0, levels: [])
         }
         let snapshot = link.snapshot()
-        let levels = site.identity.levels.names.filter { snapshot.commonLevels.contains($0) }.map { level in
+        let levels = site.levels.names.filter { snapshot.commonLevels.contains($0) }.map { level in
             PeerDocument.Level(
                 name: level, lacking: snapshot.lacking[level] ?? 0, missing: snapshot.missing[level] ?? 0,
                 deltasSent: snapshot.sentByLevel[level] ?? 0, deltasReceived: snapshot.receivedByLevel[level] ?? 0)
@@ -57,7 +57,7 @@ extension SyncService {
         if configured.withLock({ $0.contains { $0.name == peer.name } }) {
             throw DaemonError.request(.conflict, "peer \(peer.name) is set in the configuration file; change it there")
         }
-        try site.database.savePeer(PeerRow(name: peer.name, address: peer.address, addedAt: Int64(Date().timeIntervalSince1970 * 1000)))
+        try site.addPeer(name: peer.name, address: peer.address, addedAt: Int64(Date().timeIntervalSince1970 * 1000))
         startDialer(peer, source: "added")
         return document(name: peer.name, address: peer.address, source: "added", link: nil, lastError: nil)
     }
@@ -68,7 +68,7 @@ extension SyncService {
             throw DaemonError.request(.conflict, "peer \(name) is set in the configuration file; remove it there and reload (SIGHUP)")
         }
         let link = link(named: name)
-        guard try site.database.removePeer(named: name) || stopDialer(named: name) else {
+        guard try site.removeAddedPeer(named: name) || stopDialer(named: name) else {
             throw DaemonError.request(.peerNotFound, "no peer named \(name)")
         }
         _ = stopDialer(named: name)
@@ -150,7 +150,7 @@ extension SyncService {
             }
         }
         metrics.gauge("cairn_sync_unadmitted_connections", [], Double(admission.waiting))
-        let waiting = site.ledger.read { ($0.waiting.count, $0.waiting.bytes) }
+        let waiting = site.waitingDeltas()
         metrics.gauge("cairn_sync_waiting_deltas", [], Double(waiting.0))
         metrics.gauge("cairn_sync_waiting_bytes", [], Double(waiting.1))
     }

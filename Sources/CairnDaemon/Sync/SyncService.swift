@@ -15,6 +15,8 @@ import Synchronization
 /// periodic anti-entropy round with a random peer.
 final class SyncService: Service, Sendable {
     let config: DaemonConfig
+    /// The site as sync sees it (`Site+SyncInterface.swift`).
+    let site: any SyncServiceSite
     let context: SyncContext
     let group: MultiThreadedEventLoopGroup
     let serverTLS: TLSContext
@@ -33,6 +35,7 @@ final class SyncService: Service, Sendable {
 
     init(config: DaemonConfig, site: Site, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
         self.config = config
+        self.site = site
         self.group = group
         self.context = SyncContext(
             site: site, threadPool: threadPool, limits: SyncLimits(), registry: PeerRegistry(),
@@ -51,7 +54,6 @@ final class SyncService: Service, Sendable {
     }
 
     var logger: Logger { context.logger }
-    var site: Site { context.site }
 
     var transportOptions: TransportOptions {
         TransportOptions(
@@ -111,7 +113,7 @@ final class SyncService: Service, Sendable {
     /// port in use stops the daemon with a clear error instead of a site that never syncs.
     func bind() async throws {
         do {
-            let rows = try site.database.peers()
+            let rows = try site.addedPeers()
             added.withLock { $0 = rows.compactMap { PeerAddress.parse(name: $0.name, address: $0.address) } }
         } catch {
             throw DaemonError.startup("cannot read the peers added with `cairn peer add` from the store: \(error)")

@@ -1,0 +1,71 @@
+import CairnModel
+import CairnProtocol
+import CairnTrust
+import Foundation
+
+/// The protocol state of one link. Owned by the link's event loop (`PeerLink.state` is a
+/// `NIOLoopBoundBox`): read and changed there only, so nothing in it is ever behind a lock.
+struct LinkState: Sendable {
+    var peer: DeviceCertificate?
+    /// The charter version the peer holds, as far as we know (its Hello, then what we sent).
+    var peerCharterVersion: UInt64 = 0
+    var session: ReconciliationSession?
+    var commonLevels: Set<String> = []
+    var outbox: DeltaOutbox?
+    /// Deltas sent per level (counted when read from the store for a batch).
+    var sentByLevel: [String: UInt64] = [:]
+    /// The pump is building a batch: its store reads are out on the thread pool.
+    var pumping = false
+    var deltasReceived: UInt64 = 0
+    var duplicatesReceived: UInt64 = 0
+    var refusedReceived: UInt64 = 0
+    var receivedByLevel: [String: UInt64] = [:]
+    var lastRoundAt: Date?
+    var lastFrameSentAt = Date()
+    /// Since when the peer has had batches to acknowledge without acknowledging any (nil when
+    /// nothing is in flight): the acknowledgement timeout runs from here.
+    var waitingForAckSince: Date?
+    /// When the last `sync.catching_up` line was logged (a long catch-up logs every 10 s).
+    var lastProgressLogAt = Date()
+    /// Frames received whose store work is queued or running, and whose result has not yet
+    /// come back to the loop.
+    var inboundQueued = 0
+    /// Authors whose certificates were sent on this link (each is sent before its first delta).
+    var certificatesSent: Set<DeviceID> = []
+    /// Why the connection was closed by either side, when known.
+    var closeReason: String?
+    /// Rounds that callers of `cairn sync --wait` wait for, by round id.
+    var roundWaiters: [UInt64: [@Sendable (Bool) -> Void]] = [:]
+    /// The audit heads exchanged on this link.
+    var auditHeads = AuditHeadsLinkState()
+
+    init() {}
+
+    /// What other threads may read of this state (see `LinkPublished`).
+    var published: LinkPublished {
+        LinkPublished(
+            peer: peer, closeReason: closeReason, commonLevels: commonLevels, knowledge: session?.peer,
+            sentByLevel: sentByLevel, receivedByLevel: receivedByLevel, deltasSent: outbox?.counters.deltasSent ?? 0,
+            deltasReceived: deltasReceived, duplicatesReceived: duplicatesReceived, lastRoundAt: lastRoundAt,
+            drained: (outbox?.isIdle ?? true) && !pumping)
+    }
+}
+
+/// A copy of a link's state for other threads (`status`, `cairn sync`, the registry, the
+/// dialer), published by the event loop after each change: readers take it under a mutex held
+/// for the copy only, and never see the loop's state itself.
+struct LinkPublished: Sendable {
+    var peer: DeviceCertificate?
+    var closeReason: String?
+    var commonLevels: Set<String> = []
+    /// What the peer is known to hold (the session's knowledge).
+    var knowledge: PeerKnowledge?
+    var sentByLevel: [String: UInt64] = [:]
+    var receivedByLevel: [String: UInt64] = [:]
+    var deltasSent: UInt64 = 0
+    var deltasReceived: UInt64 = 0
+    var duplicatesReceived: UInt64 = 0
+    var lastRoundAt: Date?
+    /// Nothing queued for the peer, nothing awaiting its acknowledgement, no batch being built.
+    var drained = true
+}

@@ -1,0 +1,136 @@
+import CairnModel
+import CairnProtocol
+import CairnTrust
+import Foundation
+
+extension PeerLink {
+    /// What the store work after an admission found: the trust objects the peer lacks (or why
+    /// they could not be read) and the certificates it may be given.
+    private struct AdmissionReads: Sendable {
+        var trust: Result<TrustObjects, any Error>
+        var certificates: [DeviceCertificate] = []
+    }
+
+    /// The peer's Hello (on the loop): admitted or refused here, from what is in memory; the
+    /// store work that follows an admission runs on the serial queue.
+    func receiveHello(_ hello: HelloFrame) {
+        switch context.admit(hello, tlsKey: tlsKey) {
+        case .failure(let refusal):
+            refuse(refusal.message, code: refusal.code, answer: refusal.answer)
+        case .success(let certificate):
+            admitted(certificate, hello: hello)
+        }
+    }
+
+    private func admitted(_ certificate: DeviceCertificate, hello: HelloFrame) {
+        let common = Set(site.levels.levels(atOrBelow: context.lower(site.clearance, certificate.clearance)))
+        state.withValue { state in
+            state.peer = certificate
+            state.peerCharterVersion = hello.charterVersion
+            state.session = ReconciliationSession(commonLevels: common, limits: context.limits)
+            state.outbox = DeltaOutbox(commonLevels: common, limits: context.limits)
+            state.commonLevels = common
+            state.auditHeads.peerUnderstands = hello.announces(SyncFrame.auditHeadsFeature)
+        }
+        // Before registering: the registry files the link under the peer it publishes.
+        publish()
+        guard context.registry.register(self) else {
+            close(reason: "too many connections from \(certificate.ref)", code: "too_many_connections")
+            return
+        }
+        if direction == .inbound { send(.hello(context.hello)) }
+        logger.info(
+            "sync.peer_connected",
+            metadata: ["peer": "\(certificate.ref)", "peer.clearance": "\(certificate.clearance)", "direction": "\(direction.rawValue)"])
+        let site = self.site, known = hello.charterVersion
+        serially({
+            // Amendments and revocations first: they may withdraw devices whose certificates
+            // or deltas would follow.
+            let trust = Result { try site.trust(after: known) }
+            guard case .success = trust else { return AdmissionReads(trust: trust) }
+            try site.learn([certificate], from: "peer:\(certificate.ref)")
+            return AdmissionReads(trust: trust, certificates: site.certificates(sharedWith: certificate, levels: common))
+        }) { result in
+            switch result {
+            case .failure(let error):
+                self.storeFailed("learn", error)
+            case .success(let reads):
+                switch reads.trust {
+                case .failure(let error):
+                    self.trustUnreadable(error)
+                case .success(let trust):
+                    self.sendTrust(trust, after: known)
+                    self.state.value.certificatesSent.formUnion(reads.certificates.map(\.deviceID))
+                    self.send(.certificates(reads.certificates.map { $0.signed.serialized() }))
+                    self.startRound()
+                    self.sendAuditHeads(force: true)
+                }
+            }
+        }
+    }
+
+    // MARK: Trust
+
+    /// Sends every revocation held and the charter amendments the peer lacks (after the
+    /// version it named in its Hello or was last sent), if there is anything to send. From any
+    /// thread: the history is read on the serial queue, the frame sent from the loop.
+    func sendTrust() {
+        onLoop {
+            let site = self.site, known = self.state.value.peerCharterVersion
+            self.offLoop({ try site.trust(after: known) }) { result in
+                switch result {
+                case .failure(let error): self.trustUnreadable(error)
+                case .success(let trust): self.sendTrust(trust, after: known)
+                }
+            }
+        }
+    }
+
+    /// Sends `trust`, read for a peer known to hold charter `known` (on the loop).
+    private func sendTrust(_ trust: TrustObjects, after known: UInt64) {
+        guard !trust.isEmpty else { return }
+        state.withValue { $0.peerCharterVersion = max($0.peerCharterVersion, known + UInt64(trust.charters.count)) }
+        send(.trust(revocations: trust.revocations, charters: trust.charters))
+    }
+
+    /// The peer must not be served as if no amendment had withdrawn anyone.
+    private func trustUnreadable(_ error: any Error) {
+        logger.error("sync.trust_failed", metadata: .error(error, ["peer": "\(name)"]))
+        close(reason: "this site could not read its charter history", code: "store")
+    }
+
+    func receiveTrust(revocations: [[UInt8]], charters: [[UInt8]]) {
+        let site = self.site, source = "peer:\(name)"
+        serially({
+            // Amendments first: a revocation is verified against the newest charter.
+            try site.accept(charters: charters, from: source)
+            try site.accept(revocations: revocations, from: source)
+        }) { result in
+            guard case .failure(let error) = result else { return }
+            // Not stored: taking the peer's next deltas would trust a withdrawn device.
+            self.logger.error("sync.trust_failed", metadata: .error(error, ["peer": "\(self.name)"]))
+            self.close(reason: "this site could not store a revocation or charter", code: "store")
+        }
+    }
+
+    func receiveCertificates(_ certificates: [[UInt8]]) {
+        let site = self.site, metrics = context.metrics, source = "peer:\(name)"
+        serially({
+            let charter = site.charter()
+            var verified: [DeviceCertificate] = []
+            for bytes in certificates {
+                do {
+                    let signed = try SignedObject.parse(bytes: bytes, kind: .certificate)
+                    verified.append(try DeviceCertificate.verifyIgnoringTime(signed, charter: charter))
+                } catch {
+                    // A certificate that does not verify is not used, only counted: a relay may
+                    // pass on one issued under a charter this site does not hold yet.
+                    metrics.count("cairn_sync_certificates_refused_total")
+                }
+            }
+            try site.learn(verified, from: source)
+        }) { result in
+            if case .failure(let error) = result { self.storeFailed("learn", error) }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import NIOCore
+
+extension PeerLink {
+    /// Most frames whose store work may be outstanding at once: more than the acknowledgement
+    /// window allows is a peer that keeps sending without waiting for answers.
+    var maxQueuedFrames: Int { context.limits.maxUnackedBatches * 2 + 8 }
+
+    /// Store work caused by a frame the peer sent (called on the loop): `work` runs off the loop
+    /// on the link's serial queue, after the work of every frame before it (a certificate is
+    /// known before the deltas that follow it), and `then` gets its result on the loop, in the
+    /// same order. A peer that keeps sending while far more work is outstanding than the
+    /// acknowledgement window allows is flooding and is refused.
+    func serially<T: Sendable>(
+        _ work: @escaping @Sendable () throws -> T, then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let queued = state.withValue { state -> Int in
+            state.inboundQueued += 1
+            return state.inboundQueued
+        }
+        guard queued <= maxQueuedFrames else {
+            refuse("sent \(queued) frames that need the store without waiting for answers", code: "flooding")
+            return
+        }
+        offLoop(work) { result in
+            self.state.value.inboundQueued -= 1
+            then(result)
+        }
+    }
+
+    /// Store work of the link's own (not a frame's, so not counted against the peer), in the
+    /// same order as the frames' work: `work` runs on the serial queue, `then` on the loop.
+    /// Nothing of the link is held meanwhile; the loop goes on with other frames.
+    func offLoop<T: Sendable>(
+        _ work: @escaping @Sendable () throws -> T, then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let loop = eventLoop
+        inbound.async {
+            let result = Result { try work() }
+            loop.execute { then(result) }
+        }
+    }
+}
