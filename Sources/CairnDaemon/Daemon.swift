@@ -29,7 +29,7 @@ public enum Daemon {
             throw error
         }
         // Keys held but not yet granted to known devices (say, after a crash) are granted now.
-        try site.learn([], from: "daemon")
+        try site.keys.learn([], from: "daemon")
         let reload = SignalWatcher(signal: SIGHUP) {
             logger.info("daemon.reload", metadata: ["signal": "SIGHUP"])
             sync.reloadPeers()
@@ -74,7 +74,7 @@ public enum Daemon {
         site.withdrawalDrain.cancelAndWait()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
-        site.closeAuditLog()
+        site.audit.closeAuditLog()
         try site.database.close()
         logger.info("daemon.stopped")
     }

@@ -141,11 +141,11 @@ import Testing
                         .filter { $0.contains("request.route=\(route)") }
                         .compactMap { $0.first { $0.hasPrefix("record.ref=") }.map(String.init) }
                 }
-                let missing = site.logRef("\(c)-missing")
+                let missing = site.records.logRef("\(c)-missing")
                 #expect(refs("records.get").first == "record.ref=\(missing)")
                 #expect(refs("records.history") == ["record.ref=\(missing)"])
-                #expect(refs("records.reclassify").contains("record.ref=\(site.logRef("\(c)-secret"))"))
-                #expect(missing.count == 16 && missing != site.logRef("\(c)-secret"))
+                #expect(refs("records.reclassify").contains("record.ref=\(site.records.logRef("\(c)-secret"))"))
+                #expect(missing.count == 16 && missing != site.records.logRef("\(c)-secret"))
 
                 for line in lines {
                     #expect(!line.lowercased().contains(c), "a log line holds the canary: \(line)")

@@ -90,10 +90,10 @@ enum SiteFixture {
             _ = try body()
             Issue.record("expected a refusal, but the call succeeded", sourceLocation: sourceLocation)
             return nil
-        } catch DaemonError.request(let code, _) {
-            return code
         } catch {
-            Issue.record("expected DaemonError.request, got \(error)", sourceLocation: sourceLocation)
+            // Through the control layer's mapping: the code a CLI user would see.
+            if let (code, _) = controlRefusal(of: error) { return code }
+            Issue.record("expected a refusal, got \(error)", sourceLocation: sourceLocation)
             return nil
         }
     }

@@ -48,7 +48,7 @@ struct ControlAPI: Sendable {
         do {
             switch route {
             case .status:
-                var status = try site.status()
+                var status = try site.status.status()
                 if let sync { status.sync = SyncStatusDocument(listen: sync.listenAddress.withLock { $0 }, peers: sync.peerDocuments()) }
                 return .json(200, status)
             case .listPeers:
@@ -56,53 +56,53 @@ struct ControlAPI: Sendable {
             case .addPeer:
                 let request = try decode(AddPeerRequest.self, from: body)
                 let document = try requireSync().addPeer(request)
-                try site.audit("peer.added", actor: "uid:\(caller.uid)", detail: ["peer": request.name, "address": request.address])
+                try site.audit.audit("peer.added", actor: "uid:\(caller.uid)", detail: ["peer": request.name, "address": request.address])
                 return .json(201, document)
             case .removePeer(let name):
                 try requireSync().removePeer(named: name)
-                try site.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
+                try site.audit.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
                 return .json(200, ["removed": name])
             case .sync:
                 let request = try decode(SyncRequest.self, from: body)
                 return .json(200, try requireSync().syncNow(request))
             case .listDevices:
-                return .json(200, site.deviceDocuments())
+                return .json(200, site.trust.deviceDocuments())
             case .listKeys:
-                return .json(200, site.keysDocument())
+                return .json(200, site.keys.keysDocument())
             case .bundleExport, .bundleImport, .bundleVector:
                 return try respondBundle(route, body: body, caller: caller)
             case .revoke:
                 let request = try decode(SignedObjectRequest.self, from: body)
-                return .json(200, try site.revoke(request, actor: "uid:\(caller.uid)"))
+                return .json(200, try site.trust.revoke(request, actor: "uid:\(caller.uid)"))
             case .amendCharter:
                 let request = try decode(SignedObjectRequest.self, from: body)
-                return .json(200, try site.amendCharter(request, actor: "uid:\(caller.uid)"))
+                return .json(200, try site.trust.amendCharter(request, actor: "uid:\(caller.uid)"))
             case .digest:
-                return .json(200, try site.stateDigest().document)
+                return .json(200, try site.status.stateDigest().document)
             case .listRecords(let level, let type, let tag, let deleted):
-                return .json(200, try site.list(level: level, type: type, tag: tag, deleted: deleted))
+                return .json(200, try site.records.list(level: level, type: type, tag: tag, deleted: deleted))
             case .getRecord(let id, let level):
-                return .json(200, try site.get(id: id, level: level))
+                return .json(200, try site.records.get(id: id, level: level))
             case .history(let id, let level):
-                return .json(200, try site.history(id: id, level: level))
+                return .json(200, try site.records.history(id: id, level: level))
             case .auditList(let after, let limit):
-                return .json(200, try site.auditEntries(after: after, limit: limit))
+                return .json(200, try site.audit.auditEntries(after: after, limit: limit))
             case .auditVerify:
-                return .json(200, try site.verifyAudit())
+                return .json(200, try site.audit.verifyAudit())
             case .auditExport:
-                return .json(200, try site.exportAudit())
+                return .json(200, try site.audit.exportAudit())
             case .auditAcknowledge:
                 let request = try decode(AuditAcknowledgeRequest.self, from: body)
-                return .json(200, try site.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)"))
+                return .json(200, try site.audit.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)"))
             case .watch:
                 return .error(.badRequest, "the change stream is served by the connection handler")
             case .metrics:
                 sync?.recordGauges()
-                return ControlReply(status: 200, body: try site.metricsExposition(), contentType: "text/plain; version=0.0.4")
+                return ControlReply(status: 200, body: try site.status.metricsExposition(), contentType: "text/plain; version=0.0.4")
             case .putRecord:
                 let request = try decode(PutRecordRequest.self, from: body)
                 record = request.id
-                let (document, created) = try site.put(request, actor: "uid:\(caller.uid)")
+                let (document, created) = try site.records.put(request, actor: "uid:\(caller.uid)")
                 logger.info(
                     "control.record_put",
                     metadata: route.logMetadata(
@@ -111,7 +111,7 @@ struct ControlAPI: Sendable {
                 return .json(created ? 201 : 200, document)
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)
-                let document = try site.reclassify(
+                let document = try site.withdrawal.reclassify(
                     id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)")
                 logger.info(
                     "control.record_reclassified",
@@ -119,24 +119,25 @@ struct ControlAPI: Sendable {
                 return .json(200, document)
             case .retractRecord(let id, let level):
                 let request = try decode(RetractRequest.self, from: body)
-                let document = try site.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)")
+                let document = try site.withdrawal.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)")
                 logger.info(
                     "control.record_retracted",
                     metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .deleteRecord(let id, let level):
-                let document = try site.delete(id: id, level: level, actor: "uid:\(caller.uid)")
+                let document = try site.records.delete(id: id, level: level, actor: "uid:\(caller.uid)")
                 logger.info(
                     "control.record_deleted",
                     metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             }
-        } catch DaemonError.request(let code, let message) {
-            // The message is the caller's: it quotes ids, tags, fields and levels of the request.
-            logger.notice(
-                "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
-            return .error(code, message)
         } catch {
+            if let (code, message) = controlRefusal(of: error) {
+                // The message is the caller's: it quotes ids, tags, fields and levels of the request.
+                logger.notice(
+                    "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
+                return .error(code, message)
+            }
             logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))
             return .error(.internal, "internal error: \(error)")
         }

@@ -79,8 +79,9 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let resolved: ControlRoute
         switch route {
         case .success(let found): resolved = found
-        case .failure(DaemonError.request(let code, let message)): return refuse(.error(code, message))
-        case .failure(let error): return refuse(.error(.badRequest, "\(error)"))
+        case .failure(let error):
+            if let (code, message) = controlRefusal(of: error) { return refuse(.error(code, message)) }
+            return refuse(.error(.badRequest, "\(error)"))
         }
         guard caller.right >= resolved.requiredRight else {
             api.site.metrics.count("cairn_control_requests_total", [("route", resolved.name), ("status", "403")])
@@ -185,7 +186,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         let logger = self.logger
         let identity = site.identity
-        watchID = site.changes.subscribe { committed in
+        watchID = site.feeds.changes.subscribe { committed in
             // Encoded here, on the ledger's queue after the group's callers have their results,
             // so that the event loop only writes.
             let line = WatchLines.encode(committed, identity: identity)
@@ -205,7 +206,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func stopWatching(_ site: Site) {
-        if let id = watchID { site.changes.unsubscribe(id) }
+        if let id = watchID { site.feeds.changes.unsubscribe(id) }
         watchID = nil
     }
 

@@ -58,7 +58,7 @@ final class StoreCheck: Sendable {
                 // A store without a deleted tally (made by an earlier version): counted once
                 // now, so that the first status does not have to.
                 do {
-                    _ = try site.deletedCountsAndKeyring(cancelled: { self.isCancelled })
+                    _ = try site.status.deletedCountsAndKeyring(cancelled: { self.isCancelled })
                 } catch where !isCancelled {
                     site.logger.warning("store.deleted_count_failed", metadata: .error(error))
                 }
@@ -78,7 +78,7 @@ final class StoreCheck: Sendable {
                 site.logger.error("audit.acknowledgement_forged", metadata: ["audit.seq": "\(seq)"])
                 found.append("audit entry \(seq) claims to acknowledge a chain break but is not signed by this device")
             }
-            if !events.isEmpty { try site.recordEvents(events) }
+            if !events.isEmpty { try site.audit.recordEvents(events) }
         } catch {
             if !isCancelled {
                 site.logger.error("store.check_failed", metadata: .error(error))

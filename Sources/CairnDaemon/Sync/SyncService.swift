@@ -60,23 +60,23 @@ final class SyncService: Service, Sendable {
     }
 
     func run() async throws {
-        let subscription = site.deltaFeed.subscribe { [context] positions in
+        let subscription = site.feeds.deltas.subscribe { [context] positions in
             for link in context.registry.primaries { link.push(positions) }
         }
-        defer { site.deltaFeed.unsubscribe(subscription) }
+        defer { site.feeds.deltas.unsubscribe(subscription) }
         // A device withdrawn (revoked, or by a charter amendment) loses its connections at
         // once; every other peer is told, so the news spreads as fast as deltas do.
-        let withdrawals = site.withdrawalFeed.subscribe { [context] in
+        let withdrawals = site.feeds.withdrawals.subscribe { [context] in
             for link in context.registry.all {
                 guard let peer = link.peer else { continue }
-                if context.site.isWithdrawn(peer) {
+                if context.site.trust.isWithdrawn(peer) {
                     link.refuse("the peer's certificate is revoked or withdrawn by the charter", code: "revoked")
                 } else {
                     link.sendTrust()
                 }
             }
         }
-        defer { site.withdrawalFeed.unsubscribe(withdrawals) }
+        defer { site.feeds.withdrawals.unsubscribe(withdrawals) }
         let listener = self.listener.withLock { $0 }
         context.auditor.start(on: group.next())
         for peer in configured.withLock({ $0 }) { startDialer(peer, source: "config") }
