@@ -41,9 +41,9 @@ import Testing
             #expect(imported.skipped == 4 && imported.skippedReasons == ["author_revoked": 4])
             #expect(imported.refused == 0, "\(imported.refusals)")
             #expect(imported.stored + imported.duplicate == exported.deltas - 4)
-            #expect(try bravo.records.get(id: "c-new").fields["v"] == 1)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-thief") } == .recordNotFound)
-            #expect(try bravo.records.get(id: "c-shared").fields["v"] == "hq")
+            #expect(try bravo.records.document(id: "c-new").fields["v"] == 1)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-thief") } == .recordNotFound)
+            #expect(try bravo.records.document(id: "c-shared").fields["v"] == "hq")
             _ = laptop
         }
     }

@@ -36,8 +36,8 @@ import Testing
             #expect(laptop.ledger.read { $0.waiting.count } == 0)
 
             // The concurrent writes to one field left a conflict, so the digest covers one.
-            #expect(try alpha.records.get(id: "shared-1").conflicts["status"]?.count == 1)
-            #expect(try bravo.records.get(id: "shared-1") == alpha.records.get(id: "shared-1"))
+            #expect(try alpha.records.document(id: "shared-1").conflicts["status"]?.count == 1)
+            #expect(try bravo.records.document(id: "shared-1") == alpha.records.document(id: "shared-1"))
 
             let (a, b, l) = (try alpha.status.stateDigest(), try bravo.status.stateDigest(), try laptop.status.stateDigest())
             #expect(b.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"])

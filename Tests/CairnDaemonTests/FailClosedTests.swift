@@ -28,7 +28,7 @@ import Testing
             _ = try hq.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["v": 1]))
             _ = try hq.records.put(PutRecordRequest(id: "c-1", classification: nil, fields: ["v": 2]))
             _ = try bravo.ingest.ingest(SiteIngestTests.envelopes(hq, levels: ["CONFIDENTIAL"]), from: SiteIngestTests.source(hq))
-            #expect(try bravo.records.get(id: "c-1").fields["v"] == 2)
+            #expect(try bravo.records.document(id: "c-1").fields["v"] == 2)
             _ = try hq.withdrawal.retract(id: "c-1", reason: "wrong person")
             let all = try SiteIngestTests.envelopes(hq, levels: ["CONFIDENTIAL"])
             let before = try bravo.database.deltaCount()
@@ -37,12 +37,12 @@ import Testing
             #expect(throws: SiteError.self) { try bravo.ingest.ingest(all, from: SiteIngestTests.source(hq)) }
             bravo.database.faults.clear()
             #expect(try bravo.database.deltaCount() == before)
-            #expect(try bravo.records.get(id: "c-1").fields["v"] == 2)
+            #expect(try bravo.records.document(id: "c-1").fields["v"] == 2)
             #expect(try Self.failures(bravo) > 0)
 
             // Once the store answers, the same batch withdraws the record and its bodies.
             _ = try bravo.ingest.ingest(all, from: SiteIngestTests.source(hq))
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-1") } == .recordRetracted)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-1") } == .recordRetracted)
             let rowKey = bravo.records.rowKey(try RecordID("c-1"), level: "CONFIDENTIAL")
             let held = try bravo.database.recordDeltas(key: rowKey, level: "CONFIDENTIAL")
             #expect(!held.isEmpty)
@@ -61,7 +61,7 @@ import Testing
                 try hq.records.put(PutRecordRequest(id: "c-2", type: "note", classification: "CONFIDENTIAL", fields: ["v": 2]))
             } == .internal)
             hq.database.faults.clear()
-            #expect(SiteFixture.refusal { try hq.records.get(id: "c-2") } == .recordRetracted)
+            #expect(SiteFixture.refusal { try hq.records.document(id: "c-2") } == .recordRetracted)
         }
     }
 
@@ -79,9 +79,9 @@ import Testing
             bravo.database.faults.fail(["read deltas waiting for a key"])
             #expect(throws: SiteError.self) { try bravo.ingest.ingest(grants, from: SiteIngestTests.source(alpha)) }
             bravo.database.faults.clear()
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-1") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-1") } == .recordNotFound)
             _ = try bravo.ingest.ingest(grants, from: SiteIngestTests.source(alpha))
-            #expect(try bravo.records.get(id: "c-1").fields["n"] == 1)
+            #expect(try bravo.records.document(id: "c-1").fields["n"] == 1)
         }
     }
 

@@ -21,10 +21,10 @@ import Testing
                 }
             }
             #expect(failures.value.isEmpty)
-            let record = try site.records.get(id: "shared")
+            let record = try site.records.document(id: "shared")
             #expect(record.fields.count == writers, "a concurrent write was lost")
             for writer in 0..<writers { #expect(record.fields["f\(writer)"] == .int(Int64(writer))) }
-            let history = try site.records.history(id: "shared")
+            let history = try site.records.historyEntries(id: "shared")
             #expect(history.count == writers + 1)
             // The stream's sequence numbers are contiguous in commit order.
             let sequences = history.map(\.sequence)
@@ -42,7 +42,7 @@ import Testing
                 results.update { $0[n] = ok }
             }
             for (n, ok) in results.value { #expect(ok == (n % 3 != 0), "write \(n)") }
-            #expect(try site.records.list(level: nil, type: nil, tag: nil, deleted: .include).count == 16)
+            #expect(try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include).count == 16)
             let status = try site.status.status()
             #expect(status.levels.first { $0.name == "CONFIDENTIAL" }?.deltas == 17)  // 16 writes + the epoch grant
         }

@@ -41,13 +41,13 @@ import Testing
             try SiteFixture.withSite(config) { site in
                 #expect(try site.database.meta(RecordKeyMigration.flag) != nil)
                 #expect(Hex.encode(try site.status.stateDigest().digest) == Self.digestBefore)
-                #expect(try site.records.get(id: "s-1").fields["title"] == "secret one")
-                #expect(try site.records.get(id: "c-1").fields["n"] == 2)
-                #expect(try site.records.history(id: "c-1").count == 2)
-                let moved = try site.records.get(id: "r-1")
+                #expect(try site.records.document(id: "s-1").fields["title"] == "secret one")
+                #expect(try site.records.document(id: "c-1").fields["n"] == 2)
+                #expect(try site.records.historyEntries(id: "c-1").count == 2)
+                let moved = try site.records.document(id: "r-1")
                 #expect(moved.classification == "CONFIDENTIAL" && moved.fields["title"] == "moved")
-                #expect(try site.records.get(id: "d-1").isDeleted)
-                #expect(Self.code { _ = try site.records.get(id: "x-1") } == "record_retracted")
+                #expect(try site.records.document(id: "d-1").isDeleted)
+                #expect(Self.code { _ = try site.records.document(id: "x-1") } == "record_retracted")
                 #expect(Self.code { _ = try site.records.put(PutRecordRequest(id: "x-1", classification: "CONFIDENTIAL")) } == "record_retracted")
                 // The withdrawal of r-1 from RESTRICTED moved with it: its id is not reused there.
                 #expect(
@@ -57,8 +57,8 @@ import Testing
                 _ = try site.records.put(PutRecordRequest(id: "c-1", fields: ["n": 3]))
             }
             try SiteFixture.withSite(config) { (site: Site) throws in
-                #expect(try site.records.get(id: "c-1").fields["n"] == 3)
-                #expect(try site.records.history(id: "c-1").count == 3)
+                #expect(try site.records.document(id: "c-1").fields["n"] == 3)
+                #expect(try site.records.historyEntries(id: "c-1").count == 3)
             }
         }
     }

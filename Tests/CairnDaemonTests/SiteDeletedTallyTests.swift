@@ -63,7 +63,7 @@ import Testing
             _ = try alpha.withdrawal.reclassify(id: "gone", to: "CONFIDENTIAL")
             let common = Set(bravo.identity.readableLevels)
             _ = try bravo.ingest.ingest(try SiteIngestTests.envelopes(alpha, levels: common), from: SiteIngestTests.source(alpha))
-            #expect(try bravo.records.get(id: "gone").isDeleted)
+            #expect(try bravo.records.document(id: "gone").isDeleted)
             try expectTallyMatchesACount(bravo)
         }
     }

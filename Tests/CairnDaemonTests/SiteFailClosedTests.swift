@@ -29,7 +29,7 @@ import Testing
             try Self.damage(laptop, "DROP TABLE withdrawn;")
             #expect(throws: SiteError.self) { _ = try laptop.ingest.ingest(envelopes, from: SiteIngestTests.source(hq)) }
             #expect(try laptop.database.streamHeads() == before, "nothing of the batch is stored")
-            #expect(SiteFixture.refusal { try laptop.records.get(id: "w-1") } == .internal)
+            #expect(SiteFixture.refusal { try laptop.records.document(id: "w-1") } == .internal)
         }
     }
 }

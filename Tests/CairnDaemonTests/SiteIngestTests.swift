@@ -55,15 +55,15 @@ import Testing
             let report = try laptop.ingest.ingest(all, from: Self.source(hq))
             #expect(report.refused == 0)
             #expect(report.stored == all.count)
-            let record = try laptop.records.get(id: "ta-9")
+            let record = try laptop.records.document(id: "ta-9")
             #expect(record.fields["summary"] == "convoy")
             #expect(record.created.by == "alpha/hq")
-            #expect(try laptop.records.get(id: "inc-1").fields["title"] == "road")
+            #expect(try laptop.records.document(id: "inc-1").fields["title"] == "road")
 
             // Sending the same deltas again stores nothing and changes nothing.
             let again = try laptop.ingest.ingest(all, from: Self.source(hq))
             #expect(again.duplicate == all.count && again.stored == 0)
-            #expect(try laptop.records.get(id: "ta-9") == record)
+            #expect(try laptop.records.document(id: "ta-9") == record)
         }
     }
 
@@ -75,14 +75,14 @@ import Testing
             let records = try Self.envelopes(alpha, levels: ["CONFIDENTIAL"])
             let first = try bravo.ingest.ingest(records, from: Self.source(alpha))
             #expect(first.stored == records.count)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-1") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-1") } == .recordNotFound)
 
             // alpha learns bravo and grants it the key; the grant delta unlocks the record.
             try alpha.keys.learn([bravo.identity.certificate], from: "test")
             let grants = try Self.envelopes(alpha, levels: ["CONFIDENTIAL"]).filter { !records.contains($0) }
             #expect(!grants.isEmpty)
             _ = try bravo.ingest.ingest(grants, from: Self.source(alpha))
-            #expect(try bravo.records.get(id: "c-1").fields["n"] == 1)
+            #expect(try bravo.records.document(id: "c-1").fields["n"] == 1)
             #expect(try bravo.database.unappliedCounts().isEmpty)
         }
     }
@@ -108,13 +108,13 @@ import Testing
             _ = try bravo.ingest.ingest(grants, from: Self.source(alpha))
             // The grant's group applied the first three and left the rest waiting.
             #expect(try bravo.database.unappliedCounts()["CONFIDENTIAL"] == waiting - 3)
-            #expect(try bravo.records.get(id: "c-0").fields["n"] == 0)
+            #expect(try bravo.records.document(id: "c-0").fields["n"] == 0)
 
             bravo.backlog.suspend(false)
             bravo.backlog.schedule(bravo)
             bravo.backlog.waitUntilIdle()
             #expect(try bravo.database.unappliedCounts().isEmpty)
-            for n in 0..<10 { #expect(try bravo.records.get(id: "c-\(n)").fields["n"] == .int(Int64(n))) }
+            for n in 0..<10 { #expect(try bravo.records.document(id: "c-\(n)").fields["n"] == .int(Int64(n))) }
         }
     }
 
@@ -206,7 +206,7 @@ import Testing
             #expect(late.pending == 3 && late.stored == 0)
             let early = try laptop.ingest.ingest(Array(restricted.prefix(restricted.count - 3)), from: Self.source(hq))
             #expect(early.stored == restricted.count - 3 && early.released == 3)
-            #expect(try laptop.records.get(id: "r-5").fields["n"] == 5)
+            #expect(try laptop.records.document(id: "r-5").fields["n"] == 5)
         }
     }
 
@@ -229,7 +229,7 @@ import Testing
             let report = try laptop.ingest.ingest([fork.envelope], from: Self.source(hq))
             #expect(report.refusals["equivocation"] == 1)
             #expect(try laptop.database.quarantined().contains { $0.deltaID == fork.id })
-            #expect(SiteFixture.refusal { try laptop.records.get(id: "r-2") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try laptop.records.document(id: "r-2") } == .recordNotFound)
         }
     }
 }

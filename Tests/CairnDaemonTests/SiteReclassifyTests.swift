@@ -44,7 +44,7 @@ import Testing
     }
 
     static func historyIDs(_ site: Site, _ id: String) throws -> [[UInt8]] {
-        try site.records.history(id: id).map { try Hex.decode($0.delta) }
+        try site.records.historyEntries(id: id).map { try Hex.decode($0.delta) }
     }
 
     @Test func raisingALevelDropsTheRecordAtALowerSiteAndRedactsItsDeltas() throws {
@@ -54,17 +54,18 @@ import Testing
             let old = try Self.historyIDs(hq, "c-1")
             #expect(old.count == 2)
             try Self.sync(hq, to: bravo)
-            #expect(try bravo.records.get(id: "c-1").fields["m"] == "two")
+            #expect(try bravo.records.document(id: "c-1").fields["m"] == "two")
 
             let moved = try hq.withdrawal.reclassify(id: "c-1", to: "SECRET")
-            #expect(moved.classification == "SECRET")
-            #expect(moved.fields["n"] == 1 && moved.fields["m"] == "two" && moved.tags == ["x"])
-            #expect(try hq.records.get(id: "c-1").classification == "SECRET")
+            #expect(moved.level == "SECRET")
+            let shown = try hq.records.document(id: "c-1", level: "SECRET")
+            #expect(shown.fields["n"] == 1 && shown.fields["m"] == "two" && shown.tags == ["x"])
+            #expect(try hq.records.document(id: "c-1").classification == "SECRET")
             for id in old { #expect(try Self.isRedacted(hq, id)) }
 
             try Self.sync(hq, to: bravo)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-1") } == .recordNotFound)
-            #expect(try bravo.records.list(level: nil, type: nil, tag: nil, deleted: .include).isEmpty)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-1") } == .recordNotFound)
+            #expect(try bravo.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include).isEmpty)
             for id in old { #expect(try Self.isRedacted(bravo, id)) }
             // A put at the old level may not bring it back under the same id.
             #expect(SiteFixture.refusal {
@@ -82,19 +83,19 @@ import Testing
             _ = try hq.records.put(PutRecordRequest(id: "s-1", type: "threat", classification: "SECRET", fields: ["who": "x"]))
             try Self.sync(hq, to: laptop)
             try Self.sync(hq, to: bravo)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "s-1") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "s-1") } == .recordNotFound)
 
             _ = try hq.withdrawal.reclassify(id: "s-1", to: "CONFIDENTIAL")
             try Self.sync(hq, to: bravo)
-            let record = try bravo.records.get(id: "s-1")
+            let record = try bravo.records.document(id: "s-1")
             #expect(record.classification == "CONFIDENTIAL" && record.fields["who"] == "x")
             try Self.sync(hq, to: laptop)
-            #expect(try laptop.records.get(id: "s-1").classification == "CONFIDENTIAL")
-            #expect(try laptop.records.list(level: "SECRET", type: nil, tag: nil, deleted: .include).isEmpty)
+            #expect(try laptop.records.document(id: "s-1").classification == "CONFIDENTIAL")
+            #expect(try laptop.records.listDocuments(level: "SECRET", type: nil, tag: nil, deleted: .include).isEmpty)
             // Edits continue at the new level and reach both.
             _ = try laptop.records.put(PutRecordRequest(id: "s-1", fields: ["who": "y"]))
             try Self.sync(laptop, to: bravo)
-            #expect(try bravo.records.get(id: "s-1").fields["who"] == "y")
+            #expect(try bravo.records.document(id: "s-1").fields["who"] == "y")
         }
     }
 
@@ -105,11 +106,11 @@ import Testing
             try Self.sync(hq, to: bravo)
             try Self.sync(hq, to: laptop)
             let result = try hq.withdrawal.retract(id: "r-1", reason: "entered in error")
-            #expect(result.classification == "CONFIDENTIAL" && result.redacted == 1)
-            #expect(SiteFixture.refusal { try hq.records.get(id: "r-1") } == .recordRetracted)
+            #expect(result.level == "CONFIDENTIAL" && result.redacted == 1)
+            #expect(SiteFixture.refusal { try hq.records.document(id: "r-1") } == .recordRetracted)
             for site in [bravo, laptop] {
                 try Self.sync(hq, to: site)
-                #expect(SiteFixture.refusal { try site.records.get(id: "r-1") } == .recordRetracted)
+                #expect(SiteFixture.refusal { try site.records.document(id: "r-1") } == .recordRetracted)
                 for id in old { #expect(try Self.isRedacted(site, id)) }
             }
             #expect(SiteFixture.refusal {
@@ -146,7 +147,7 @@ import Testing
             try Self.sync(hq, to: laptop)
             let report = try Self.sync(bravo, to: laptop)
             #expect(report.refused == 0)
-            let kept = try laptop.records.get(id: "d-1")
+            let kept = try laptop.records.document(id: "d-1")
             #expect(kept.classification == "CONFIDENTIAL" && kept.fields["n"] == 1)
             let refusals = try laptop.audit.auditEntries(after: 0, limit: 1000).filter { $0.kind == "sync.reclassification_refused" }
             #expect(refusals.count == 2)
@@ -173,9 +174,9 @@ import Testing
             try Self.sync(hq, to: bravo)
             try Self.sync(hq, to: laptop)
             let moved = try bravo.withdrawal.reclassify(id: "p-1", to: "RESTRICTED")
-            #expect(moved.classification == "RESTRICTED")
+            #expect(moved.level == "RESTRICTED")
             try Self.sync(bravo, to: laptop)
-            let record = try laptop.records.get(id: "p-1")
+            let record = try laptop.records.document(id: "p-1")
             #expect(record.classification == "RESTRICTED" && record.fields["n"] == 1)
             // The origin stays the creator's agency, whoever moved it.
             let state = try #require(try laptop.records.loadState(RecordID("p-1"), level: "RESTRICTED", keyring: laptop.records.keyring()))
@@ -193,12 +194,12 @@ import Testing
             _ = try hq.withdrawal.reclassify(id: "l-1", to: "SECRET")
             // bravo gets hq's tombstone first, then the laptop's old delta.
             try Self.sync(hq, to: bravo, levels: ["CONFIDENTIAL"])
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "l-1") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "l-1") } == .recordNotFound)
             let laptopStream = try Ingest.envelopes(laptop, levels: ["CONFIDENTIAL"]).filter {
                 (try? SealedDelta.parse($0))?.header.author == laptop.identity.deviceID
             }
             _ = try bravo.ingest.ingest(laptopStream, from: Ingest.source(laptop))
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "l-1") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "l-1") } == .recordNotFound)
             for id in old { #expect(try Self.isRedacted(bravo, id)) }
         }
     }
@@ -208,15 +209,15 @@ import Testing
             _ = try laptop.records.put(PutRecordRequest(id: "l-2", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
             let old = try Self.historyIDs(laptop, "l-2")
             try Self.sync(laptop, to: bravo)
-            #expect(try bravo.records.get(id: "l-2").fields["n"] == 1)
+            #expect(try bravo.records.document(id: "l-2").fields["n"] == 1)
             try Self.sync(laptop, to: hq)
             _ = try hq.withdrawal.reclassify(id: "l-2", to: "SECRET")
             try Self.sync(hq, to: bravo)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "l-2") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "l-2") } == .recordNotFound)
             for id in old { #expect(try Self.isRedacted(bravo, id)) }
             // The laptop, cleared for both, moves the record too.
             try Self.sync(hq, to: laptop)
-            #expect(try laptop.records.get(id: "l-2").classification == "SECRET")
+            #expect(try laptop.records.document(id: "l-2").classification == "SECRET")
             for id in old { #expect(try Self.isRedacted(laptop, id)) }
         }
     }

@@ -29,10 +29,10 @@ import Testing
 
             // alpha holds both records; CONFIDENTIAL agrees at both sites.
             #expect(try Self.digest(alpha, "CONFIDENTIAL") == Self.digest(bravo, "CONFIDENTIAL"))
-            #expect(try alpha.records.get(id: "x", level: "CONFIDENTIAL").fields["b"] == 2)
-            let highest = try alpha.records.get(id: "x")
+            #expect(try alpha.records.document(id: "x", level: "CONFIDENTIAL").fields["b"] == 2)
+            let highest = try alpha.records.document(id: "x")
             #expect(highest.classification == "SECRET" && highest.alsoHeldAt == ["CONFIDENTIAL"])
-            #expect(try alpha.records.list(level: nil, type: nil, tag: nil, deleted: .exclude).map(\.classification) == ["SECRET", "CONFIDENTIAL"])
+            #expect(try alpha.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .exclude).map(\.classification) == ["SECRET", "CONFIDENTIAL"])
 
             // Writes that name only the id are refused at alpha until they say which record.
             #expect(SiteFixture.refusal { try alpha.records.delete(id: "x") } == .recordAmbiguous)
@@ -40,13 +40,14 @@ import Testing
             #expect(try alpha.records.put(PutRecordRequest(id: "x", classification: "SECRET", fields: ["a": 3])).0.fields["a"] == 3)
 
             // Declassified into bravo's record: the fields merge, and both sites agree.
-            let moved = try alpha.withdrawal.reclassify(id: "x", to: "CONFIDENTIAL")
+            #expect(try alpha.withdrawal.reclassify(id: "x", to: "CONFIDENTIAL").level == "CONFIDENTIAL")
+            let moved = try alpha.records.document(id: "x", level: "CONFIDENTIAL")
             #expect(moved.fields["a"] == 3 && moved.fields["b"] == 2)
             try Self.sync(alpha, to: bravo)
             try Self.sync(bravo, to: alpha)
             #expect(try Self.digest(alpha, "CONFIDENTIAL") == Self.digest(bravo, "CONFIDENTIAL"))
-            #expect(try bravo.records.get(id: "x") == alpha.records.get(id: "x"))
-            #expect(try alpha.records.get(id: "x").alsoHeldAt == nil)
+            #expect(try bravo.records.document(id: "x") == alpha.records.document(id: "x"))
+            #expect(try alpha.records.document(id: "x").alsoHeldAt == nil)
         }
     }
 
@@ -55,7 +56,7 @@ import Testing
             try SiteIngestTests.introduce(alpha, bravo)
             _ = try alpha.records.put(PutRecordRequest(id: "held", type: "report", classification: "SECRET", fields: ["a": 1]))
             try Self.sync(alpha, to: bravo)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "held") } == SiteFixture.refusal { try bravo.records.get(id: "unused") })
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "held") } == SiteFixture.refusal { try bravo.records.document(id: "unused") })
             let (held, createdHeld) = try bravo.records.put(PutRecordRequest(id: "held", type: "report", classification: "CONFIDENTIAL", fields: ["b": 1]))
             let (unused, createdUnused) = try bravo.records.put(
                 PutRecordRequest(id: "unused", type: "report", classification: "CONFIDENTIAL", fields: ["b": 1]))

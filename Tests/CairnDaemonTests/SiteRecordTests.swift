@@ -25,7 +25,7 @@ import Testing
             #expect(document.created.by == "alpha/hq")
             #expect(document.created.device == site.identity.deviceID.hex)
             #expect(document.created == document.updated)
-            #expect(try site.records.get(id: document.id) == document)
+            #expect(try site.records.document(id: document.id) == document)
 
             let (second, _) = try site.records.put(PutRecordRequest(type: "note", classification: "UNCLASSIFIED"))
             #expect(second.id != document.id)
@@ -64,7 +64,7 @@ import Testing
             #expect(!createdNothing)
             #expect(same == edited)
             #expect(try site.status.status().deltas == deltasBefore)
-            #expect(try site.records.get(id: "r-1") == edited)
+            #expect(try site.records.document(id: "r-1") == edited)
         }
     }
 
@@ -83,9 +83,9 @@ import Testing
             #expect(SiteFixture.refusal { try site.records.put(PutRecordRequest(id: "doc", fields: ["body": oversize])) } == .invalidRecord)
             #expect(SiteFixture.refusal { try site.records.put(PutRecordRequest(id: "doc", tags: ["two words"])) } == .invalidRecord)
             #expect(SiteFixture.refusal { try site.records.put(PutRecordRequest(id: "doc", tags: ["x"], removeTags: ["x"])) } == .invalidRecord)
-            #expect(SiteFixture.refusal { try site.records.list(level: "COSMIC", type: nil, tag: nil, deleted: .exclude) } == .unknownLevel)
+            #expect(SiteFixture.refusal { try site.records.listDocuments(level: "COSMIC", type: nil, tag: nil, deleted: .exclude) } == .unknownLevel)
             // Nothing refused changed the record.
-            let document = try site.records.get(id: "doc")
+            let document = try site.records.document(id: "doc")
             #expect(document.fields.isEmpty && document.tags.isEmpty && document.classification == "CONFIDENTIAL")
         }
     }
@@ -93,10 +93,10 @@ import Testing
     @Test func deletedRecordsStayReadableButFinal() throws {
         try SiteFixture.withAlphaSite { site in
             _ = try site.records.put(PutRecordRequest(id: "gone", type: "memo", classification: "SECRET", fields: ["a": 1]))
-            let deleted = try site.records.delete(id: "gone")
+            let deleted = try site.records.deleteDocument(id: "gone")
             #expect(deleted.deleted != nil)
             #expect(deleted.fields == ["a": 1])
-            #expect(try site.records.get(id: "gone").deleted == deleted.deleted)
+            #expect(try site.records.document(id: "gone").deleted == deleted.deleted)
             #expect(SiteFixture.refusal { try site.records.put(PutRecordRequest(id: "gone", fields: ["a": 2])) } == .recordDeleted)
             #expect(SiteFixture.refusal { try site.records.delete(id: "gone") } == .recordDeleted)
         }
@@ -104,10 +104,10 @@ import Testing
 
     @Test func unknownRecordsAreNotFound() throws {
         try SiteFixture.withAlphaSite { site in
-            #expect(SiteFixture.refusal { try site.records.get(id: "nope") } == .recordNotFound)
-            #expect(SiteFixture.refusal { try site.records.history(id: "nope") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try site.records.document(id: "nope") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try site.records.historyEntries(id: "nope") } == .recordNotFound)
             #expect(SiteFixture.refusal { try site.records.delete(id: "nope") } == .recordNotFound)
-            #expect(SiteFixture.refusal { try site.records.get(id: "not/valid") } == .invalidRecord)
+            #expect(SiteFixture.refusal { try site.records.document(id: "not/valid") } == .invalidRecord)
         }
     }
 
@@ -117,7 +117,7 @@ import Testing
             try SiteFixture.withSite(config) { site in
                 #expect(site.identity.clearance == "CONFIDENTIAL")
                 #expect(SiteFixture.refusal { try site.records.put(PutRecordRequest(type: "memo", classification: "SECRET")) } == .aboveClearance)
-                #expect(SiteFixture.refusal { try site.records.list(level: "SECRET", type: nil, tag: nil, deleted: .include) } == .aboveClearance)
+                #expect(SiteFixture.refusal { try site.records.listDocuments(level: "SECRET", type: nil, tag: nil, deleted: .include) } == .aboveClearance)
                 let (document, _) = try site.records.put(PutRecordRequest(type: "memo", classification: "CONFIDENTIAL"))
                 #expect(document.created.by == "bravo/hq")
                 let status = try site.status.status()
@@ -139,7 +139,7 @@ import Testing
             func ids(_ level: String? = nil, _ type: String? = nil, _ tag: String? = nil, _ deleted: CairnDaemon.DeletedFilter = .exclude)
                 throws -> [String]
             {
-                try site.records.list(level: level, type: type, tag: tag, deleted: deleted).map(\.id)
+                try site.records.listDocuments(level: level, type: type, tag: tag, deleted: deleted).map(\.id)
             }
             #expect(try ids() == ["a", "b", "c"])
             #expect(try ids(nil, nil, nil, .include) == ["a", "b", "c", "d"])
@@ -164,7 +164,7 @@ import Testing
             _ = try site.records.put(PutRecordRequest(id: "h", fields: ["a": nil, "b": 2], tags: ["t2"], removeTags: ["t1"]))
             _ = try site.records.delete(id: "h")
 
-            let history = try site.records.history(id: "h")
+            let history = try site.records.historyEntries(id: "h")
             #expect(history.count == 3)
             #expect(history.map(\.operations) == [
                 [.setType("incident"), .setField(field: "a", value: "x"), .setField(field: "b", value: 1), .addTag("t1")],
@@ -177,7 +177,7 @@ import Testing
             #expect(Set(history.map(\.delta)).count == 3)
             let hlcs = history.map(\.hlc)
             #expect(hlcs == hlcs.sorted { Self.hlcLess($0, $1) })
-            #expect(try site.records.history(id: "other").count == 1)
+            #expect(try site.records.historyEntries(id: "other").count == 1)
         }
     }
 

@@ -47,7 +47,7 @@ import Testing
             _ = try laptop.records.put(PutRecordRequest(id: "s-thief", type: "note", classification: "SECRET", fields: ["v": "x"]))
             _ = try laptop.records.delete(id: "c-early")
             try SiteRevocationTests.exchange(hq, laptop)
-            #expect(try hq.records.get(id: "c-shared").fields["v"] == "thief")
+            #expect(try hq.records.document(id: "c-shared").fields["v"] == "thief")
             try body(hq, laptop, bravo, effective)
         }
     }
@@ -56,19 +56,19 @@ import Testing
         try Self.scenario { hq, laptop, bravo, effective in
             let laptopID = laptop.identity.deviceID.bytes
             try SiteRevocationTests.exchange(hq, bravo)
-            #expect(try bravo.records.get(id: "c-thief").fields["v"] == "x")
+            #expect(try bravo.records.document(id: "c-thief").fields["v"] == "x")
             let revocation = try SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective)
             #expect(try hq.trust.accept(revocation: revocation, from: "test").learned)
 
-            #expect(SiteFixture.refusal { try hq.records.get(id: "c-thief") } == .recordNotFound)
-            #expect(SiteFixture.refusal { try hq.records.get(id: "s-thief") } == .recordNotFound)
-            let shared = try hq.records.get(id: "c-shared")
+            #expect(SiteFixture.refusal { try hq.records.document(id: "c-thief") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try hq.records.document(id: "s-thief") } == .recordNotFound)
+            let shared = try hq.records.document(id: "c-shared")
             #expect(shared.fields == ["v": "hq", "keep": 1])
             #expect(shared.tags == ["a"])
-            let early = try hq.records.get(id: "c-early")
+            let early = try hq.records.document(id: "c-early")
             #expect(early.fields["v"] == "early" && early.deleted == nil)
-            #expect(try hq.records.history(id: "c-shared").allSatisfy { $0.author.by == "alpha/hq" })
-            #expect(try hq.records.history(id: "c-early").count == 1)
+            #expect(try hq.records.historyEntries(id: "c-shared").allSatisfy { $0.author.by == "alpha/hq" })
+            #expect(try hq.records.historyEntries(id: "c-early").count == 1)
             // Nothing stamped from T on is held, and every stream is still a prefix.
             #expect(try hq.database.firstSequences(author: laptopID, stampedFrom: UInt64(effective) * 1000).isEmpty)
             let withdrawn = try hq.database.quarantined().filter { $0.author == laptopID }
@@ -87,7 +87,7 @@ import Testing
             let common: Set<String> = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"]
             #expect(try Self.digests(hq, levels: common) != Self.digests(bravo, levels: common))
             #expect(try bravo.trust.accept(revocation: revocation, from: "test").learned)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-thief") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-thief") } == .recordNotFound)
             #expect(try Self.digests(hq, levels: common) == Self.digests(bravo, levels: common))
             // The laptop's streams end at the same place (each site also rotated its keys: those
             // grants travel with the next exchanges).
@@ -117,8 +117,8 @@ import Testing
             #expect(fromHQ.refusals["author_revoked"] == 4, "\(fromHQ.refusals)")
             let fromLaptop = try bravo.ingest.ingest(SiteIngestTests.envelopes(laptop, levels: common), from: SiteIngestTests.source(laptop))
             #expect(fromLaptop.stored == 0)
-            #expect(SiteFixture.refusal { try bravo.records.get(id: "c-thief") } == .recordNotFound)
-            #expect(try bravo.records.get(id: "c-shared").fields["v"] == "hq")
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-thief") } == .recordNotFound)
+            #expect(try bravo.records.document(id: "c-shared").fields["v"] == "hq")
 
             #expect(try hq.trust.accept(revocation: revocation, from: "test").learned)
             #expect(try Self.digests(hq, levels: common) == Self.digests(bravo, levels: common))
@@ -141,7 +141,7 @@ import Testing
             _ = try hq.trust.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
             let report = try hq.ingest.ingest(SiteIngestTests.envelopes(laptop, levels: ["RESTRICTED"]), from: SiteIngestTests.source(laptop))
             #expect(report.refusals["author_revoked"] == 1, "\(report.refusals)")
-            #expect(try hq.records.get(id: "r-1").fields["v"] == 1)
+            #expect(try hq.records.document(id: "r-1").fields["v"] == 1)
         }
     }
 
@@ -185,14 +185,14 @@ import Testing
                 _ = try laptop.records.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "RESTRICTED", fields: ["n": .int(Int64(n))]))
             }
             try SiteRevocationTests.exchange(hq, laptop)
-            #expect(try hq.records.list(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 7)
+            #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 7)
             // The drain must not run in this process: the "restart" below does it.
             hq.withdrawalDrain.cancelAndWait()
             hq.withdrawalDrain.limit = 3
             _ = try hq.trust.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
             let laptopID = laptop.identity.deviceID.bytes
             #expect(try hq.database.quarantined().filter { $0.author == laptopID }.count == 3)
-            #expect(try hq.records.list(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 4)
+            #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 4)
             try hq.database.close()
 
             hq = try SiteFixture.load(hqConfig)
@@ -200,7 +200,7 @@ import Testing
             hq.withdrawalDrain.limit = 3
             hq.withdrawalDrain.drain(hq)
             #expect(try hq.database.quarantined().filter { $0.author == laptopID }.count == 7)
-            #expect(try hq.records.list(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).isEmpty)
+            #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).isEmpty)
             #expect(try hq.database.firstSequences(author: laptopID, stampedFrom: UInt64(effective) * 1000).isEmpty)
             let heads = try hq.database.streamHeads().filter { $0.author == laptopID }
             for head in heads {
@@ -220,15 +220,15 @@ import Testing
             _ = try charlie.records.put(PutRecordRequest(id: "r-after", type: "note", classification: "RESTRICTED", fields: ["v": 2]))
             _ = try charlie.records.put(PutRecordRequest(id: "r-before", classification: nil, fields: ["v": 3]))
             try SiteRevocationTests.exchange(hq, charlie)
-            #expect(try hq.records.get(id: "r-before").fields["v"] == 3)
+            #expect(try hq.records.document(id: "r-before").fields["v"] == 3)
             let v1 = TestKeys.charter()
             var draft = try Charter.make(
                 federationName: v1.federationName, federationID: v1.federationID, version: 2, levels: v1.levels.names,
                 agencies: v1.agencies.filter { $0.name.value != "charlie" }, threshold: 2, issuedAt: issued)
             draft = try draft.sign(with: TestKeys.agency("alpha")).sign(with: TestKeys.agency("bravo"))
             #expect(try hq.trust.accept(charter: draft.signed, from: "test").withdrawn == ["charlie/hq"])
-            #expect(try hq.records.get(id: "r-before").fields["v"] == 1)
-            #expect(SiteFixture.refusal { try hq.records.get(id: "r-after") } == .recordNotFound)
+            #expect(try hq.records.document(id: "r-before").fields["v"] == 1)
+            #expect(SiteFixture.refusal { try hq.records.document(id: "r-after") } == .recordNotFound)
         }
     }
 }

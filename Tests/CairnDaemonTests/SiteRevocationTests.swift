@@ -59,7 +59,7 @@ import Testing
             try Self.meshed(sites)
             _ = try hq.records.put(PutRecordRequest(id: "s-1", type: "note", classification: "SECRET", fields: ["v": "before"]))
             try Self.exchange(hq, laptop)
-            #expect(try laptop.records.get(id: "s-1").fields["v"] == "before")
+            #expect(try laptop.records.document(id: "s-1").fields["v"] == "before")
 
             let beforeRotation = Set(try SiteIngestTests.envelopes(hq, levels: Set(hq.identity.readableLevels)).map { try SealedDelta.parse($0).id })
             let outcome = try hq.trust.accept(revocation: Self.revocation(of: "alpha/laptop"), from: "test")
@@ -72,8 +72,8 @@ import Testing
             // it stores it, but holds no key that opens what was written after the rotation.
             let everything = try SiteIngestTests.envelopes(hq, levels: Set(hq.identity.readableLevels))
             _ = try laptop.ingest.ingest(everything, from: DeltaSource(name: "thief", clearance: "SECRET"))
-            #expect(try laptop.records.get(id: "s-1").fields["v"] == "before")
-            #expect(SiteFixture.refusal { try laptop.records.get(id: "c-2") } == .recordNotFound)
+            #expect(try laptop.records.document(id: "s-1").fields["v"] == "before")
+            #expect(SiteFixture.refusal { try laptop.records.document(id: "c-2") } == .recordNotFound)
             let after = try everything.map(SealedDelta.parse).filter { delta in
                 delta.header.kind == .records && !beforeRotation.contains(delta.id)
             }
@@ -95,7 +95,7 @@ import Testing
             }
             // Bravo, still cleared, reads the new CONFIDENTIAL record.
             try Self.exchange(hq, bravo)
-            #expect(try bravo.records.get(id: "c-2").fields["v"] == "new")
+            #expect(try bravo.records.document(id: "c-2").fields["v"] == "new")
         }
     }
 
@@ -109,7 +109,7 @@ import Testing
             _ = try hq.trust.accept(revocation: Self.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
             let before = try SiteIngestTests.envelopes(laptop, levels: ["RESTRICTED"])
             #expect(try hq.ingest.ingest(before, from: SiteIngestTests.source(laptop)).refused == 0)
-            #expect(try hq.records.get(id: "r-1").fields["v"] == 1)
+            #expect(try hq.records.document(id: "r-1").fields["v"] == 1)
 
             // A revocation effective in the past refuses what the laptop writes now.
             try withTemporaryDirectory { directory in
@@ -121,7 +121,7 @@ import Testing
                     let report = try other.ingest.ingest(
                         try SiteIngestTests.envelopes(laptop, levels: ["RESTRICTED"]), from: SiteIngestTests.source(laptop))
                     #expect(report.refusals["author_revoked"] ?? 0 > 0)
-                    #expect(SiteFixture.refusal { try other.records.get(id: "r-1") } == .recordNotFound)
+                    #expect(SiteFixture.refusal { try other.records.document(id: "r-1") } == .recordNotFound)
                 }
             }
         }
@@ -151,8 +151,8 @@ import Testing
             _ = try hq.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["by": "hq"]))
             _ = try bravo.records.put(PutRecordRequest(id: "c-2", type: "note", classification: "CONFIDENTIAL", fields: ["by": "bravo"]))
             try Self.exchange(hq, bravo)
-            #expect(try bravo.records.get(id: "c-1").fields["by"] == "hq")
-            #expect(try hq.records.get(id: "c-2").fields["by"] == "bravo")
+            #expect(try bravo.records.document(id: "c-1").fields["by"] == "hq")
+            #expect(try hq.records.document(id: "c-2").fields["by"] == "bravo")
             _ = laptop
         }
     }
@@ -250,7 +250,7 @@ import Testing
             #expect(known.withdrawn?.reason.hasPrefix("charter version 2") == true)
             let report = try hq.ingest.ingest(SiteIngestTests.envelopes(charlie, levels: ["RESTRICTED"]), from: SiteIngestTests.source(charlie))
             #expect(report.refusals["unknown_author"] == nil, "\(report.refusals)")
-            #expect(try hq.records.get(id: "r-c").fields["v"] == 1)
+            #expect(try hq.records.document(id: "r-c").fields["v"] == 1)
         }
     }
 }

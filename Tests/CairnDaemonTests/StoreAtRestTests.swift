@@ -13,8 +13,8 @@ import Testing
                 _ = try site.records.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET", fields: ["n": 1]))
                 _ = try site.records.put(PutRecordRequest(id: "b", type: "memo", classification: "UNCLASSIFIED"))
                 _ = try site.records.put(PutRecordRequest(id: "c", type: "memo", classification: "SECRET", fields: ["last": true]))
-                let last = try #require(try site.records.history(id: "c").last)
-                return (try site.records.list(level: nil, type: nil, tag: nil, deleted: .include), last.delta)
+                let last = try #require(try site.records.historyEntries(id: "c").last)
+                return (try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include), last.delta)
             }
             let database = config.stateDirectory + "/cairn.sqlite"
             try sqlite(database, "UPDATE delta SET envelope = substr(envelope, 1, 10) WHERE rowid = (SELECT max(rowid) FROM delta)")
@@ -28,14 +28,14 @@ import Testing
                 #expect(status.deltas == 4 + 3 - 1)
                 #expect(status.records == 3)
                 // Every record is still served from its sealed state, the damaged one's included.
-                #expect(try site.records.list(level: nil, type: nil, tag: nil, deleted: .include) == before)
-                #expect(try site.records.get(id: "c").fields == ["last": true])
-                #expect(try site.records.history(id: "a").count == 1)
-                #expect(try site.records.history(id: "c").isEmpty)  // its only delta is in quarantine
+                #expect(try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include) == before)
+                #expect(try site.records.document(id: "c").fields == ["last": true])
+                #expect(try site.records.historyEntries(id: "a").count == 1)
+                #expect(try site.records.historyEntries(id: "c").isEmpty)  // its only delta is in quarantine
                 // Writing goes on after the hole.
                 let (updated, _) = try site.records.put(PutRecordRequest(id: "a", fields: ["n": 2]))
                 #expect(updated.fields == ["n": 2])
-                #expect(try site.records.history(id: "a").map(\.sequence) == [2, 4])
+                #expect(try site.records.historyEntries(id: "a").map(\.sequence) == [2, 4])
             }
             #expect(try sqlite(database, "SELECT count(*) FROM quarantine") == "1")
             #expect(try sqlite(database, "SELECT count(*) FROM delta") == "7")
@@ -45,7 +45,7 @@ import Testing
                 let status = try site.status.status()
                 #expect(status.store.quarantinedDeltas == 1)
                 #expect(status.store.problems.contains { $0.contains("quarantined") })
-                #expect(try site.records.get(id: "a").fields == ["n": 2])
+                #expect(try site.records.document(id: "a").fields == ["n": 2])
                 #expect(status.store.problems.contains { $0.contains("jumps from 2 to 4") }, "\(status.store.problems)")
             }
         }

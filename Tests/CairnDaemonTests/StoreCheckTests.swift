@@ -25,7 +25,7 @@ struct StoreCheckTests {
             defer { try? site.database.close() }
             let before = try site.status.status()
             #expect(before.store.quarantinedDeltas == 0 && before.store.problems.isEmpty && !before.store.checking)
-            #expect(try site.records.get(id: "b").type == "memo")  // served before the check
+            #expect(try site.records.document(id: "b").type == "memo")  // served before the check
 
             site.storeCheck.start(site)
             let deadline = Date().addingTimeInterval(30)

@@ -66,25 +66,28 @@ struct ControlAPI: Sendable {
                 let request = try decode(SyncRequest.self, from: body)
                 return .json(200, try requireSync().syncNow(request))
             case .listDevices:
-                return .json(200, site.trust.deviceDocuments())
+                return .json(200, DocumentMapping(site: site).documents(site.trust.devices()))
             case .listKeys:
-                return .json(200, site.keys.keysDocument())
+                return .json(200, DocumentMapping.document(site.keys.epochs()))
             case .bundleExport, .bundleImport, .bundleVector:
                 return try respondBundle(route, body: body, caller: caller)
             case .revoke:
                 let request = try decode(SignedObjectRequest.self, from: body)
-                return .json(200, try site.trust.revoke(request, actor: "uid:\(caller.uid)"))
+                return .json(200, DocumentMapping.document(try site.trust.revoke(DocumentMapping.signedBytes(request), actor: "uid:\(caller.uid)")))
             case .amendCharter:
                 let request = try decode(SignedObjectRequest.self, from: body)
-                return .json(200, try site.trust.amendCharter(request, actor: "uid:\(caller.uid)"))
+                return .json(
+                    200, DocumentMapping.document(try site.trust.amendCharter(DocumentMapping.signedBytes(request), actor: "uid:\(caller.uid)")))
             case .digest:
                 return .json(200, try site.status.stateDigest().document)
             case .listRecords(let level, let type, let tag, let deleted):
-                return .json(200, try site.records.list(level: level, type: type, tag: tag, deleted: deleted))
+                let mapping = DocumentMapping(site: site)
+                return .json(200, try site.records.list(level: level, type: type, tag: tag, deleted: deleted).map(mapping.document))
             case .getRecord(let id, let level):
-                return .json(200, try site.records.get(id: id, level: level))
+                return .json(200, DocumentMapping(site: site).document(try site.records.get(id: id, level: level)))
             case .history(let id, let level):
-                return .json(200, try site.records.history(id: id, level: level))
+                let mapping = DocumentMapping(site: site)
+                return .json(200, try site.records.history(id: id, level: level).map(mapping.entry))
             case .auditList(let after, let limit):
                 return .json(200, try site.audit.auditEntries(after: after, limit: limit))
             case .auditVerify:
@@ -102,7 +105,8 @@ struct ControlAPI: Sendable {
             case .putRecord:
                 let request = try decode(PutRecordRequest.self, from: body)
                 record = request.id
-                let (document, created) = try site.records.put(request, actor: "uid:\(caller.uid)")
+                let (state, created) = try site.records.put(DocumentMapping.edit(request), actor: "uid:\(caller.uid)")
+                let document = DocumentMapping(site: site).document(state)
                 logger.info(
                     "control.record_put",
                     metadata: route.logMetadata(
@@ -111,21 +115,22 @@ struct ControlAPI: Sendable {
                 return .json(created ? 201 : 200, document)
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)
-                let document = try site.withdrawal.reclassify(
-                    id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)")
+                let document = DocumentMapping(site: site).document(
+                    try site.withdrawal.reclassify(id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)"))
                 logger.info(
                     "control.record_reclassified",
                     metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .retractRecord(let id, let level):
                 let request = try decode(RetractRequest.self, from: body)
-                let document = try site.withdrawal.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)")
+                let document = DocumentMapping.document(
+                    try site.withdrawal.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)"))
                 logger.info(
                     "control.record_retracted",
                     metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
                 return .json(200, document)
             case .deleteRecord(let id, let level):
-                let document = try site.records.delete(id: id, level: level, actor: "uid:\(caller.uid)")
+                let document = DocumentMapping(site: site).document(try site.records.delete(id: id, level: level, actor: "uid:\(caller.uid)"))
                 logger.info(
                     "control.record_deleted",
                     metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))

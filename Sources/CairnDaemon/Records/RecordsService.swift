@@ -1,4 +1,3 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -9,33 +8,54 @@ struct RecordsService: SiteService {
     let kernel: SiteKernel
 }
 
-/// The record operations of the control API, over the write path and the sealed store.
-extension RecordsService {
-    var mapping: DocumentMapping { DocumentMapping(identity: identity, devices: ledger.read { $0.devices }) }
+/// What a write asks of one record: only what it names changes. `id` nil makes a new record
+/// with a random id; a field set to nil is removed.
+struct RecordEdit: Sendable {
+    var id: String?
+    var type: String?
+    var classification: String?
+    var fields: [String: FieldValue?] = [:]
+    var tags: [String] = []
+    var removeTags: [String] = []
+}
 
-    /// Creates or updates a record; only what the request names changes.
-    func put(_ request: PutRecordRequest, actor: String = "local") throws -> (RecordDocument, created: Bool) {
+/// A record as held, with the other levels at which this site holds the same id.
+struct HeldRecord: Sendable {
+    let state: RecordState
+    let alsoHeldAt: [String]
+}
+
+/// One delta that touched a record, opened: who wrote what, where and when.
+struct RecordHistoryStep: Sendable {
+    let deltaID: [UInt8]
+    let author: DeviceID
+    let level: String
+    let sequence: UInt64
+    let hlc: HLCTimestamp
+    /// The operations of the delta on this record only.
+    let operations: [CairnModel.Operation]
+}
+
+/// The record operations, over the write path and the sealed store.
+extension RecordsService {
+    /// Creates or updates a record; only what the edit names changes.
+    func put(_ edit: RecordEdit, actor: String = "local") throws -> (RecordState, created: Bool) {
         let id: RecordID
         do {
-            id = try request.id.map(RecordID.init) ?? RecordID.generate(randomBytes: SecureRandom.bytes(16))
+            id = try edit.id.map(RecordID.init) ?? RecordID.generate(randomBytes: SecureRandom.bytes(16))
         } catch let error as ModelError {
             throw SiteError.from(error)
         }
-        if let type = request.type { try Self.validate { try Validate.recordType(type) } }
-        let fields: [String: FieldValue?] = (request.fields ?? [:]).mapValues { value -> FieldValue? in
-            value == .null ? nil : DocumentMapping.field(value)
-        }
-        let (state, created) = try writeRecord(id: id, level: request.classification, actor: actor, auditKind: "record.put") { current in
+        if let type = edit.type { try Self.validate { try Validate.recordType(type) } }
+        return try writeRecord(id: id, level: edit.classification, actor: actor, auditKind: "record.put") { current in
             try RecordState.updateOperations(
-                current: current, id: id, type: request.type, setFields: fields,
-                addTags: request.tags ?? [], removeTags: request.removeTags ?? [])
+                current: current, id: id, type: edit.type, setFields: edit.fields, addTags: edit.tags, removeTags: edit.removeTags)
         }
-        return (mapping.document(state), created)
     }
 
     /// Marks a record deleted (final; the record stays readable as deleted). `level` says which
     /// record when this site holds the id at several levels.
-    func delete(id raw: String, level: String? = nil, actor: String = "local") throws -> RecordDocument {
+    func delete(id raw: String, level: String? = nil, actor: String = "local") throws -> RecordState {
         let id = try Self.recordID(raw)
         // Resolved here as well as in the group: `writeRecord` refuses a level-less write to an
         // unknown id as an invalid new record before the closure below could say "not found".
@@ -44,51 +64,48 @@ extension RecordsService {
             guard let current else { throw SiteError.refused(.recordNotFound, "no record \(id)") }
             return try RecordState.deleteOperations(current: current)
         }
-        return mapping.document(state)
+        return state
     }
 
     /// The record with this id at `level`, or (no level) the highest held, with the other levels
     /// at which the id is held.
-    func get(id raw: String, level: String? = nil) throws -> RecordDocument {
+    func get(id raw: String, level: String? = nil) throws -> HeldRecord {
         let id = try Self.recordID(raw)
         let held = try storedByLevel(id, keyring: keyring())
         let state = try choose(id, level: level, among: held, forWrite: false)
-        var document = mapping.document(state)
-        let others = highestFirst(held.keys.filter { $0 != state.level })
-        document.alsoHeldAt = others.isEmpty ? nil : others
-        return document
+        return HeldRecord(state: state, alsoHeldAt: highestFirst(held.keys.filter { $0 != state.level }))
     }
 
-    /// Records matching every filter given, sorted by id.
-    func list(level: String?, type: String?, tag: String?, deleted: DeletedFilter) throws -> [RecordDocument] {
+    /// Records matching every filter given, sorted by id (highest level first among equal ids).
+    func list(level: String?, type: String?, tag: String?, deleted: DeletedFilter) throws -> [RecordState] {
         if let level { try checkLevel(level) }
         let keyring = keyring()
-        let mapping = self.mapping
-        var documents: [RecordDocument] = []
+        var states: [RecordState] = []
         try storeAccess {
             try database.forEachRecord(level: level) { row in
                 let state = try open(row, keyring: keyring)
                 guard deleted.admits(state.isDeleted) else { return true }
                 if let type, state.type != type { return true }
                 if let tag, state.tags[tag]?.isPresent != true { return true }
-                documents.append(mapping.document(state))
+                states.append(state)
                 return true
             }
         }
         // One id may be held at several levels: highest first among equal ids.
         let rank = Dictionary(uniqueKeysWithValues: identity.readableLevels.enumerated().map { ($1, $0) })
-        return documents.sorted { $0.id != $1.id ? $0.id < $1.id : rank[$0.classification, default: 0] > rank[$1.classification, default: 0] }
+        return states.sorted {
+            $0.id.rawValue != $1.id.rawValue ? $0.id.rawValue < $1.id.rawValue : rank[$0.level, default: 0] > rank[$1.level, default: 0]
+        }
     }
 
     /// Every delta that touched a record (at `level`, else the highest held), oldest first, with
     /// the operations on that record.
-    func history(id raw: String, level: String? = nil) throws -> [HistoryEntry] {
+    func history(id raw: String, level: String? = nil) throws -> [RecordHistoryStep] {
         let id = try Self.recordID(raw)
         let keyring = keyring()
         let record = try choose(id, level: level, among: storedByLevel(id, keyring: keyring), forWrite: false)
         let key = rowKey(id, level: record.level)
-        let mapping = self.mapping
-        return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> HistoryEntry? in
+        return try storeAccess { try database.deltaIDs(forRecord: key) }.compactMap { deltaID -> RecordHistoryStep? in
             guard let stored = try database.delta(id: deltaID) else { return nil }
             let delta = try SealedDelta.parse(stored.envelope)
             // A redacted delta (the record was withdrawn from that level) has nothing to show.
@@ -96,12 +113,9 @@ extension RecordsService {
                 return nil
             }
             let change = try delta.open(key: levelKey)
-            return HistoryEntry(
-                delta: Hex.encode(delta.id),
-                author: .init(by: mapping.displayName(change.author), device: change.author.hex),
-                level: change.level, sequence: delta.header.sequence, at: DocumentMapping.time(change.hlc),
-                hlc: change.hlc.description,
-                operations: change.operations.filter { $0.record == id }.map(mapping.operation))
+            return RecordHistoryStep(
+                deltaID: delta.id, author: change.author, level: change.level, sequence: delta.header.sequence, hlc: change.hlc,
+                operations: change.operations.filter { $0.record == id })
         }
     }
 }

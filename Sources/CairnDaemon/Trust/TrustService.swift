@@ -1,4 +1,3 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -9,44 +8,36 @@ struct TrustService: SiteService {
     let kernel: SiteKernel
 }
 
+/// A device this site knows, with its withdrawal if it has one.
+struct KnownDevice: Sendable {
+    let certificate: DeviceCertificate
+    let withdrawal: Withdrawal?
+}
+
 extension TrustService {
-    /// Every device this site knows, as `GET /v1/devices` shows them.
-    func deviceDocuments() -> [DeviceDocument] {
+    /// The certificates this site knows (authors are named by them).
+    func knownDevices() -> KnownDevices {
+        ledger.read { $0.devices }
+    }
+
+    /// Every device this site knows, with its withdrawal (`GET /v1/devices`).
+    func devices() -> [KnownDevice] {
         ledger.read { state in
-            state.devices.all.map { certificate in
-                DeviceDocument(
-                    device: "\(certificate.ref)", clearance: certificate.clearance, serial: certificate.serialHex,
-                    notBefore: certificate.notBefore, notAfter: certificate.notAfter,
-                    this: certificate.deviceID == identity.deviceID,
-                    withdrawn: state.withdrawals.withdrawal(of: certificate).map {
-                        WithdrawalDocument(effectiveAt: $0.effectiveAt, reason: $0.reason)
-                    })
-            }
+            state.devices.all.map { KnownDevice(certificate: $0, withdrawal: state.withdrawals.withdrawal(of: $0)) }
         }
     }
 
-
     /// `POST /v1/revocations`: an admin hands over a revocation file's content.
-    func revoke(_ request: SignedObjectRequest, actor: String) throws -> RevocationResultDocument {
-        let signed = try signedObject(request, kind: .revocation)
-        let outcome = try accept(revocation: signed, from: actor)
-        let revocation = outcome.revocation
-        return RevocationResultDocument(
-            device: "\(revocation.ref)", serial: Hex.encode(revocation.certificateSerial), effectiveAt: revocation.effectiveAt,
-            reason: revocation.reason, learned: outcome.learned, rotated: outcome.rotated)
+    func revoke(_ bytes: [UInt8], actor: String) throws -> RevocationOutcome {
+        try accept(revocation: signedObject(bytes, kind: .revocation), from: actor)
     }
 
     /// `POST /v1/charter`: an admin hands over the next charter version.
-    func amendCharter(_ request: SignedObjectRequest, actor: String) throws -> CharterResultDocument {
-        let signed = try signedObject(request, kind: .charter)
-        let outcome = try accept(charter: signed, from: actor)
-        return CharterResultDocument(
-            version: outcome.charter.version, fingerprint: outcome.charter.fingerprintHex, amended: outcome.amended,
-            withdrawn: outcome.withdrawn, rotated: outcome.rotated)
+    func amendCharter(_ bytes: [UInt8], actor: String) throws -> CharterOutcome {
+        try accept(charter: signedObject(bytes, kind: .charter), from: actor)
     }
 
-    private func signedObject(_ request: SignedObjectRequest, kind: ObjectKind) throws -> SignedObject {
-        guard let bytes = request.bytes else { throw SiteError.refused(.badRequest, "object must be base64") }
+    private func signedObject(_ bytes: [UInt8], kind: ObjectKind) throws -> SignedObject {
         do {
             return try SignedObject.parse(bytes: bytes, kind: kind)
         } catch {

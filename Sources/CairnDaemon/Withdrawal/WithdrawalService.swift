@@ -1,4 +1,3 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -10,31 +9,39 @@ struct WithdrawalService: SiteService {
     let kernel: SiteKernel
 }
 
+/// What a retraction did: the tombstone written at the record's level and how many of its
+/// deltas' bodies were redacted here.
+struct Retraction: Sendable {
+    let id: RecordID
+    let level: String
+    let tombstone: [UInt8]
+    let redacted: Int
+}
+
 /// Reclassification and retraction: signed operations written like any edit.
 ///
 /// A reclassification writes two deltas in one commit group: at the new level, the record's
 /// whole current state with a `reclassify` marker (a site that never held the old level learns
 /// the record from it); at the old level, a `withdraw` tombstone listing the record's deltas
 /// there. A retraction writes one tombstone at the record's level. Either way this site drops
-/// what it held of the record at the old level at once (see `Site+Withdraw`).
+/// what it held of the record at the old level at once (see `WithdrawalService+Records`).
 extension WithdrawalService {
     /// Moves a record to `level` (up or down): the one held at `from`, or the only one held
     /// elsewhere than `level`. Lowering it is reserved by the charter's downgrade rule (by
     /// default to the agency that created the record). A record with the same id already held
     /// at `level` absorbs it (records are named by id and level; Docs/DataModel.md).
-    func reclassify(id raw: String, to level: String, from: String? = nil, actor: String = "local") throws -> RecordDocument {
+    func reclassify(id raw: String, to level: String, from: String? = nil, actor: String = "local") throws -> RecordState {
         let id = try Self.recordID(raw)
         try checkLevel(level)
         if let from { try checkLevel(from) }
-        let moved = try ledger.submitAndWait { [self] context in
+        return try ledger.submitAndWait { [self] context in
             try prepareReclassify(id: id, to: level, from: from, actor: actor, in: &context)
         }
-        return records.mapping.document(moved)
     }
 
     /// Retracts a record: it is withdrawn from its level for every site, its state and the
     /// bodies of its deltas are dropped, and its id cannot be used again.
-    func retract(id raw: String, level: String? = nil, reason: String, actor: String = "local") throws -> RetractDocument {
+    func retract(id raw: String, level: String? = nil, reason: String, actor: String = "local") throws -> Retraction {
         let id = try Self.recordID(raw)
         guard !reason.isEmpty, reason.utf8.count <= ModelLimits.maxReasonBytes else {
             throw SiteError.refused(
@@ -108,7 +115,7 @@ extension WithdrawalService {
     }
 
     private func prepareRetract(id: RecordID, level: String?, reason: String, actor: String, in context: inout WriteContext) throws
-        -> RetractDocument
+        -> Retraction
     {
         let current = try records.choose(id, level: level, among: records.heldByLevel(id, in: context), forWrite: true)
         let rowKey = rowKey(id, level: current.level)
@@ -137,8 +144,7 @@ extension WithdrawalService {
             "record.retracted", actor: actor, detail: ["delta": Hex.encode(tombstone.id), "level": current.level])
         logger.info(
             "record.retracted", metadata: ["record.level": "\(current.level)", "deltas.redacted": "\(redacted)"])
-        return RetractDocument(
-            id: id.rawValue, classification: current.level, delta: Hex.encode(tombstone.id), redacted: redacted)
+        return Retraction(id: id, level: current.level, tombstone: tombstone.id, redacted: redacted)
     }
 
 
