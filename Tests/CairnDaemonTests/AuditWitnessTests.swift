@@ -36,23 +36,23 @@ struct AuditWitnessTests {
             try FileManager.default.removeItem(atPath: config.stateDirectory)
             try FileManager.default.moveItem(atPath: backup, toPath: config.stateDirectory)
             try SiteFixture.withSite(config) { site in
-                #expect(try site.audit.verifyAudit().ok, "the restored copy is consistent on its own")
+                #expect(try site.audit.verifyDocument().ok, "the restored copy is consistent on its own")
                 try site.audit.receiveAuditHeads(own: nil, yours: witnessed, from: Self.bravo)
-                let verdict = try site.audit.verifyAudit()
+                let verdict = try site.audit.verifyDocument()
                 #expect(!verdict.ok)
                 let found = try #require(verdict.breaks.first)
                 #expect(verdict.breaks.count == 1)
                 #expect(found.source == "peer:bravo/hq" && found.expectedSeq == Int64(witnessed.seq))
                 #expect(found.seq == Int64(witnessed.seq) + 1)
-                #expect(try site.status.status().audit?.unacknowledgedBreaks.count == 1)
+                #expect(try site.status.statusDocument().audit?.unacknowledgedBreaks.count == 1)
                 // The same copy again (the next connection): already accounted for.
                 try site.audit.receiveAuditHeads(own: nil, yours: witnessed, from: Self.bravo)
-                #expect(try site.audit.verifyAudit().breaks.count == 1)
+                #expect(try site.audit.verifyDocument().breaks.count == 1)
                 // A copy the log does hold is no break.
                 let current = try #require(site.kernel.auditAnchor.latest)
                 try site.audit.receiveAuditHeads(own: nil, yours: current, from: Self.bravo)
-                #expect(try site.audit.verifyAudit().breaks.count == 1)
-                #expect(try site.status.status().audit?.witnessedBy.map(\.peer) == ["bravo/hq"])
+                #expect(try site.audit.verifyDocument().breaks.count == 1)
+                #expect(try site.status.statusDocument().audit?.witnessedBy.map(\.peer) == ["bravo/hq"])
             }
         }
     }
@@ -75,7 +75,7 @@ struct AuditWitnessTests {
             // Nothing of it was kept, and no break was recorded.
             #expect(site.kernel.auditWitnesses.head(of: Self.bravo.deviceID) == nil)
             #expect(try site.database.witnessedAuditHeads().isEmpty)
-            #expect(try site.audit.verifyAudit().ok)
+            #expect(try site.audit.verifyDocument().ok)
         }
     }
 

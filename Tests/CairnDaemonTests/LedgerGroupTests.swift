@@ -43,7 +43,7 @@ import Testing
             }
             for (n, ok) in results.value { #expect(ok == (n % 3 != 0), "write \(n)") }
             #expect(try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include).count == 16)
-            let status = try site.status.status()
+            let status = try site.status.statusDocument()
             #expect(status.levels.first { $0.name == "CONFIDENTIAL" }?.deltas == 17)  // 16 writes + the epoch grant
         }
     }
@@ -51,9 +51,9 @@ import Testing
     @Test func deletionsInAGroupAreCounted() throws {
         try SiteFixture.withAlphaSite { site in
             for n in 0..<8 { _ = try site.records.put(PutRecordRequest(id: "d\(n)", type: "note", classification: "SECRET")) }
-            _ = try site.status.status()  // take the count before deleting
+            _ = try site.status.statusDocument()  // take the count before deleting
             concurrently(8) { n in _ = try? site.records.delete(id: "d\(n)") }
-            let secret = try #require(try site.status.status().levels.first { $0.name == "SECRET" })
+            let secret = try #require(try site.status.statusDocument().levels.first { $0.name == "SECRET" })
             #expect(secret.deletedRecords == 8)
             #expect(secret.records == 0)
         }

@@ -1,4 +1,5 @@
 import CairnControl
+import Foundation
 
 @testable import CairnDaemon
 
@@ -38,5 +39,28 @@ extension KeysService {
 extension TrustService {
     func deviceDocuments() -> [DeviceDocument] {
         DocumentMapping(identity: identity, devices: knownDevices()).documents(devices())
+    }
+}
+
+extension AuditService {
+    func verifyDocument() throws -> AuditVerifyDocument { DocumentMapping.document(try verifyAudit()) }
+    func statusDocument() throws -> (AuditStatusDocument, [String]) {
+        let (summary, problems) = try auditStatus()
+        return (DocumentMapping.document(summary), problems)
+    }
+}
+
+extension StatusService {
+    func statusDocument() throws -> StatusDocument {
+        DocumentMapping(identity: identity, devices: ledger.read { $0.devices }).document(try status())
+    }
+}
+
+extension BundleService {
+    func exportBundle(_ request: BundleExportRequest, actor: String) throws -> (bundle: [UInt8], document: BundleExportDocument) {
+        let (bundle, exported) = try exportBundle(
+            for: request.recipient, since: request.since.flatMap { Data(base64Encoded: $0) }.map(Array.init),
+            budget: ControlAPI.bundleContentBudget, actor: actor)
+        return (bundle, DocumentMapping.document(exported))
     }
 }

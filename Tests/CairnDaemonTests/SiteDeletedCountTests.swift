@@ -29,7 +29,7 @@ struct SiteDeletedCountTests {
             // Kept (nothing was written meanwhile), then kept current by the write path.
             #expect(site.ledger.read { $0.deletedCounts?["SECRET"] } == 2)
             _ = try site.records.delete(id: "r-2")
-            #expect(try site.status.status().levels.first { $0.name == "SECRET" }?.deletedRecords == 3)
+            #expect(try site.status.statusDocument().levels.first { $0.name == "SECRET" }?.deletedRecords == 3)
         }
     }
 
@@ -69,7 +69,7 @@ struct SiteDeletedCountTests {
                 _ = try? site.records.delete(id: "r-2")
             })
             #expect(site.ledger.read { $0.deletedCounts } == nil, "a count that raced a delete was cached")
-            #expect(try site.status.status().levels.first { $0.name == "SECRET" }?.deletedRecords == 1)
+            #expect(try site.status.statusDocument().levels.first { $0.name == "SECRET" }?.deletedRecords == 1)
         }
     }
 }

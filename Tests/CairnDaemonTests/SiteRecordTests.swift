@@ -59,11 +59,11 @@ import Testing
             #expect(edited.tags == ["keep", "new"])
 
             // A put that changes nothing writes nothing.
-            let deltasBefore = try site.status.status().deltas
+            let deltasBefore = try site.status.statusDocument().deltas
             let (same, createdNothing) = try site.records.put(PutRecordRequest(id: "r-1", type: "incident", fields: [:], tags: []))
             #expect(!createdNothing)
             #expect(same == edited)
-            #expect(try site.status.status().deltas == deltasBefore)
+            #expect(try site.status.statusDocument().deltas == deltasBefore)
             #expect(try site.records.document(id: "r-1") == edited)
         }
     }
@@ -120,7 +120,7 @@ import Testing
                 #expect(SiteFixture.refusal { try site.records.listDocuments(level: "SECRET", type: nil, tag: nil, deleted: .include) } == .aboveClearance)
                 let (document, _) = try site.records.put(PutRecordRequest(type: "memo", classification: "CONFIDENTIAL"))
                 #expect(document.created.by == "bravo/hq")
-                let status = try site.status.status()
+                let status = try site.status.statusDocument()
                 #expect(status.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"])
                 #expect(status.deltas == 3 + 1)  // three grants, one record
             }
@@ -183,7 +183,7 @@ import Testing
 
     @Test func statusCountsRecordsDeltasAndDeletions() throws {
         try SiteFixture.withAlphaSite { site in
-            let fresh = try site.status.status()
+            let fresh = try site.status.statusDocument()
             #expect(fresh.records == 0)
             #expect(fresh.deltas == 4)  // the epoch-1 grant of each of the four levels
             #expect(fresh.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"])
@@ -201,7 +201,7 @@ import Testing
             _ = try site.records.put(PutRecordRequest(id: "s2", type: "memo", classification: "SECRET"))
             _ = try site.records.put(PutRecordRequest(id: "u1", type: "memo", classification: "UNCLASSIFIED"))
             _ = try site.records.delete(id: "s2")
-            let status = try site.status.status()
+            let status = try site.status.statusDocument()
             #expect(status.records == 2)  // live records; the deleted one is counted apart
             #expect(status.deltas == 4 + 4)
             let secret = try #require(status.levels.first { $0.name == "SECRET" })
@@ -210,7 +210,7 @@ import Testing
             #expect(unclassified.records == 1 && unclassified.deletedRecords == 0 && unclassified.deltas == 2)
             // The cached deletion count follows later deletes.
             _ = try site.records.delete(id: "u1")
-            let later = try #require(try site.status.status().levels.first { $0.name == "UNCLASSIFIED" })
+            let later = try #require(try site.status.statusDocument().levels.first { $0.name == "UNCLASSIFIED" })
             #expect(later.records == 0 && later.deletedRecords == 1 && later.deltas == 3)
         }
     }

@@ -214,7 +214,7 @@ import Testing
             #expect(Set(outcome.rotated) == ["UNCLASSIFIED", "RESTRICTED"])
             #expect(hq.trust.charter().version == 2)
             // Status shows the charter held now, not the one the site started with.
-            #expect(try hq.status.status().federation.charterVersion == 2)
+            #expect(try hq.status.statusDocument().federation.charterVersion == 2)
             #expect(hq.trust.isWithdrawn(charlie.identity.certificate))
             #expect(try hq.trust.charters(after: 1).count == 1)
             // Applying it again changes nothing.

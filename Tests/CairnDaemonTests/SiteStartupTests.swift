@@ -126,7 +126,7 @@ import Testing
             try writeFile(directory + "/cairnd.toml", text)
             let config = try DaemonConfig.load(path: directory + "/cairnd.toml")
             try SiteFixture.withSite(config) { site in
-                let status = try site.status.status()
+                let status = try site.status.statusDocument()
                 #expect(status.device.ref == "delta/hq")
                 #expect(!status.testMode)
                 #expect(status.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED"])
@@ -151,7 +151,7 @@ import Testing
             }
             let upgraded = try SiteFixture.config(in: directory, charter: v2)
             try SiteFixture.withSite(upgraded) { site in
-                let status = try site.status.status()
+                let status = try site.status.statusDocument()
                 #expect(status.federation.charterVersion == 2)
                 #expect(site.identity.charter.fingerprint == BLAKE2b.hash(v2.body))
             }
@@ -197,7 +197,7 @@ import Testing
             #expect(error?.startupMessage?.contains("belongs to another device") == true, "\(String(describing: error))")
             // The rightful owner still starts and still holds its record.
             try SiteFixture.withSite(try SiteFixture.config(in: directory, device: "alpha/hq")) { site in
-                let status = try site.status.status()
+                let status = try site.status.statusDocument()
                 #expect(status.records == 1)
             }
         }

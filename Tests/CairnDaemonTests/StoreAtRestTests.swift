@@ -20,7 +20,7 @@ import Testing
             try sqlite(database, "UPDATE delta SET envelope = substr(envelope, 1, 10) WHERE rowid = (SELECT max(rowid) FROM delta)")
 
             try SiteFixture.withSite(config) { site in
-                let status = try site.status.status()
+                let status = try site.status.statusDocument()
                 #expect(status.store.quarantinedDeltas == 1)
                 #expect(
                     status.store.problems.contains { $0.contains(String(damaged.prefix(16))) && $0.contains("quarantined") },
@@ -42,7 +42,7 @@ import Testing
 
             // A later start does not quarantine again but still reports what was found.
             try SiteFixture.withSite(config) { site in
-                let status = try site.status.status()
+                let status = try site.status.statusDocument()
                 #expect(status.store.quarantinedDeltas == 1)
                 #expect(status.store.problems.contains { $0.contains("quarantined") })
                 #expect(try site.records.document(id: "a").fields == ["n": 2])

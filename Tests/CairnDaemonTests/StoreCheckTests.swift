@@ -23,14 +23,14 @@ struct StoreCheckTests {
             loader.now = { TestKeys.now }
             let site = try loader.load()
             defer { try? site.database.close() }
-            let before = try site.status.status()
+            let before = try site.status.statusDocument()
             #expect(before.store.quarantinedDeltas == 0 && before.store.problems.isEmpty && !before.store.checking)
             #expect(try site.records.document(id: "b").type == "memo")  // served before the check
 
             site.storeCheck.start(site)
             let deadline = Date().addingTimeInterval(30)
             while site.storeCheck.isRunning, Date() < deadline { usleep(5_000) }
-            let after = try site.status.status()
+            let after = try site.status.statusDocument()
             #expect(!after.store.checking)
             #expect(after.store.quarantinedDeltas == 1)
             #expect(after.store.problems.contains { $0.contains("quarantined") }, "\(after.store.problems)")

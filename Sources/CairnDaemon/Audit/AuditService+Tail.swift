@@ -1,4 +1,3 @@
-import CairnControl
 import CairnModel
 import CairnStore
 import Foundation
@@ -151,7 +150,7 @@ extension WriteContext {
 extension AuditService {
     /// The audit log's part of `status`, and the problems it adds (a cut made while running is
     /// recorded first, so that it shows at once).
-    func auditStatus() throws -> (AuditStatusDocument, [String]) {
+    func auditStatus() throws -> (AuditSummary, [String]) {
         try checkAuditTail()
         let (head, ledger) = self.ledger.read { ($0.auditHead, $0.auditBreaks) }
         let unacknowledged = ledger.unacknowledged
@@ -166,12 +165,9 @@ extension AuditService {
         if let failure = auditAnchor.failure {
             problems.append("the audit anchor file could not be written (\(failure)); it lags the log until a later write succeeds")
         }
-        let summary = AuditStatusDocument(
-            headSeq: head?.seq ?? 0, anchoredSeq: auditAnchor.latest.map { Int64($0.seq) },
-            unacknowledgedBreaks: unacknowledged.map { document($0, in: ledger) },
-            witnessedBy: auditWitnesses.reports.map {
-                AuditWitnessDocument(peer: $0.peer, seq: Int64($0.seq), at: DocumentMapping.time($0.at))
-            })
+        let summary = AuditSummary(
+            headSeq: head?.seq ?? 0, anchoredSeq: auditAnchor.latest.map { Int64($0.seq) }, unacknowledged: unacknowledged,
+            breaks: ledger, witnessedBy: auditWitnesses.reports)
         return (summary, problems)
     }
 }

@@ -1,6 +1,6 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
+import CairnProtocol
 import CairnStore
 import Foundation
 
@@ -9,7 +9,42 @@ struct AuditService: SiteService {
     let kernel: SiteKernel
 }
 
-/// The audit routes of the control API.
+/// The anchor file compared with the log.
+enum AnchorCheck: Sendable {
+    case missing
+    case unreadable
+    /// The anchored head; `state` is "current", "behind" or "mismatch" (the log no longer
+    /// holds that entry as anchored: entries were replaced).
+    case head(AuditHead, state: String)
+}
+
+/// What `cairn audit verify` reports.
+struct AuditVerification: Sendable {
+    let verdict: AuditChain.Verdict
+    let anchor: AnchorCheck
+    let breaks: AuditBreakLedger
+    let problems: [String]
+}
+
+/// The whole log with its head signed by this device.
+struct AuditExport: Sendable {
+    let entries: [AuditRow]
+    let seq: Int64
+    let head: [UInt8]
+    let signature: [UInt8]
+    let exportedAt: Date
+}
+
+/// The audit log's part of `status`.
+struct AuditSummary: Sendable {
+    let headSeq: Int64
+    let anchoredSeq: Int64?
+    let unacknowledged: [AuditBreak]
+    let breaks: AuditBreakLedger
+    let witnessedBy: [(peer: String, seq: UInt64, at: Date)]
+}
+
+/// The audit log: entries, verification, breaks, export.
 extension AuditService {
     /// Appends events found outside a commit group (by the store check) to the audit log.
     func recordEvents(_ events: [StartupEvent]) throws {
@@ -21,13 +56,13 @@ extension AuditService {
     /// Domain of the device's signature over an exported audit head.
     static let auditHeadDomain = Array("cairn/v1/audit-head\0".utf8)
 
-    func auditEntries(after: Int64, limit: Int) throws -> [AuditEntryDocument] {
-        try storeAccess { try database.auditEntries(after: after, limit: limit) }.map(Self.document)
+    func auditEntries(after: Int64, limit: Int) throws -> [AuditRow] {
+        try storeAccess { try database.auditEntries(after: after, limit: limit) }
     }
 
     /// Checks the whole chain, the anchor against it, and the recorded breaks. A cut made while
     /// the daemon runs is recorded first (`checkAuditTail`), so it shows here at once.
-    func verifyAudit() throws -> AuditVerifyDocument {
+    func verifyAudit() throws -> AuditVerification {
         try checkAuditTail()
         let verdict = try storeAccess { try AuditChain.verify { visit in try database.forEachAudit(visit) } }
         var problems: [String] = []
@@ -35,10 +70,10 @@ extension AuditService {
             logger.error("audit.chain_broken", metadata: ["audit.seq": "\(broken.seq)", "reason": "\(broken.reason)"])
             problems.append("entry \(broken.seq): \(broken.reason)")
         }
-        let anchor = try anchorDocument(head: verdict.broken == nil ? verdict.headSeq : nil)
-        if anchor.state == "mismatch" {
+        let anchor = try anchorCheck(head: verdict.broken == nil ? verdict.headSeq : nil)
+        if case .head(let anchored, "mismatch") = anchor {
             problems.append(
-                "the anchor file names entry \(anchor.seq ?? 0), which the log does not hold as anchored: entries were replaced")
+                "the anchor file names entry \(anchored.seq), which the log does not hold as anchored: entries were replaced")
         }
         let ledger = ledger.read { $0.auditBreaks }
         let unacknowledged = ledger.unacknowledged
@@ -51,32 +86,27 @@ extension AuditService {
         for seq in forged {
             problems.append("entry \(seq) claims to acknowledge a chain break but is not signed by this device: it acknowledges nothing")
         }
-        return AuditVerifyDocument(
-            ok: problems.isEmpty, entries: verdict.entries, head: Hex.encode(verdict.head), brokenAt: verdict.broken?.seq,
-            problem: verdict.broken.map { "entry \($0.seq): \($0.reason)" }, headSeq: verdict.headSeq, anchor: anchor,
-            breaks: ledger.all.map { document($0, in: ledger) }, problems: problems)
+        return AuditVerification(verdict: verdict, anchor: anchor, breaks: ledger, problems: problems)
     }
 
     /// The anchor file compared with the log. `head`: the last entry of a chain that verified.
-    private func anchorDocument(head: Int64?) throws -> AuditAnchorDocument {
+    private func anchorCheck(head: Int64?) throws -> AnchorCheck {
         switch auditAnchor.read() {
         case .missing:
-            return AuditAnchorDocument(state: "missing")
+            return .missing
         case .unreadable:
-            return AuditAnchorDocument(state: "unreadable")
+            return .unreadable
         case .head(let anchored):
             let seq = Int64(anchored.seq)
             let entry = try storeAccess { try database.auditEntry(seq: seq) }
-            let state = entry?.hash != anchored.hash ? "mismatch" : (seq == (head ?? seq) ? "current" : "behind")
-            return AuditAnchorDocument(
-                state: state, seq: seq, hash: Hex.encode(anchored.hash), signedAt: DocumentMapping.time(millis: anchored.signedAt))
+            return .head(anchored, state: entry?.hash != anchored.hash ? "mismatch" : (seq == (head ?? seq) ? "current" : "behind"))
         }
     }
 
     /// Acknowledges the chain break recorded at `seq`: an `audit.break_acknowledged` entry by
     /// `actor`, signed by this device. After it, the break no longer fails `verify`, `status`
     /// or the metric; the break entry itself stays in the log.
-    func acknowledgeAuditBreak(_ seq: Int64, actor: String) throws -> AuditBreakDocument {
+    func acknowledgeAuditBreak(_ seq: Int64, actor: String) throws -> (AuditBreak, in: AuditBreakLedger) {
         let keys = identity.keys
         try ledger.submitAndWait { context in
             guard let target = context.auditBreaks.breaks[seq], context.batch.audit.allSatisfy({ $0.seq != seq }) else {
@@ -96,7 +126,7 @@ extension AuditService {
         guard let found = breaks.breaks[seq] else {
             throw SiteError.failed("the acknowledged chain break at entry \(seq) is no longer recorded")
         }
-        return document(found, in: breaks)
+        return (found, breaks)
     }
 
     /// At a graceful stop: a cut made while running is recorded, then the head is anchored
@@ -112,7 +142,7 @@ extension AuditService {
 
     /// Every entry, with the head signed by this device. Refused when the chain does not verify:
     /// the device does not sign a log it knows to be damaged.
-    func exportAudit() throws -> AuditExportDocument {
+    func exportAudit() throws -> AuditExport {
         var entries: [AuditRow] = []
         try storeAccess { try database.forEachAudit { entries.append($0); return true } }
         let verdict = try AuditChain.verify { visit in for row in entries { guard try visit(row) else { return } } }
@@ -121,26 +151,7 @@ extension AuditService {
         }
         let seq = entries.last?.seq ?? 0
         let message = Self.auditHeadDomain + withUnsafeBytes(of: UInt64(seq).bigEndian, Array.init) + verdict.head
-        return AuditExportDocument(
-            device: .init(ref: identity.ref, signingKey: Hex.encode(identity.keys.signing.publicKey.bytes)),
-            exportedAt: DocumentMapping.time(Date()), entries: entries.map(Self.document),
-            head: .init(seq: seq, hash: Hex.encode(verdict.head), signature: Hex.encode(identity.keys.signing.signature(for: message))))
-    }
-
-    func document(_ found: AuditBreak, in ledger: AuditBreakLedger) -> AuditBreakDocument {
-        let acknowledgement = ledger.acknowledgements[found.seq]
-        func time(_ millis: Int64) -> String { DocumentMapping.time(millis: UInt64(max(0, millis))) }
-        return AuditBreakDocument(
-            seq: found.seq, at: time(found.at), source: "\(found.source)", reason: found.reason,
-            expectedSeq: found.expected?.seq, expectedHash: found.expected.map { Hex.encode($0.hash) },
-            foundSeq: found.found?.seq ?? 0, foundHash: found.found.map { Hex.encode($0.hash) },
-            acknowledged: acknowledgement != nil, acknowledgedBy: acknowledgement?.actor,
-            acknowledgedAt: acknowledgement.map { time($0.at) }, acknowledgement: acknowledgement?.seq)
-    }
-
-    static func document(_ row: AuditRow) -> AuditEntryDocument {
-        AuditEntryDocument(
-            seq: row.seq, atMillis: row.at, at: DocumentMapping.time(millis: UInt64(max(0, row.at))), kind: row.kind,
-            actor: row.actor, detail: row.detail, previous: Hex.encode(row.previous), hash: Hex.encode(row.hash))
+        return AuditExport(
+            entries: entries, seq: seq, head: verdict.head, signature: identity.keys.signing.signature(for: message), exportedAt: Date())
     }
 }

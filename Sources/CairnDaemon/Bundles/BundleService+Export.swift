@@ -1,4 +1,3 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -12,28 +11,26 @@ struct BundleService: SiteService {
 }
 
 extension BundleService {
-    /// Envelope bytes one bundle carries at most, below the importer's upload bound.
-    static let bundleContentBudget = ControlClient.maxBundleBytes - 8 * 1024 * 1024
-
     /// Builds the bundle for `request.recipient`: every delta this site holds at the levels
     /// both sides are cleared for that the recipient's vector does not show (from the vector
     /// file in the request, else the last one received, else none: everything), with the
     /// certificates of their authors and every revocation held, signed by this device and
-    /// sealed to the recipient. Audited as `bundle.exported`.
+    /// sealed to the recipient, carrying at most `budget` bytes of envelopes (a bundle that
+    /// stops there says it is not complete). Audited as `bundle.exported`.
     func exportBundle(
-        _ request: BundleExportRequest, actor: String, progress: (BundleProgressEvent) -> Void = { _ in }
-    ) throws -> (bundle: [UInt8], document: BundleExportDocument) {
+        for recipientRef: String, since: [UInt8]?, budget contentBudget: Int, actor: String,
+        progress: (BundleProgress) -> Void = { _ in }
+    ) throws -> (bundle: [UInt8], exported: BundleExported) {
         var fromFile: BundleVectorFile?
-        if let since = request.since {
-            guard let bytes = Data(base64Encoded: since) else { throw SiteError.refused(.badRequest, "since must be base64") }
-            let (certificate, file) = try acceptVectorFile(Array(bytes))
-            guard "\(certificate.ref)" == request.recipient else {
+        if let since {
+            let (certificate, file) = try acceptVectorFile(since)
+            guard "\(certificate.ref)" == recipientRef else {
                 throw SiteError.refused(
-                    .badRequest, "the vector file is \(certificate.ref)'s, not \(request.recipient)'s; export it at \(request.recipient)")
+                    .badRequest, "the vector file is \(certificate.ref)'s, not \(recipientRef)'s; export it at \(recipientRef)")
             }
             fromFile = file
         }
-        let recipient = try bundleRecipient(request.recipient)
+        let recipient = try bundleRecipient(recipientRef)
         let levels = identity.readableLevels.filter { identity.levels.isAtOrBelow($0, recipient.clearance) }
         // What the recipient is known to hold.
         var vectorSource = "none"
@@ -51,11 +48,11 @@ extension BundleService {
         }.sorted { $0.key < $1.key }
 
         let total = streams.reduce(0) { $0 + Int($1.value.sequence - min($1.value.sequence, held[$1.key] ?? 0)) }
-        progress(BundleProgressEvent(event: "progress", phase: "read", done: 0, total: total))
+        progress(BundleProgress(phase: "read", done: 0, total: total))
         var contents = BundleContents()
         var authors: Set<DeviceID> = []
         var carriedLevels: Set<String> = []
-        var budget = Self.bundleContentBudget
+        var budget = contentBudget
         var complete = true
         streamLoop: for (stream, head) in streams {
             var next = (held[stream] ?? 0) + 1
@@ -76,7 +73,7 @@ extension BundleService {
                     carriedLevels.insert(stream.level)
                 }
                 next = rows.last!.sequence + 1
-                progress(BundleProgressEvent(event: "progress", phase: "read", done: contents.deltas.count, total: total))
+                progress(BundleProgress(phase: "read", done: contents.deltas.count, total: total))
             }
         }
         contents.certificates = ledger.read { state in
@@ -85,7 +82,7 @@ extension BundleService {
         contents.revocations = trust.revocationObjects()
         let carried = levels.filter { carriedLevels.contains($0) }
         let bundleID = SecureRandom.bytes(BundleHeader.idLength)
-        progress(BundleProgressEvent(event: "progress", phase: "seal", done: 0, total: contents.deltas.count))
+        progress(BundleProgress(phase: "seal", done: 0, total: contents.deltas.count))
         let bundle: [UInt8]
         do {
             bundle = try BundleWriter.write(
@@ -95,21 +92,20 @@ extension BundleService {
         } catch {
             throw SiteError.failed("the bundle could not be written: \(error)")
         }
-        let document = BundleExportDocument(
-            bundle: Hex.encode(bundleID), recipient: "\(recipient.ref)", clearance: recipient.clearance, vector: vectorSource,
-            vectorAt: vectorAt.map { DocumentMapping.time(seconds: $0) }, levels: carried, deltas: contents.deltas.count,
-            certificates: contents.certificates.count, revocations: contents.revocations.count, bytes: bundle.count,
-            complete: complete)
+        let exported = BundleExported(
+            bundleID: bundleID, recipient: recipient, vectorSource: vectorSource, vectorAt: vectorAt, levels: carried,
+            deltas: contents.deltas.count, certificates: contents.certificates.count, revocations: contents.revocations.count,
+            bytes: bundle.count, complete: complete)
         try audit(
             "bundle.exported", actor: actor,
             detail: [
-                "bundle": document.bundle, "recipient": document.recipient, "deltas": "\(document.deltas)",
+                "bundle": Hex.encode(bundleID), "recipient": "\(recipient.ref)", "deltas": "\(exported.deltas)",
                 "levels": carried.joined(separator: ","), "vector": vectorSource, "complete": "\(complete)",
             ])
         logger.info(
             "bundle.exported",
-            metadata: ["bundle.id": "\(document.bundle)", "recipient": "\(document.recipient)", "bundle.deltas": "\(document.deltas)"])
-        return (bundle, document)
+            metadata: ["bundle.id": "\(Hex.encode(bundleID))", "recipient": "\(recipient.ref)", "bundle.deltas": "\(exported.deltas)"])
+        return (bundle, exported)
     }
 
     /// The known, trusted device named `ref` (`agency/name`) other than this one.

@@ -1,4 +1,3 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -26,8 +25,8 @@ extension BundleService {
     ///
     /// Imports and refused imports are audited (`bundle.imported`, `bundle.refused`).
     func importBundle(
-        _ bytes: [UInt8], dryRun: Bool, actor: String, progress: (BundleProgressEvent) -> Void = { _ in }
-    ) throws -> BundleImportDocument {
+        _ bytes: [UInt8], dryRun: Bool, actor: String, progress: (BundleProgress) -> Void = { _ in }
+    ) throws -> BundleImported {
         do {
             return try importChecked(bytes, dryRun: dryRun, actor: actor, progress: progress)
         } catch SiteError.refused(let code, let message) where !dryRun && BundleRefusal.codes.contains(code) {
@@ -43,8 +42,8 @@ extension BundleService {
     }
 
     private func importChecked(
-        _ bytes: [UInt8], dryRun: Bool, actor: String, progress: (BundleProgressEvent) -> Void
-    ) throws -> BundleImportDocument {
+        _ bytes: [UInt8], dryRun: Bool, actor: String, progress: (BundleProgress) -> Void
+    ) throws -> BundleImported {
         let (file, sender) = try openBundle(bytes)
         let header = file.header
         let id = header.bundleIDHex
@@ -56,8 +55,8 @@ extension BundleService {
 
         // Pass 1: decrypt and verify everything.
         let verified = try verifyContents(file, sender: sender, progress: progress)
-        var document = BundleImportDocument(
-            bundle: id, sender: "\(sender.ref)", createdAt: DocumentMapping.time(seconds: header.createdAt), dryRun: dryRun,
+        var document = BundleImported(
+            bundleID: id, sender: sender, createdAt: header.createdAt, dryRun: dryRun,
             levels: header.levels, deltas: Int(header.deltas), certificates: Int(header.certificates),
             revocations: Int(header.revocations), new: verified.new, skipped: verified.skippedIndexes.count,
             skippedReasons: verified.skipped)
@@ -91,7 +90,7 @@ extension BundleService {
                     done += slice.count
                 }
                 done += chunk.deltas.count - kept.count
-                progress(BundleProgressEvent(event: "progress", phase: "store", done: done, total: Int(header.deltas)))
+                progress(BundleProgress(phase: "store", done: done, total: Int(header.deltas)))
             }
         } catch let error as BundleError {
             // It decrypted a moment ago: the bytes changed in memory, or the machine is failing.
@@ -150,7 +149,7 @@ extension BundleService {
             throw BundleRefusal.invalid("\(error)")
         }
         if let seen = try storeAccess({ try database.bundleSeen(header.bundleID) }) {
-            throw BundleRefusal.alreadyImported(header.bundleIDHex, at: "on \(DocumentMapping.time(seconds: seen.importedAt))")
+            throw BundleRefusal.alreadyImported(header.bundleIDHex, at: "on \(Date(timeIntervalSince1970: Double(seen.importedAt)).formatted(.iso8601))")
         }
         for level in header.levels {
             guard identity.levels.contains(level), identity.levels.isAtOrBelow(level, sender.clearance),
@@ -174,7 +173,7 @@ extension BundleService {
     }
 
     private func verifyContents(
-        _ file: BundleFile, sender: DeviceCertificate, progress: (BundleProgressEvent) -> Void
+        _ file: BundleFile, sender: DeviceCertificate, progress: (BundleProgress) -> Void
     ) throws -> VerifiedContents {
         let charter = trust.charter()
         let (devices, startingWithdrawals, heads) = ledger.read { ($0.devices, $0.withdrawals, $0.streams) }
@@ -237,7 +236,7 @@ extension BundleService {
                     }
                 }
                 checked += chunk.deltas.count
-                progress(BundleProgressEvent(event: "progress", phase: "verify", done: checked, total: Int(file.header.deltas)))
+                progress(BundleProgress(phase: "verify", done: checked, total: Int(file.header.deltas)))
             }
         } catch let error as BundleError {
             throw BundleRefusal.invalid(error)

@@ -48,7 +48,7 @@ struct ControlAPI: Sendable {
         do {
             switch route {
             case .status:
-                var status = try site.status.status()
+                var status = DocumentMapping(site: site).document(try site.status.status())
                 if let sync { status.sync = SyncStatusDocument(listen: sync.listenAddress.withLock { $0 }, peers: sync.peerDocuments()) }
                 return .json(200, status)
             case .listPeers:
@@ -79,7 +79,7 @@ struct ControlAPI: Sendable {
                 return .json(
                     200, DocumentMapping.document(try site.trust.amendCharter(DocumentMapping.signedBytes(request), actor: "uid:\(caller.uid)")))
             case .digest:
-                return .json(200, try site.status.stateDigest().document)
+                return .json(200, DocumentMapping.document(try site.status.stateDigest()))
             case .listRecords(let level, let type, let tag, let deleted):
                 let mapping = DocumentMapping(site: site)
                 return .json(200, try site.records.list(level: level, type: type, tag: tag, deleted: deleted).map(mapping.document))
@@ -89,14 +89,15 @@ struct ControlAPI: Sendable {
                 let mapping = DocumentMapping(site: site)
                 return .json(200, try site.records.history(id: id, level: level).map(mapping.entry))
             case .auditList(let after, let limit):
-                return .json(200, try site.audit.auditEntries(after: after, limit: limit))
+                return .json(200, try site.audit.auditEntries(after: after, limit: limit).map(DocumentMapping.document))
             case .auditVerify:
-                return .json(200, try site.audit.verifyAudit())
+                return .json(200, DocumentMapping.document(try site.audit.verifyAudit()))
             case .auditExport:
-                return .json(200, try site.audit.exportAudit())
+                return .json(200, DocumentMapping(site: site).document(try site.audit.exportAudit()))
             case .auditAcknowledge:
                 let request = try decode(AuditAcknowledgeRequest.self, from: body)
-                return .json(200, try site.audit.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)"))
+                let (found, breaks) = try site.audit.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)")
+                return .json(200, DocumentMapping.document(found, in: breaks))
             case .watch:
                 return .error(.badRequest, "the change stream is served by the connection handler")
             case .metrics:

@@ -1,4 +1,3 @@
-import CairnControl
 import CairnModel
 import CairnProtocol
 import CairnStore

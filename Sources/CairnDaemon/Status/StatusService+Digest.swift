@@ -1,4 +1,3 @@
-import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnStore
@@ -25,12 +24,6 @@ struct StateDigest: Equatable, Sendable {
     var levels: [Level]
     /// The digest over every level's name, record count and digest.
     var digest: [UInt8]
-
-    /// The API's form.
-    var document: DigestDocument {
-        let entries = levels.map { ($0.name, DigestDocument.Level(records: $0.records, digest: Hex.encode($0.digest))) }
-        return DigestDocument(levels: Dictionary(uniqueKeysWithValues: entries), digest: Hex.encode(digest))
-    }
 
     static let levelDomain = Array("cairn/v1/state-digest/level\0".utf8)
     static let overallDomain = Array("cairn/v1/state-digest\0".utf8)

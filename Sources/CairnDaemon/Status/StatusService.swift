@@ -1,10 +1,35 @@
-import CairnControl
+import Foundation
 import CairnModel
 import CairnProtocol
+import CairnTrust
 
 /// What the site reports of itself: status, the state digest, metrics.
 struct StatusService: SiteService {
     let kernel: SiteKernel
+}
+
+/// What `cairn status` shows of a site (its identity is the kernel's).
+struct SiteStatus: Sendable {
+    struct Level: Sendable {
+        let name: String
+        /// Whether this site holds a key of the level.
+        let readable: Bool
+        let records: Int
+        let deletedRecords: Int
+        let deltas: Int
+        let epoch: UInt64?
+    }
+
+    let charter: Charter
+    let levels: [Level]
+    let storePath: String
+    let storeSizeBytes: Int64
+    let quarantinedDeltas: Int
+    let problems: [String]
+    let checking: Bool
+    let testMode: Bool
+    let startedAt: Date
+    let audit: AuditSummary
 }
 
 extension StatusService {
@@ -13,43 +38,30 @@ extension StatusService {
 
     /// What this site is and holds. Only levels within this device's clearance are listed;
     /// nothing above it is held, so nothing above it can be counted.
-    func status() throws -> StatusDocument {
+    func status() throws -> SiteStatus {
         let (keyring, deletedCounts) = try deletedCountsAndKeyring()
         let recordCounts = try storeAccess { try database.recordCounts() }
         let deltaCounts = try storeAccess { try database.deltaCounts() }
         let quarantined = try storeAccess { try database.quarantined().count }
         let size = try storeAccess { try database.databaseSizeBytes() }
         let levels = identity.readableLevels.map { level in
-            StatusDocument.Level(
+            SiteStatus.Level(
                 name: level, readable: keyring.holds(level: level),
                 records: (recordCounts[level] ?? 0) - (deletedCounts[level] ?? 0),
                 deletedRecords: deletedCounts[level] ?? 0, deltas: deltaCounts[level] ?? 0,
                 epoch: keyring.current(level: level).map { UInt64($0.0.number) })
         }
-        let certificate = identity.certificate
         var problems = storeCheck.problems
         let (audit, auditProblems) = try audit.auditStatus()
         problems += auditProblems
         if quarantined > 0 {
             problems.append("\(quarantined) corrupt delta(s) were quarantined; see the daemon log")
         }
-        let held = trust.charter()
-        var document = StatusDocument(
-            device: .init(ref: identity.ref, agency: certificate.agency.value, name: certificate.device.value, id: identity.deviceID.hex),
-            clearance: identity.clearance,
+        return SiteStatus(
             // The newest charter accepted, which an amendment may have replaced since start.
-            federation: .init(
-                name: held.federationName, id: Hex.encode(held.federationID),
-                charterVersion: held.version, charterFingerprint: Hex.encode(held.fingerprint)),
-            levels: levels,
-            records: levels.reduce(0) { $0 + $1.records }, deltas: levels.reduce(0) { $0 + $1.deltas },
-            store: .init(
-                path: database.path, sizeBytes: size, quarantinedDeltas: quarantined, problems: problems,
-                checking: storeCheck.isRunning),
-            testMode: testMode, startedAt: DocumentMapping.time(startedAt), version: Self.version,
-            certificateExpires: DocumentMapping.time(seconds: certificate.notAfter))
-        document.audit = audit
-        return document
+            charter: trust.charter(), levels: levels, storePath: database.path, storeSizeBytes: size,
+            quarantinedDeltas: quarantined, problems: problems, checking: storeCheck.isRunning, testMode: testMode,
+            startedAt: startedAt, audit: audit)
     }
 
     /// The deleted records per level: from the tally kept in the store, or, when the store has

@@ -8,13 +8,15 @@ extension ControlAPI {
         let actor = "uid:\(caller.uid)"
         switch route {
         case .bundleExport:
-            let (bundle, document) = try site.bundles.exportBundle(try exportRequest(body), actor: actor)
+            let request = try exportRequest(body)
+            let (bundle, exported) = try site.bundles.exportBundle(for: request.recipient, since: try Self.since(request), budget: Self.bundleContentBudget, actor: actor)
+            let document = DocumentMapping.document(exported)
             let summary = String(decoding: try ControlJSON.compactEncoder().encode(document), as: UTF8.self)
             return ControlReply(status: 200, body: bundle, contentType: "application/octet-stream", headers: [("Cairn-Bundle", summary)])
         case .bundleVector:
             return ControlReply(status: 200, body: try site.bundles.vectorFile(actor: actor), contentType: "application/octet-stream")
         case .bundleImport(let dryRun, _):
-            return .json(200, try site.bundles.importBundle(body, dryRun: dryRun, actor: actor))
+            return .json(200, DocumentMapping.document(try site.bundles.importBundle(body, dryRun: dryRun, actor: actor)))
         default:
             throw DaemonError.request(.notFound, "not a bundle route")
         }
@@ -26,6 +28,16 @@ extension ControlAPI {
         } catch {
             throw DaemonError.request(.invalidJSON, "the export request is not {\"for\": \"agency/name\", \"since\": base64?}: \(error)")
         }
+    }
+
+    /// Envelope bytes one bundle carries at most, below the importer's upload bound.
+    static let bundleContentBudget = ControlClient.maxBundleBytes - 8 * 1024 * 1024
+
+    /// The vector file an export request carries (base64), if any.
+    private static func since(_ request: BundleExportRequest) throws -> [UInt8]? {
+        guard let since = request.since else { return nil }
+        guard let bytes = Data(base64Encoded: since) else { throw DaemonError.request(.badRequest, "since must be base64") }
+        return Array(bytes)
     }
 
     /// An import or export with progress: calls `emit` with each NDJSON line as the work goes
@@ -41,10 +53,16 @@ extension ControlAPI {
         do {
             switch route {
             case .bundleImport(let dryRun, _):
-                let result = try site.bundles.importBundle(body, dryRun: dryRun, actor: "uid:\(caller.uid)") { emit(line($0)) }
-                final = BundleProgressEvent(event: "result", result: result)
+                let result = try site.bundles.importBundle(body, dryRun: dryRun, actor: "uid:\(caller.uid)") {
+                    emit(line(DocumentMapping.event($0)))
+                }
+                final = BundleProgressEvent(event: "result", result: DocumentMapping.document(result))
             case .bundleExport:
-                let (bundle, document) = try site.bundles.exportBundle(try exportRequest(body), actor: "uid:\(caller.uid)") { emit(line($0)) }
+                let request = try exportRequest(body)
+                let (bundle, exported) = try site.bundles.exportBundle(
+                    for: request.recipient, since: try Self.since(request), budget: Self.bundleContentBudget, actor: "uid:\(caller.uid)"
+                ) { emit(line(DocumentMapping.event($0))) }
+                let document = DocumentMapping.document(exported)
                 var offset = 0
                 while offset < bundle.count {
                     let end = min(offset + BundleProgressEvent.maxChunkBytes, bundle.count)
