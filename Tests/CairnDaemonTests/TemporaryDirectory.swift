@@ -14,6 +14,17 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     return try body(path)
 }
 
+/// `withTemporaryDirectory` for a body that awaits (the background tasks' tests).
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let name = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+    let path = "/tmp/cd-" + name
+    guard mkdir(path, 0o700) == 0 else {
+        throw FixtureError("cannot create \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
 /// A failure of the test fixtures themselves (not of the code under test).
 struct FixtureError: Error, CustomStringConvertible {
     let description: String
