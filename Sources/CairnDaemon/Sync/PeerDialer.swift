@@ -102,6 +102,7 @@ final class PeerDialer: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try TransportPipeline.configureSync(channel, context: tls, options: options)
+                        try channel.pipeline.syncOperations.addHandler(LinkActivityHandler())
                         try channel.pipeline.syncOperations.addHandler(
                             SyncHandler(
                                 context: context, direction: .outbound, configuredName: name,

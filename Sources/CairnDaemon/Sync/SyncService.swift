@@ -34,6 +34,8 @@ final class SyncService: Service, Sendable {
     /// and SIGHUP as well); finished on graceful shutdown, so that none starts after it.
     private let dialerStarts: AsyncStream<PeerDialer>
     private let dialerStart: AsyncStream<PeerDialer>.Continuation
+    /// Signalled when the service stops: `cairn sync --wait` callers get their answer then.
+    let stopped = AsyncSignal()
 
     init(config: DaemonConfig, site: Site, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
         self.config = config
@@ -95,6 +97,7 @@ final class SyncService: Service, Sendable {
                 tasks.addTask { await dialer.run() }
             }
             dialerStart.finish()
+            stopped.signal()
             listener?.close(promise: nil)
             // Goodbyes first, while the dialers' connections are still open.
             await closeConnections()
@@ -154,6 +157,7 @@ final class SyncService: Service, Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try TransportPipeline.configureSync(channel, context: tls, options: options)
+                    try channel.pipeline.syncOperations.addHandler(LinkActivityHandler())
                     // The slot is held until the peer is admitted, the deadline (one handshake
                     // timeout from now, for TLS and Hello together) closes it, or it ends.
                     try channel.pipeline.syncOperations.addHandler(
