@@ -16,18 +16,23 @@ struct BackgroundDrainTests {
     /// stored but waiting for alpha's key; `body` gets the grants that bring it.
     static func withBacklog(count: Int, _ body: (_ alpha: Site, _ bravo: Site, _ grants: [[UInt8]]) async throws -> Void) async throws {
         try await withTemporaryDirectory { directory in
-            let alpha = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a"))
-            defer { try? alpha.database.close() }
-            let bravo = try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
-            defer { try? bravo.database.close() }
-            for n in 0..<count {
-                _ = try alpha.put(PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))
+            let (alpha, bravo, grants) = try await blocking { () throws -> (Site, Site, [[UInt8]]) in
+                let alpha = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a"))
+                let bravo = try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
+                for n in 0..<count {
+                    _ = try alpha.put(
+                        PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))
+                }
+                try bravo.learn([alpha.identity.certificate], from: "test")
+                let records = try SiteIngestTests.envelopes(alpha, levels: ["CONFIDENTIAL"])
+                _ = try bravo.ingest(records, from: SiteIngestTests.source(alpha))
+                try alpha.learn([bravo.identity.certificate], from: "test")
+                return (alpha, bravo, try SiteIngestTests.envelopes(alpha, levels: ["CONFIDENTIAL"]).filter { !records.contains($0) })
             }
-            try bravo.learn([alpha.identity.certificate], from: "test")
-            let records = try SiteIngestTests.envelopes(alpha, levels: ["CONFIDENTIAL"])
-            _ = try bravo.ingest(records, from: SiteIngestTests.source(alpha))
-            try alpha.learn([bravo.identity.certificate], from: "test")
-            let grants = try SiteIngestTests.envelopes(alpha, levels: ["CONFIDENTIAL"]).filter { !records.contains($0) }
+            defer {
+                try? alpha.database.close()
+                try? bravo.database.close()
+            }
             try await body(alpha, bravo, grants)
         }
     }
@@ -55,7 +60,7 @@ struct BackgroundDrainTests {
 
                 let seen = bravo.backlog.passes.generation
                 // The grant's group applies three and leaves the rest: the ledger wakes the drain.
-                _ = try bravo.ingest(grants, from: SiteIngestTests.source(alpha))
+                _ = try await blocking { try bravo.ingest(grants, from: SiteIngestTests.source(alpha)) }
                 #expect(await bravo.backlog.passes.wait(after: seen, until: .now + .seconds(30)))
                 #expect(try bravo.database.unappliedCounts().isEmpty)
                 for n in 0..<10 { #expect(try bravo.get(id: "c-\(n)").fields["n"] == .int(Int64(n))) }
@@ -72,7 +77,7 @@ struct BackgroundDrainTests {
         try await Self.withBacklog(count: 150) { alpha, bravo, grants in
             try await Self.withPool { pool in
                 bravo.backlog.limit = 1
-                _ = try bravo.ingest(grants, from: SiteIngestTests.source(alpha))
+                _ = try await blocking { try bravo.ingest(grants, from: SiteIngestTests.source(alpha)) }
                 #expect(try bravo.database.unappliedCounts()["CONFIDENTIAL"] == 149)
                 // The first group the drain commits says it is under way.
                 let applying = AsyncSignal()
@@ -96,24 +101,32 @@ struct BackgroundDrainTests {
 
     @Test func theWithdrawalDrainWakesOnTheGroupThatLeftWork() async throws {
         try await withTemporaryDirectory { directory in
-            let hq = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq"))
-            defer { try? hq.database.close() }
-            let laptop = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/laptop", stateDirectory: "state-laptop"))
-            defer { try? laptop.database.close() }
-            try SiteIngestTests.introduce(hq, laptop)
-            try SiteRevocationTests.exchange(hq, laptop)
-            let effective = SiteRetroactiveRevocationTests.nextSecond()
-            for n in 0..<7 {
-                _ = try laptop.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "RESTRICTED", fields: ["n": .int(Int64(n))]))
+            let (hq, laptop, effective) = try await blocking { () throws -> (Site, Site, Int64) in
+                let hq = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq"))
+                let laptop = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/laptop", stateDirectory: "state-laptop"))
+                try SiteIngestTests.introduce(hq, laptop)
+                try SiteRevocationTests.exchange(hq, laptop)
+                let effective = SiteRetroactiveRevocationTests.nextSecond()
+                for n in 0..<7 {
+                    _ = try laptop.put(
+                        PutRecordRequest(id: "r-\(n)", type: "note", classification: "RESTRICTED", fields: ["n": .int(Int64(n))]))
+                }
+                try SiteRevocationTests.exchange(hq, laptop)
+                return (hq, laptop, effective)
             }
-            try SiteRevocationTests.exchange(hq, laptop)
+            defer {
+                try? hq.database.close()
+                try? laptop.database.close()
+            }
             hq.withdrawalDrain.limit = 3
             let drain = Task { await hq.withdrawalDrain.run(hq) }
             #expect(await hq.withdrawalDrain.passes.wait(after: 0, until: .now + .seconds(30)))
 
             let seen = hq.withdrawalDrain.passes.generation
             // The revocation's group withdraws three; the ledger wakes the drain for the rest.
-            _ = try hq.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
+            _ = try await blocking {
+                try hq.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
+            }
             #expect(await hq.withdrawalDrain.passes.wait(after: seen, until: .now + .seconds(30)))
             let laptopID = laptop.identity.deviceID.bytes
             #expect(try hq.database.quarantined().filter { $0.author == laptopID }.count == 7)

@@ -37,7 +37,7 @@ struct ServiceShutdownTests {
         try await BackgroundDrainTests.withBacklog(count: 150) { alpha, bravo, grants in
             try await BackgroundDrainTests.withPool { pool in
                 bravo.backlog.limit = 1
-                _ = try bravo.ingest(grants, from: SiteIngestTests.source(alpha))
+                _ = try await blocking { try bravo.ingest(grants, from: SiteIngestTests.source(alpha)) }
                 let applying = AsyncSignal()
                 let watch = bravo.changes.subscribe { _ in applying.signal() }
                 defer { bravo.changes.unsubscribe(watch) }
@@ -83,7 +83,7 @@ struct ServiceShutdownTests {
         try await withTemporaryDirectory { directory in
             var config = try SiteFixture.config(in: directory)
             config.handshakeTimeoutSeconds = 60
-            let site = try SiteFixture.load(config)
+            let site = try await blocking { [config] in try SiteFixture.load(config) }
             defer { try? site.database.close() }
             let silent = try await SilentListener.start()
             config.peers = [try #require(PeerAddress.parse(name: "quiet", address: "127.0.0.1:\(silent.port)"))]

@@ -93,10 +93,16 @@ import Testing
     /// million waiting deltas took 7.8 GB and two minutes without an acknowledgement.)
     @Test func aLargeBacklogIsAppliedInBoundedGroups() async throws {
         try await withTemporaryDirectory { directory in
-            let alpha = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a"))
-            defer { try? alpha.database.close() }
-            let bravo = try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
-            defer { try? bravo.database.close() }
+            let (alpha, bravo) = try await blocking {
+                (
+                    try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a")),
+                    try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
+                )
+            }
+            defer {
+                try? alpha.database.close()
+                try? bravo.database.close()
+            }
             for n in 0..<10 {
                 _ = try alpha.put(PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))
             }
