@@ -6,6 +6,7 @@ import CairnStore
 import CairnTestSupport
 import CairnTrust
 import Foundation
+import NIOPosix
 import Testing
 
 @testable import CairnDaemon
@@ -90,8 +91,18 @@ import Testing
     /// A key that unlocks a large backlog applies it in bounded groups: the grant's own group
     /// takes the first `limit`, the drain the rest, one group at a time. (In one group, a
     /// million waiting deltas took 7.8 GB and two minutes without an acknowledgement.)
-    @Test func aLargeBacklogIsAppliedInBoundedGroups() throws {
-        try Self.withSites("alpha/hq", "bravo/hq") { alpha, bravo in
+    @Test func aLargeBacklogIsAppliedInBoundedGroups() async throws {
+        try await withTemporaryDirectory { directory in
+            let (alpha, bravo) = try await blocking {
+                (
+                    try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a")),
+                    try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
+                )
+            }
+            defer {
+                try? alpha.database.close()
+                try? bravo.database.close()
+            }
             for n in 0..<10 {
                 _ = try alpha.records.put(PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))
             }
@@ -101,8 +112,8 @@ import Testing
             let waiting = try bravo.database.unappliedCounts()["CONFIDENTIAL"] ?? 0
             #expect(waiting >= 10)
 
+            // The drain is not running (the daemon runs it as a task of its service group).
             bravo.backlog.limit = 3
-            bravo.backlog.suspend(true)
             try alpha.keys.learn([bravo.identity.certificate], from: "test")
             let grants = try Self.envelopes(alpha, levels: ["CONFIDENTIAL"]).filter { !records.contains($0) }
             _ = try bravo.ingest.ingest(grants, from: Self.source(alpha))
@@ -110,9 +121,10 @@ import Testing
             #expect(try bravo.database.unappliedCounts()["CONFIDENTIAL"] == waiting - 3)
             #expect(try bravo.records.document(id: "c-0").fields["n"] == 0)
 
-            bravo.backlog.suspend(false)
-            bravo.backlog.schedule(bravo)
-            bravo.backlog.waitUntilIdle()
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            await bravo.backlog.drain(bravo, threadPool: pool)
+            try await pool.shutdownGracefully()
             #expect(try bravo.database.unappliedCounts().isEmpty)
             for n in 0..<10 { #expect(try bravo.records.document(id: "c-\(n)").fields["n"] == .int(Int64(n))) }
         }

@@ -171,8 +171,8 @@ import Testing
 
     /// A withdrawal larger than one group is finished by later groups, and one interrupted by a
     /// stop is finished by the drain the daemon runs after its next start.
-    @Test func aLargeWithdrawalIsFinishedAfterARestart() throws {
-        try withTemporaryDirectory { directory in
+    @Test func aLargeWithdrawalIsFinishedAfterARestart() async throws {
+        try await withTemporaryDirectory { directory in
             let hqConfig = try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq")
             let laptopConfig = try SiteFixture.config(in: directory, device: "alpha/laptop", stateDirectory: "state-laptop")
             let laptop = try SiteFixture.load(laptopConfig)
@@ -186,8 +186,8 @@ import Testing
             }
             try SiteRevocationTests.exchange(hq, laptop)
             #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 7)
-            // The drain must not run in this process: the "restart" below does it.
-            hq.withdrawalDrain.cancelAndWait()
+            // The drain is not running (the daemon runs it as a task of its service group): the
+            // "restart" below does it.
             hq.withdrawalDrain.limit = 3
             _ = try hq.trust.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
             let laptopID = laptop.identity.deviceID.bytes
@@ -198,7 +198,7 @@ import Testing
             hq = try SiteFixture.load(hqConfig)
             defer { try? hq.database.close() }
             hq.withdrawalDrain.limit = 3
-            hq.withdrawalDrain.drain(hq)
+            await hq.withdrawalDrain.drain(hq)
             #expect(try hq.database.quarantined().filter { $0.author == laptopID }.count == 7)
             #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).isEmpty)
             #expect(try hq.database.firstSequences(author: laptopID, stampedFrom: UInt64(effective) * 1000).isEmpty)

@@ -10,8 +10,8 @@ import Testing
 /// site serves meanwhile, `status` says it is checking, and its findings appear when it is done.
 @Suite(.timeLimit(.minutes(1)))
 struct StoreCheckTests {
-    @Test func theBackgroundCheckReportsWhatItFindsWhenDone() throws {
-        try withTemporaryDirectory { directory in
+    @Test func theBackgroundCheckReportsWhatItFindsWhenDone() async throws {
+        try await withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)
             try SiteFixture.withSite(config) { site in
                 _ = try site.records.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET"))
@@ -27,9 +27,9 @@ struct StoreCheckTests {
             #expect(before.store.quarantinedDeltas == 0 && before.store.problems.isEmpty && !before.store.checking)
             #expect(try site.records.document(id: "b").type == "memo")  // served before the check
 
-            site.storeCheck.start(site)
-            let deadline = Date().addingTimeInterval(30)
-            while site.storeCheck.isRunning, Date() < deadline { usleep(5_000) }
+            site.storeCheck.schedule()
+            #expect(try site.status.statusDocument().store.checking)
+            await site.storeCheck.runInBackground(site)
             let after = try site.status.statusDocument()
             #expect(!after.store.checking)
             #expect(after.store.quarantinedDeltas == 1)
@@ -44,7 +44,7 @@ struct StoreCheckTests {
         try SiteFixture.withAlphaSite { site in
             for n in 0..<20 { _ = try site.records.put(PutRecordRequest(id: "r-\(n)", type: "memo", classification: "SECRET")) }
             let check = StoreCheck()
-            check.cancelAndWait()  // cancelled before it starts: the scan stops at its first delta
+            check.cancel()  // cancelled before it starts: the scan stops at its first delta
             check.run(site)
             #expect(!check.isRunning)
             #expect(check.problems.isEmpty)

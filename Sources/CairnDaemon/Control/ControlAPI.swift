@@ -63,8 +63,8 @@ struct ControlAPI: Sendable {
                 try site.audit.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
                 return .json(200, ["removed": name])
             case .sync:
-                let request = try decode(SyncRequest.self, from: body)
-                return .json(200, try requireSync().syncNow(request))
+                // It may wait for peers: run as a task (`handleWaiting`), never on a pool thread.
+                return .error(.internal, "the sync route is served by handleWaiting")
             case .listDevices:
                 return .json(200, DocumentMapping(site: site).documents(site.trust.devices()))
             case .listKeys:
@@ -138,23 +138,29 @@ struct ControlAPI: Sendable {
                 return .json(200, document)
             }
         } catch {
-            if let (code, message) = controlRefusal(of: error) {
-                // The message is the caller's: it quotes ids, tags, fields and levels of the request.
-                logger.notice(
-                    "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
-                return .error(code, message)
-            }
-            logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))
-            return .error(.internal, "internal error: \(error)")
+            return failure(error, route: route, caller: caller, record: record)
         }
     }
 
-    private func requireSync() throws -> SyncService {
+    /// The reply to a route that threw: a refusal with its code, or an internal error; logged
+    /// either way.
+    func failure(_ error: any Error, route: ControlRoute, caller: PeerCredentials, record: String?) -> ControlReply {
+        if let (code, message) = controlRefusal(of: error) {
+            // The message is the caller's: it quotes ids, tags, fields and levels of the request.
+            logger.notice(
+                "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
+            return .error(code, message)
+        }
+        logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))
+        return .error(.internal, "internal error: \(error)")
+    }
+
+    func requireSync() throws -> SyncService {
         guard let sync else { throw DaemonError.request(.unavailable, "federation sync is not running in this daemon") }
         return sync
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
         guard !body.isEmpty else { throw DaemonError.request(.invalidJSON, "the request needs a JSON body") }
         guard ControlJSON.nestingDepth(of: body, stoppingAbove: ControlJSON.maxRequestNesting) <= ControlJSON.maxRequestNesting else {
             throw DaemonError.request(

@@ -1,30 +1,34 @@
 import CairnModel
 import CairnProtocol
 import Dispatch
-import Foundation
 import Logging
+import NIOPosix
 import Synchronization
 
 /// Applies the stored deltas that a newly held key unlocked, in commit groups of at most
-/// `limit` deltas, on a background thread, until none whose key is held is left.
+/// `limit` deltas, until none whose key is held is left.
 ///
 /// The group that receives a grant applies the first `limit` itself; the rest comes here, so
 /// memory stays bounded (one group's deltas and records) and other groups, the link's
-/// acknowledgements among them, get their turn between these. The daemon also runs it once
-/// after start, which finishes a backlog that a stop or crash interrupted (the waiting rows are
-/// removed in the same transaction as the records they update, so nothing is applied twice).
+/// acknowledgements among them, get their turn between these. It is a task of the daemon's
+/// service group (`BackgroundWork`), woken by the ledger after a group that left a backlog
+/// (`wake()`, through an `AsyncStream` that keeps at most one wake-up waiting, so any number of
+/// wakes during a pass make one more pass) and once after start, which finishes a backlog that a
+/// stop or crash interrupted (the waiting rows are removed in the same transaction as the records
+/// they update, so nothing is applied twice). Between passes it holds no thread: the list of keys
+/// is read on the thread pool, and each group waits for the ledger as a suspended task.
 final class BacklogDrain: Sendable {
-    private struct Control {
-        var running = false
-        var again = false
-        var cancelled = false
-        /// Tests hold the drain to look at a backlog half applied.
-        var suspended = false
-    }
-
-    private let control = Mutex(Control())
-    private let active = DispatchGroup()
+    private let wakes: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
     private let limitValue = Atomic<Int>(5_000)
+    /// Signalled after each pass (tests wait for it).
+    let passes = AsyncSignal()
+
+    init() {
+        (wakes, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // The pass after start.
+        wakeup.yield()
+    }
 
     /// Stored deltas applied per commit group.
     var limit: Int {
@@ -32,39 +36,24 @@ final class BacklogDrain: Sendable {
         set { limitValue.store(max(1, newValue), ordering: .relaxed) }
     }
 
-    var isCancelled: Bool { control.withLock { $0.cancelled } }
-
-    /// Starts draining on a background thread, or asks the running drain to look again.
-    func schedule(_ site: Site) {
-        let start = control.withLock { control -> Bool in
-            guard !control.cancelled, !control.suspended else { return false }
-            if control.running {
-                control.again = true
-                return false
-            }
-            control.running = true
-            return true
-        }
-        guard start else { return }
-        active.enter()
-        let thread = Thread { [self] in
-            defer { active.leave() }
-            repeat {
-                control.withLock { $0.again = false }
-                drain(site)
-            } while control.withLock { control in
-                if control.again, !control.cancelled { return true }
-                control.running = false
-                return false
-            }
-        }
-        thread.name = "cairnd-backlog"
-        thread.start()
+    /// Asks for a pass (the running one, if any, is followed by one more). Never blocks: called on
+    /// the ledger's queue.
+    func wake() {
+        wakeup.yield()
     }
 
-    /// Applies every stored delta whose key is held, one bounded group at a time, on the
-    /// calling thread.
-    func drain(_ site: Site) {
+    /// Runs a pass per wake-up until the task is cancelled (graceful shutdown: the group being
+    /// applied is committed first). Call once: the wake-ups are one stream.
+    func run(_ site: Site, threadPool: NIOThreadPool) async {
+        for await _ in wakes {
+            await drain(site, threadPool: threadPool)
+            passes.signal()
+        }
+    }
+
+    /// Applies every stored delta whose key is held, one bounded group at a time, until none is
+    /// left or the task is cancelled.
+    func drain(_ site: Site, threadPool: NIOThreadPool) async {
         let started = DispatchTime.now()
         var applied = 0
         var groups = 0
@@ -76,11 +65,12 @@ final class BacklogDrain: Sendable {
                     metadata: ["deltas": "\(applied)", "groups": "\(groups)", "elapsed_ms": "\(millis)"])
             }
         }
-        while !isCancelled {
+        while !Task.isCancelled {
             let slots: [EpochSlot]
             do {
                 let keyring = site.ingest.keyring()
-                slots = try site.database.unappliedEpochs().compactMap { waiting in
+                let waiting = try await threadPool.runIfActive { try site.database.unappliedEpochs() }
+                slots = waiting.compactMap { waiting in
                     // A malformed epoch reference cannot name a key held: nothing to apply with it.
                     guard let epoch = try? EpochRef(number: waiting.epochNumber, keyID: waiting.epochKeyID),
                         keyring.key(level: waiting.level, epoch: epoch) != nil
@@ -88,17 +78,18 @@ final class BacklogDrain: Sendable {
                     return EpochSlot(level: waiting.level, epoch: epoch)
                 }
             } catch {
+                // The pool is shut down only after the service group ended: this is the store's error.
                 site.logger.error("keys.backlog_failed", metadata: .error(error))
                 return
             }
             var took = 0
-            for slot in slots where !isCancelled {
+            for slot in slots where !Task.isCancelled {
                 // Group after group for this key until a group comes back short (the list of
                 // keys is a DISTINCT over every waiting row: not worth asking again per group).
                 var count = 0
                 repeat {
                     do {
-                        count = try site.ingest.applyBacklogGroup(slot)
+                        count = try await site.ingest.applyBacklogGroup(slot)
                     } catch {
                         // Left waiting: the next grant or the next start tries again.
                         site.logger.error("keys.backlog_failed", metadata: .error(error, ["key.level": "\(slot.level)"]))
@@ -106,26 +97,10 @@ final class BacklogDrain: Sendable {
                     }
                     took += count
                     groups += count > 0 ? 1 : 0
-                } while count >= limit && !isCancelled
+                } while count >= limit && !Task.isCancelled
             }
             applied += took
             if took == 0 { return }
         }
-    }
-
-    /// Holds (true) or releases (false) the drain; for tests.
-    func suspend(_ suspended: Bool) {
-        control.withLock { $0.suspended = suspended }
-    }
-
-    /// Waits until no drain is running.
-    func waitUntilIdle() {
-        active.wait()
-    }
-
-    /// Stops the drain after its current group and waits for it (before the store is closed).
-    func cancelAndWait() {
-        control.withLock { $0.cancelled = true }
-        active.wait()
     }
 }

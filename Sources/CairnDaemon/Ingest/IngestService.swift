@@ -346,8 +346,8 @@ extension IngestService {
 
     /// One group of `BacklogDrain`: applies the next stored deltas waiting for a held key.
     /// Returns how many it took (0: none left, or the key is not held).
-    func applyBacklogGroup(_ slot: EpochSlot) throws -> Int {
-        try ledger.submitAndWait { [self] context in
+    func applyBacklogGroup(_ slot: EpochSlot) async throws -> Int {
+        try await ledger.submit { [self] context in
             guard let key = context.keyring.key(level: slot.level, epoch: slot.epoch) else { return 0 }
             return try applyWaiting(for: slot, key: key, in: &context)
         }

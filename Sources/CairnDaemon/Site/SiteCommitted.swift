@@ -10,8 +10,8 @@ struct SiteCommitted: LedgerParticipant {
 
     func committed(_ context: WriteContext) {
         guard let site = site.value else { return }
-        if !context.backlogLeft.isEmpty { site.backlog.schedule(site) }
-        if context.withdrawalLeft { site.withdrawalDrain.schedule(site) }
+        if !context.backlogLeft.isEmpty { site.backlog.wake() }
+        if context.withdrawalLeft { site.withdrawalDrain.wake() }
         if context.withdrew {
             // Before the deltas: a peer must learn of the withdrawal before it receives (and
             // passes on) the grants of the keys rotated because of it, or it could grant them to

@@ -159,8 +159,8 @@ extension WithdrawalService {
     }
 
     /// One group of `WithdrawalDrain`. Returns whether more is left.
-    func withdrawRetroactivelyGroup(budget: Int) throws -> Bool {
-        try ledger.submitAndWait { [self] context in
+    func withdrawRetroactivelyGroup(budget: Int) async throws -> Bool {
+        try await ledger.submit { [self] context in
             try withdrawRetroactively(in: &context, budget: budget)
         }
     }
