@@ -74,6 +74,17 @@ enum SiteFixture {
         return try body(site)
     }
 
+    /// `withSite` for async tests: loads the site off the cooperative pool, runs `body`, and
+    /// closes the store whatever happens.
+    static func withSite<T>(
+        _ config: DaemonConfig, now: Int64 = TestKeys.now, logger: Logger = SiteFixture.logger,
+        _ body: (Site) async throws -> T
+    ) async throws -> T {
+        let site = try await blocking { try load(config, now: now, logger: logger) }
+        defer { try? site.database.close() }
+        return try await body(site)
+    }
+
     /// Runs `body` with the alpha/hq site (cleared SECRET) in a fresh temporary directory.
     static func withAlphaSite(_ body: (Site) throws -> Void) throws {
         try withTemporaryDirectory { directory in

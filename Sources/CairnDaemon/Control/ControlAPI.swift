@@ -43,8 +43,8 @@ struct ControlAPI: Sendable {
     }
 
     private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
-        // The record a log line may name by its keyed hash: the path's, or a put's once decoded.
-        var record = route.recordParameter
+        // The record a log line may name by its keyed hash: the path's.
+        let record = route.recordParameter
         do {
             switch route {
             case .status:
@@ -62,9 +62,10 @@ struct ControlAPI: Sendable {
                 try requireSync().removePeer(named: name)
                 try site.audit.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
                 return .json(200, ["removed": name])
-            case .sync:
-                // It may wait for peers: run as a task (`handleWaiting`), never on a pool thread.
-                return .error(.internal, "the sync route is served by handleWaiting")
+            case .sync, .putRecord, .reclassifyRecord, .retractRecord, .deleteRecord:
+                // They wait for peers or for a ledger group: run as tasks (`handleWaiting`),
+                // never on a pool thread.
+                return .error(.internal, "route \(route.name) is served as a task (handleWaiting)")
             case .listDevices:
                 return .json(200, DocumentMapping(site: site).documents(site.trust.devices()))
             case .listKeys:
@@ -103,39 +104,6 @@ struct ControlAPI: Sendable {
             case .metrics:
                 sync?.recordGauges()
                 return ControlReply(status: 200, body: try site.status.metricsExposition(), contentType: "text/plain; version=0.0.4")
-            case .putRecord:
-                let request = try decode(PutRecordRequest.self, from: body)
-                record = request.id
-                let (state, created) = try site.records.put(DocumentMapping.edit(request), actor: "uid:\(caller.uid)")
-                let document = DocumentMapping(site: site).document(state)
-                logger.info(
-                    "control.record_put",
-                    metadata: route.logMetadata(
-                        caller: caller, record: document.id, site: site,
-                        ["record.level": "\(document.classification)", "record.created": "\(created)"]))
-                return .json(created ? 201 : 200, document)
-            case .reclassifyRecord(let id):
-                let request = try decode(ReclassifyRequest.self, from: body)
-                let document = DocumentMapping(site: site).document(
-                    try site.withdrawal.reclassify(id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)"))
-                logger.info(
-                    "control.record_reclassified",
-                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
-                return .json(200, document)
-            case .retractRecord(let id, let level):
-                let request = try decode(RetractRequest.self, from: body)
-                let document = DocumentMapping.document(
-                    try site.withdrawal.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)"))
-                logger.info(
-                    "control.record_retracted",
-                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
-                return .json(200, document)
-            case .deleteRecord(let id, let level):
-                let document = DocumentMapping(site: site).document(try site.records.delete(id: id, level: level, actor: "uid:\(caller.uid)"))
-                logger.info(
-                    "control.record_deleted",
-                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
-                return .json(200, document)
             }
         } catch {
             return failure(error, route: route, caller: caller, record: record)

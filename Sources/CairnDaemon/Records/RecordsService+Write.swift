@@ -14,7 +14,15 @@ extension RecordsService {
         id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
     ) throws -> (RecordState, created: Bool) {
-        try ledger.submitAndWait { [self] context in
+        try ledger.submitAndWait(writeJob(id: id, level: requestedLevel, actor: actor, auditKind: auditKind, operations: build))
+    }
+
+    /// The ledger job of `writeRecord`, for callers that submit it themselves.
+    func writeJob(
+        id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
+        operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
+    ) -> @Sendable (inout WriteContext) throws -> (RecordState, created: Bool) {
+        { [self] context in
             try prepareWrite(id: id, level: requestedLevel, actor: actor, auditKind: auditKind, build: build, in: &context)
         }
     }

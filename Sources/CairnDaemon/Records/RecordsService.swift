@@ -40,6 +40,16 @@ struct RecordHistoryStep: Sendable {
 extension RecordsService {
     /// Creates or updates a record; only what the edit names changes.
     func put(_ edit: RecordEdit, actor: String = "local") throws -> (RecordState, created: Bool) {
+        try ledger.submitAndWait(putJob(edit, actor: actor))
+    }
+
+    /// `put` for a caller that must not hold a thread while the group commits.
+    func put(_ edit: RecordEdit, actor: String = "local") async throws -> (RecordState, created: Bool) {
+        try await ledger.submit(putJob(edit, actor: actor))
+    }
+
+    /// The ledger job of a put, after the checks that need no state.
+    private func putJob(_ edit: RecordEdit, actor: String) throws -> @Sendable (inout WriteContext) throws -> (RecordState, created: Bool) {
         let id: RecordID
         do {
             id = try edit.id.map(RecordID.init) ?? RecordID.generate(randomBytes: SecureRandom.bytes(16))
@@ -47,7 +57,7 @@ extension RecordsService {
             throw SiteError.from(error)
         }
         if let type = edit.type { try Self.validate { try Validate.recordType(type) } }
-        return try writeRecord(id: id, level: edit.classification, actor: actor, auditKind: "record.put") { current in
+        return writeJob(id: id, level: edit.classification, actor: actor, auditKind: "record.put") { current in
             try RecordState.updateOperations(
                 current: current, id: id, type: edit.type, setFields: edit.fields, addTags: edit.tags, removeTags: edit.removeTags)
         }
@@ -56,15 +66,27 @@ extension RecordsService {
     /// Marks a record deleted (final; the record stays readable as deleted). `level` says which
     /// record when this site holds the id at several levels.
     func delete(id raw: String, level: String? = nil, actor: String = "local") throws -> RecordState {
-        let id = try Self.recordID(raw)
-        // Resolved here as well as in the group: `writeRecord` refuses a level-less write to an
-        // unknown id as an invalid new record before the closure below could say "not found".
-        let target = try choose(id, level: level, among: storedByLevel(id, keyring: keyring()), forWrite: true)
-        let (state, _) = try writeRecord(id: id, level: target.level, actor: actor, auditKind: "record.delete") { current in
-            guard let current else { throw SiteError.refused(.recordNotFound, "no record \(id)") }
-            return try RecordState.deleteOperations(current: current)
+        try ledger.submitAndWait(deleteJob(id: Self.recordID(raw), level: level, actor: actor))
+    }
+
+    /// `delete` for a caller that must not hold a thread while the group commits.
+    func delete(id raw: String, level: String? = nil, actor: String = "local") async throws -> RecordState {
+        try await ledger.submit(deleteJob(id: Self.recordID(raw), level: level, actor: actor))
+    }
+
+    private func deleteJob(id: RecordID, level: String?, actor: String) -> @Sendable (inout WriteContext) throws -> RecordState {
+        let write: @Sendable (String) -> @Sendable (inout WriteContext) throws -> (RecordState, created: Bool) = { [self] target in
+            writeJob(id: id, level: target, actor: actor, auditKind: "record.delete") { current in
+                guard let current else { throw SiteError.refused(.recordNotFound, "no record \(id)") }
+                return try RecordState.deleteOperations(current: current)
+            }
         }
-        return state
+        return { [self] context in
+            // The record is chosen in the group: a level-less write to an unknown id would
+            // otherwise be refused as an invalid new record, not as "not found".
+            let target = try choose(id, level: level, among: heldByLevel(id, in: context), forWrite: true)
+            return try write(target.level)(&context).0
+        }
     }
 
     /// The record with this id at `level`, or (no level) the highest held, with the other levels

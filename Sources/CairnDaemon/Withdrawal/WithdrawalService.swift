@@ -31,25 +31,43 @@ extension WithdrawalService {
     /// default to the agency that created the record). A record with the same id already held
     /// at `level` absorbs it (records are named by id and level; Docs/DataModel.md).
     func reclassify(id raw: String, to level: String, from: String? = nil, actor: String = "local") throws -> RecordState {
+        try ledger.submitAndWait(reclassifyJob(id: raw, to: level, from: from, actor: actor))
+    }
+
+    /// `reclassify` for a caller that must not hold a thread while the group commits.
+    func reclassify(id raw: String, to level: String, from: String? = nil, actor: String = "local") async throws -> RecordState {
+        try await ledger.submit(reclassifyJob(id: raw, to: level, from: from, actor: actor))
+    }
+
+    private func reclassifyJob(id raw: String, to level: String, from: String?, actor: String) throws
+        -> @Sendable (inout WriteContext) throws -> RecordState
+    {
         let id = try Self.recordID(raw)
         try checkLevel(level)
         if let from { try checkLevel(from) }
-        return try ledger.submitAndWait { [self] context in
-            try prepareReclassify(id: id, to: level, from: from, actor: actor, in: &context)
-        }
+        return { [self] context in try prepareReclassify(id: id, to: level, from: from, actor: actor, in: &context) }
     }
 
     /// Retracts a record: it is withdrawn from its level for every site, its state and the
     /// bodies of its deltas are dropped, and its id cannot be used again.
     func retract(id raw: String, level: String? = nil, reason: String, actor: String = "local") throws -> Retraction {
+        try ledger.submitAndWait(retractJob(id: raw, level: level, reason: reason, actor: actor))
+    }
+
+    /// `retract` for a caller that must not hold a thread while the group commits.
+    func retract(id raw: String, level: String? = nil, reason: String, actor: String = "local") async throws -> Retraction {
+        try await ledger.submit(retractJob(id: raw, level: level, reason: reason, actor: actor))
+    }
+
+    private func retractJob(id raw: String, level: String?, reason: String, actor: String) throws
+        -> @Sendable (inout WriteContext) throws -> Retraction
+    {
         let id = try Self.recordID(raw)
         guard !reason.isEmpty, reason.utf8.count <= ModelLimits.maxReasonBytes else {
             throw SiteError.refused(
                 .badRequest, "a retraction needs a reason of 1 to \(ModelLimits.maxReasonBytes) bytes")
         }
-        return try ledger.submitAndWait { [self] context in
-            try prepareRetract(id: id, level: level, reason: reason, actor: actor, in: &context)
-        }
+        return { [self] context in try prepareRetract(id: id, level: level, reason: reason, actor: actor, in: &context) }
     }
 
     private func prepareReclassify(
