@@ -89,7 +89,8 @@ completions: build
 
 # The benchmark table of issue 6 from release builds (see Docs/Performance.md): every scenario,
 # then the table. BENCH_QUICK=1 for small sizes (a few minutes); other BENCH_* variables in
-# scripts/bench-lib.sh. Generated stores are cached under .build-bench/.
+# scripts/bench-lib.sh (and BENCH_THIN_* for the thin-link scenario of issue 15 in
+# scripts/bench-thin.sh). Generated stores are cached under .build-bench/.
 bench: deps
 	./scripts/bench.sh
 

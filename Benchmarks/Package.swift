@@ -41,6 +41,11 @@ let package = Package(
             name: "cairn-gossip",
             dependencies: [.product(name: "CairnControl", package: "cairn")]
         ),
+        // A thin link (satellite, radio: rate limit and delay each way) as a TCP proxy, with its
+        // model and self-measurement in a library so that they are unit-tested (issue 15).
+        .target(name: "ThinLink"),
+        .executableTarget(name: "cairn-thinlink", dependencies: ["ThinLink"]),
+        .testTarget(name: "ThinLinkTests", dependencies: ["ThinLink"]),
         // package-benchmark: the limits a scenario is compared with (one core).
         .executableTarget(
             name: "Limits",

@@ -43,7 +43,7 @@ import Testing
             guard case .certificates(let certificates) = try await next() else { throw FixtureError("no Certificates") }
             let devices = try certificates.map { try DeviceCertificate.verifyIgnoringTime(
                 try SignedObject.parse(bytes: $0, kind: .certificate), charter: TestKeys.charter()) }
-            try bravo.learn(devices, from: "test")
+            try bravo.keys.learn(devices, from: "test")
             guard case .summary(let round, _, _) = try await next() else { throw FixtureError("no Summary") }
             return round
         }
@@ -112,7 +112,7 @@ import Testing
         let limits = SyncLimits(maxDeltasPerBatch: 2, maxUnackedBatches: 1)
         try await Self.withHarness(limits: limits) { harness in
             for (id, level) in [("s-1", "SECRET"), ("c-1", "CONFIDENTIAL"), ("c-2", "CONFIDENTIAL"), ("u-1", "UNCLASSIFIED")] {
-                _ = try harness.alpha.put(PutRecordRequest(id: id, type: "note", classification: level, fields: ["n": 1]))
+                _ = try harness.alpha.records.put(PutRecordRequest(id: id, type: "note", classification: level, fields: ["n": 1]))
             }
             let round = try await harness.admit()
             try await harness.send(.vector(round: round, positions: [], reply: false))
@@ -132,9 +132,9 @@ import Testing
             }
             #expect(envelopes.count == total)
             #expect(try envelopes.allSatisfy { try SealedDelta.parse($0).header.level != "SECRET" })
-            let report = try harness.bravo.ingest(envelopes, from: DeltaSource(name: "alpha/hq", clearance: "SECRET"))
+            let report = try harness.bravo.ingest.ingest(envelopes, from: DeltaSource(name: "alpha/hq", clearance: "SECRET"))
             #expect(report.refused == 0 && report.stored == total)
-            #expect(try harness.bravo.get(id: "c-2").fields["n"] == 1)
+            #expect(try harness.bravo.records.document(id: "c-2").fields["n"] == 1)
             let link = try #require(harness.peerLink)
             #expect(await eventually { link.snapshot().deltasSent == UInt64(total) })
             #expect(link.snapshot().lacking.values.reduce(0, +) == 0)
@@ -146,7 +146,7 @@ import Testing
     /// acknowledged, and `status` counts it.
     @Test func receivedDeltasAreStoredInOrderAndAcknowledged() async throws {
         try await Self.withHarness { harness in
-            _ = try harness.bravo.put(PutRecordRequest(id: "b-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
+            _ = try harness.bravo.records.put(PutRecordRequest(id: "b-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
             let envelopes = try Self.ownEnvelopes(harness.bravo)
             try await harness.send(.hello(SyncChannel.hello("bravo/hq")))
             try await harness.send(.deltas(batch: 7, envelopes: envelopes))
@@ -168,7 +168,7 @@ import Testing
     @Test func aForgedDeltaGetsThePeerRefused() async throws {
         try await Self.withHarness { harness in
             _ = try await harness.admit()
-            _ = try harness.bravo.put(PutRecordRequest(id: "b-2", type: "note", classification: "UNCLASSIFIED", fields: ["n": 3]))
+            _ = try harness.bravo.records.put(PutRecordRequest(id: "b-2", type: "note", classification: "UNCLASSIFIED", fields: ["n": 3]))
             var envelopes = try Self.ownEnvelopes(harness.bravo)
             envelopes[envelopes.count - 1][envelopes[envelopes.count - 1].count - 1] ^= 0x01
             try await harness.send(.deltas(batch: 1, envelopes: envelopes))

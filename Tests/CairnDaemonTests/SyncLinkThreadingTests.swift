@@ -68,7 +68,7 @@ import Testing
         func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int { try site.learn(certificates, from: source) }
         func accept(charters: [[UInt8]], from source: String) throws -> Int { try site.accept(charters: charters, from: source) }
         func accept(revocations: [[UInt8]], from source: String) throws -> Int { try site.accept(revocations: revocations, from: source) }
-        func receiveAuditHeads(own: AuditHead?, yours: AuditHead?, from peer: DeviceCertificate) throws(Site.AuditHeadRefusal) {
+        func receiveAuditHeads(own: AuditHead?, yours: AuditHead?, from peer: DeviceCertificate) throws(AuditService.AuditHeadRefusal) {
             try site.receiveAuditHeads(own: own, yours: yours, from: peer)
         }
         func flushWitnessed(_ device: DeviceID) { site.flushWitnessed(device) }

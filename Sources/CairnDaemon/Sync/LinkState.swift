@@ -47,7 +47,7 @@ struct LinkState: Sendable {
             peer: peer, closeReason: closeReason, commonLevels: commonLevels, knowledge: session?.peer,
             sentByLevel: sentByLevel, receivedByLevel: receivedByLevel, deltasSent: outbox?.counters.deltasSent ?? 0,
             deltasReceived: deltasReceived, duplicatesReceived: duplicatesReceived, lastRoundAt: lastRoundAt,
-            drained: (outbox?.isIdle ?? true) && !pumping)
+            drained: outbox?.isIdle ?? true)
     }
 }
 
@@ -66,6 +66,7 @@ struct LinkPublished: Sendable {
     var deltasReceived: UInt64 = 0
     var duplicatesReceived: UInt64 = 0
     var lastRoundAt: Date?
-    /// Nothing queued for the peer, nothing awaiting its acknowledgement, no batch being built.
+    /// Nothing queued for the peer and nothing awaiting its acknowledgement. (A batch being
+    /// read leaves the outbox unchanged until it is built on the loop, so it counts as queued.)
     var drained = true
 }

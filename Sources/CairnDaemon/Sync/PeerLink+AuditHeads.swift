@@ -58,8 +58,8 @@ extension PeerLink {
             return
         }
         let site = self.site
-        serially({ () -> Result<Void, Site.AuditHeadRefusal> in
-            do throws(Site.AuditHeadRefusal) {
+        serially({ () -> Result<Void, AuditService.AuditHeadRefusal> in
+            do throws(AuditService.AuditHeadRefusal) {
                 try site.receiveAuditHeads(own: own, yours: yours, from: peer)
                 return .success(())
             } catch {

@@ -31,36 +31,4 @@ extension PeerLink {
             bytesSent: bytesSent.load(ordering: .relaxed), bytesReceived: bytesReceived.load(ordering: .relaxed),
             lastRoundAt: copy.lastRoundAt)
     }
-
-    /// Blocks (on a thread-pool thread) until everything queued for the peer was acknowledged
-    /// or the deadline passes.
-    func waitUntilDrained(deadline: DispatchTime) {
-        while DispatchTime.now() < deadline {
-            let idle = published.withLock { $0.drained }
-            if idle || !channel.isActive { return }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-    }
-
-    /// Blocks (on a thread-pool thread) until this site holds everything the peer showed it
-    /// holds at the common levels, the deadline passes, or nothing has arrived for
-    /// `stallSeconds` (what is left is refused or waits for something the peer lacks too).
-    func waitUntilCaughtUp(deadline: DispatchTime, stallSeconds: Double = 10) {
-        var lastReceived = published.withLock { $0.deltasReceived + $0.duplicatesReceived }
-        var lastProgress = DispatchTime.now()
-        while DispatchTime.now() < deadline, channel.isActive {
-            let copy = published.withLock { $0 }
-            let local = site.vector(levels: copy.commonLevels)
-            let missing = copy.knowledge?.missing(local: local, levels: copy.commonLevels).values.reduce(0, +) ?? 0
-            let received = copy.deltasReceived + copy.duplicatesReceived
-            if missing == 0 { return }
-            if received != lastReceived {
-                lastReceived = received
-                lastProgress = DispatchTime.now()
-            } else if DispatchTime.now() > lastProgress + stallSeconds {
-                return
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-    }
 }

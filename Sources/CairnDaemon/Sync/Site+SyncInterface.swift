@@ -5,11 +5,11 @@ import CairnTrust
 import Foundation
 import NIOPosix
 
-/// `Site` as sync sees it: the one place where sync's operations meet the site's ledger state
-/// and database. Everything else in `Sync/` goes through `SyncSite` / `SyncServiceSite`.
+/// `Site` as sync sees it: each operation of `SyncSite` / `SyncServiceSite` is one call of the
+/// service that owns it (trust, keys, ingest, audit, bundles), so sync never reaches the
+/// ledger's state, the kernel or the store itself, and never takes a lock of theirs.
 ///
-/// Reads of the ledger copy what they need under its lock and compute outside it. Blocking
-/// operations check (in debug builds) that they are not called on an event loop.
+/// Blocking operations check (in debug builds) that they are not called on an event loop.
 extension Site: SyncServiceSite {
     var deviceID: DeviceID { identity.deviceID }
     var levels: LevelLattice { identity.levels }
@@ -17,59 +17,73 @@ extension Site: SyncServiceSite {
     var certificate: DeviceCertificate { identity.certificate }
     var federationID: [UInt8] { identity.charter.federationID }
 
-    func vector(levels: Set<String>) -> [StreamPosition] {
-        let streams = ledger.read { $0.streams }
-        return streams.compactMap { stream, head in
-            levels.contains(stream.level)
-                ? StreamPosition(author: stream.author, level: stream.level, sequence: head.sequence, head: head.deltaID) : nil
-        }.sorted()
-    }
+    // MARK: In memory
+
+    func charter() -> Charter { trust.charter() }
+    func isWithdrawn(_ certificate: DeviceCertificate) -> Bool { trust.isWithdrawn(certificate) }
+    func vector(levels: Set<String>) -> [StreamPosition] { ingest.vector(levels: levels) }
+    func auditHeads(for peer: DeviceCertificate) -> (own: AuditHead?, yours: AuditHead?) { audit.auditHeads(for: peer) }
+    func rememberVector(_ positions: [StreamPosition], of peer: DeviceID) { bundles.rememberVector(positions, of: peer) }
+    func waitingDeltas() -> (count: Int, bytes: Int) { ingest.waitingDeltas() }
+    var deltaFeed: DeltaFeed { feeds.deltas }
+    var withdrawalFeed: Feed<Void> { feeds.withdrawals }
 
     func certificates(sharedWith peer: DeviceCertificate, levels common: Set<String>) -> [DeviceCertificate] {
-        let (streams, devices) = ledger.read { ($0.streams, $0.devices) }
-        let levels = identity.levels
-        let authors = Set(streams.keys.filter { common.contains($0.level) }.map(\.author))
-        return devices.all
-            .filter { $0.deviceID != peer.deviceID && (levels.isAtOrBelow($0.clearance, peer.clearance) || authors.contains($0.deviceID)) }
+        trust.certificates(sharedWith: peer, authors: ingest.authors(levels: common))
     }
 
-    func certificates(of devices: Set<DeviceID>) -> [DeviceCertificate] {
-        let known = ledger.read { $0.devices }
-        return devices.compactMap { known.certificate($0) }
-    }
+    func certificates(of devices: Set<DeviceID>) -> [DeviceCertificate] { trust.certificates(of: devices) }
+
+    // MARK: Blocking
 
     func trust(after version: UInt64) throws -> TrustObjects {
         Self.assertOffLoop()
-        let revocations = revocationObjects()
-        return TrustObjects(revocations: revocations, charters: try charters(after: version))
+        let revocations = trust.revocationObjects()
+        return TrustObjects(revocations: revocations, charters: try trust.charters(after: version))
+    }
+
+    func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int {
+        Self.assertOffLoop()
+        return try keys.learn(certificates, from: source)
+    }
+
+    func accept(charters: [[UInt8]], from source: String) throws -> Int {
+        Self.assertOffLoop()
+        return try trust.accept(charters: charters, from: source)
+    }
+
+    func accept(revocations: [[UInt8]], from source: String) throws -> Int {
+        Self.assertOffLoop()
+        return try trust.accept(revocations: revocations, from: source)
     }
 
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource) throws -> IngestReport {
         Self.assertOffLoop()
-        return try ingest(envelopes, from: source, now: Int64(Date().timeIntervalSince1970))
+        return try ingest.ingest(envelopes, from: source)
     }
 
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])] {
         Self.assertOffLoop()
-        return try database.deltas(author: stream.author.bytes, level: stream.level, fromSequence: from, limit: limit)
-            .map { (sequence: $0.sequence, envelope: $0.envelope) }
+        return try ingest.deltas(of: stream, from: from, limit: limit)
     }
 
-    func waitingDeltas() -> (count: Int, bytes: Int) {
-        ledger.read { ($0.waiting.count, $0.waiting.bytes) }
+    func receiveAuditHeads(own: AuditHead?, yours: AuditHead?, from peer: DeviceCertificate) throws(AuditService.AuditHeadRefusal) {
+        Self.assertOffLoop()
+        try audit.receiveAuditHeads(own: own, yours: yours, from: peer)
     }
 
-    func addedPeers() throws -> [(name: String, address: String)] {
-        try database.peers().map { (name: $0.name, address: $0.address) }
+    func flushWitnessed(_ device: DeviceID) {
+        Self.assertOffLoop()
+        audit.flushWitnessed(device)
     }
+
+    func addedPeers() throws -> [(name: String, address: String)] { try AddedPeers(kernel: kernel).all() }
 
     func addPeer(name: String, address: String, addedAt: Int64) throws {
-        try database.savePeer(PeerRow(name: name, address: address, addedAt: addedAt))
+        try AddedPeers(kernel: kernel).add(name: name, address: address, addedAt: addedAt)
     }
 
-    func removeAddedPeer(named name: String) throws -> Bool {
-        try database.removePeer(named: name)
-    }
+    func removeAddedPeer(named name: String) throws -> Bool { try AddedPeers(kernel: kernel).remove(named: name) }
 
     /// Store work on an event loop would stall every connection of that loop.
     private static func assertOffLoop() {

@@ -73,7 +73,7 @@ protocol SyncSite: Sendable {
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])]
     /// Takes the audit heads an admitted peer sent; a forged head or another device's passed off
     /// is refused.
-    func receiveAuditHeads(own: AuditHead?, yours: AuditHead?, from peer: DeviceCertificate) throws(Site.AuditHeadRefusal)
+    func receiveAuditHeads(own: AuditHead?, yours: AuditHead?, from peer: DeviceCertificate) throws(AuditService.AuditHeadRefusal)
     /// Writes the peer's newest audit head to the store if it is not yet (when its link closes).
     func flushWitnessed(_ device: DeviceID)
 }
