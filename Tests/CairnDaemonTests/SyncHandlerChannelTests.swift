@@ -107,6 +107,23 @@ import Testing
         }
     }
 
+    /// A Hello naming another federation (with a certificate this one never issued): the
+    /// stranger's goodbye, nothing of this site sent, audited in aggregate by source.
+    @Test func aHelloFromAnotherFederationGetsTheStrangersGoodbye() throws {
+        try Self.withChannel { harness in
+            var hello = SyncChannel.hello("bravo/hq")
+            hello.federationID = [UInt8](repeating: 0x5a, count: hello.federationID.count)
+            try harness.channel.writeInbound(SyncChannel.wire(.hello(hello)))
+            var reader = FrameReader()
+            let frames = try reader.drain(harness.channel)
+            #expect(frames.count == 1 && Self.goodbyes(frames) == [SyncContext.strangerGoodbye], "\(frames)")
+            #expect(!harness.channel.isActive)
+            #expect(harness.context.registry.all.isEmpty)
+            #expect(SyncChannel.counter(harness.site, "cairn_sync_connections_refused_total", "reason=\"foreign_federation\"") == 1)
+            #expect(SyncChannel.counter(harness.site, "cairn_audit_aggregated_events_total", "reason=\"foreign_federation\"") == 1)
+        }
+    }
+
     @Test func aConnectionWithoutHelloIsClosedAtItsDeadline() throws {
         let deadline = SyncHandler.HelloDeadline.at(.uptimeNanoseconds(0) + .seconds(10), timeout: .seconds(10))
         try Self.withChannel(deadline: deadline) { harness in

@@ -15,75 +15,10 @@ import Testing
 /// link's counters, and a flooding peer is still refused.
 ///
 /// This is the one place a test double of `SyncSite` stands in for the site, because the point
-/// is threading: `GatedSite` passes every call to the real alpha/hq site, except that the store
-/// calls named by its gates wait until the test opens them.
+/// is threading: `GatedSite` (GatedSyncSite.swift) passes every call to the real alpha/hq site,
+/// except that the store calls named by its gates wait until the test opens them, and it notes
+/// on which thread each store call ran.
 @Suite(.timeLimit(.minutes(1))) struct SyncLinkThreadingTests {
-    /// Holds a blocking call until the test opens it; says when a call is held.
-    final class Gate: Sendable {
-        private let armed = Atomic<Bool>(true)
-        let entered = DispatchSemaphore(value: 0)
-        private let opened = DispatchSemaphore(value: 0)
-
-        func pass() {
-            guard armed.load(ordering: .acquiring) else { return }
-            entered.signal()
-            opened.wait()
-        }
-
-        /// Lets the held call (and every later one) through.
-        func open() {
-            armed.store(false, ordering: .releasing)
-            opened.signal()
-        }
-    }
-
-    /// alpha/hq's site, with its batch reads and ingests held by gates.
-    final class GatedSite: SyncSite {
-        let site: Site
-        let reads: Gate?
-        let ingests: Gate?
-
-        init(_ site: Site, reads: Gate? = nil, ingests: Gate? = nil) {
-            self.site = site
-            self.reads = reads
-            self.ingests = ingests
-        }
-
-        var deviceID: DeviceID { site.deviceID }
-        var levels: LevelLattice { site.levels }
-        var clearance: String { site.clearance }
-        var certificate: DeviceCertificate { site.certificate }
-        var federationID: [UInt8] { site.federationID }
-        var metrics: SiteMetrics { site.metrics }
-        func charter() -> Charter { site.charter() }
-        func isWithdrawn(_ certificate: DeviceCertificate) -> Bool { site.isWithdrawn(certificate) }
-        func vector(levels: Set<String>) -> [StreamPosition] { site.vector(levels: levels) }
-        func auditHeads(for peer: DeviceCertificate) -> (own: AuditHead?, yours: AuditHead?) { site.auditHeads(for: peer) }
-        func rememberVector(_ positions: [StreamPosition], of peer: DeviceID) { site.rememberVector(positions, of: peer) }
-        func certificates(sharedWith peer: DeviceCertificate, levels: Set<String>) -> [DeviceCertificate] {
-            site.certificates(sharedWith: peer, levels: levels)
-        }
-        func certificates(of devices: Set<DeviceID>) -> [DeviceCertificate] { site.certificates(of: devices) }
-        func trust(after version: UInt64) throws -> TrustObjects { try site.trust(after: version) }
-        func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int { try site.learn(certificates, from: source) }
-        func accept(charters: [[UInt8]], from source: String) throws -> Int { try site.accept(charters: charters, from: source) }
-        func accept(revocations: [[UInt8]], from source: String) throws -> Int { try site.accept(revocations: revocations, from: source) }
-        func receiveAuditHeads(own: AuditHead?, yours: AuditHead?, from peer: DeviceCertificate) throws(AuditService.AuditHeadRefusal) {
-            try site.receiveAuditHeads(own: own, yours: yours, from: peer)
-        }
-        func flushWitnessed(_ device: DeviceID) { site.flushWitnessed(device) }
-
-        func ingest(_ envelopes: [[UInt8]], from source: DeltaSource) throws -> IngestReport {
-            ingests?.pass()
-            return try site.ingest(envelopes, from: source)
-        }
-
-        func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])] {
-            reads?.pass()
-            return try site.deltas(of: stream, from: from, limit: limit)
-        }
-    }
-
     /// A Summary from the peer that cannot match ours (an empty vector's digest).
     static let emptySummary = SyncFrame.summary(round: 1, digest: VectorDigest.digest([]), streams: 0)
 
@@ -105,6 +40,7 @@ import Testing
             try await harness.send(Self.emptySummary)
             guard case .vector(1, let positions, false) = try await harness.next() else { throw FixtureError("summary not answered") }
             #expect(!positions.isEmpty)
+            #expect(!reads.expired, "the Summary was answered only once the held read gave up")
             let link = try #require(harness.peerLink)
             link.keepAlive(after: 0)
             guard case .summary(let next, _, _) = try await harness.next() else { throw FixtureError("no keep-alive round") }
@@ -134,6 +70,7 @@ import Testing
 
             try await harness.send(Self.emptySummary)
             guard case .vector(1, _, false) = try await harness.next() else { throw FixtureError("summary not answered") }
+            #expect(!ingests.expired, "the Summary was answered only once the held ingest gave up")
             let link = try #require(harness.peerLink)
             #expect(link.snapshot().bytesReceived > 0)
 
@@ -150,6 +87,43 @@ import Testing
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in link.inbound.async { done.resume() } }
             let bravoID = TestKeys.verifiedCertificate("bravo/hq").deviceID
             #expect(harness.alpha.vector(levels: link.snapshot().commonLevels).contains { $0.author == bravoID })
+        }
+    }
+
+    /// Every store call a link makes runs off its event loop: admission (learning the peer,
+    /// reading the trust objects and the certificates it may have), the pump's reads of a
+    /// batch, a received batch's ingest, a received revocation, and the witness flush at the
+    /// close. The site notes where each call ran.
+    @Test func storeWorkNeverRunsOnTheEventLoop() async throws {
+        let log = StoreCallLog()
+        try await SyncLinkChannelTests.withHarness(site: { GatedSite($0, log: log) }) { harness in
+            log.loop.withLock { $0 = harness.channel.eventLoop }
+            let round = try await harness.admit()
+            try await harness.send(.vector(round: round, positions: [], reply: false))
+            guard case .vector(_, _, true) = try await harness.next() else { throw FixtureError("no reply vector") }
+            guard case .deltas(let batch, let sent) = try await harness.next() else { throw FixtureError("no Deltas") }
+            try await harness.send(.ack(AckCounts(batch: batch, stored: UInt32(sent.count))))
+
+            let envelopes = try SyncLinkChannelTests.ownEnvelopes(harness.bravo)
+            try await harness.send(.deltas(batch: 1, envelopes: envelopes))
+            var acknowledged = false
+            while !acknowledged {
+                if case .ack(let counts) = try await harness.next() { acknowledged = counts.batch == 1 }
+            }
+            let revocation = try Revocation.issue(
+                certificate: TestKeys.verifiedCertificate("charlie/hq"), agencyKey: TestKeys.agency("charlie"),
+                charter: TestKeys.charter(), effectiveAt: TestKeys.now - 60, reason: "lost")
+            try await harness.send(.trust(revocations: [revocation.serialized()], charters: []))
+            #expect(await eventually { log.names.contains("accept(revocations:)") })
+            try await harness.channel.close().get()
+            #expect(await eventually { log.names.contains("flushWitnessed") })
+
+            let expected: Set<String> = [
+                "learn", "trust", "certificates(sharedWith:)", "deltas", "certificates(of:)", "ingest", "accept(charters:)",
+                "accept(revocations:)", "flushWitnessed",
+            ]
+            #expect(log.names.isSuperset(of: expected), "store calls seen: \(log.names.sorted())")
+            #expect(log.onLoop.isEmpty, "store work ran on the event loop: \(log.onLoop)")
         }
     }
 }
