@@ -46,10 +46,11 @@ final class PeerRegistry: Sendable {
     }
 
     /// The primary link to the device whose certificate or configured name is `name`.
+    /// The groups are copied out first: a link's `name` reads the copy its event loop
+    /// published, under that link's own lock, which is never taken inside this one.
     func primary(named name: String) -> PeerLink? {
-        links.withLock { links in
-            links.values.first { group in group.contains { $0.name == name || $0.configuredName == name } }?.first
-        }
+        let groups = links.withLock { Array($0.values) }
+        return groups.first { group in group.contains { $0.name == name || $0.configuredName == name } }?.first
     }
 
     /// Whether a link dialled for `name` is up.
