@@ -3,7 +3,6 @@ import CairnProtocol
 import Dispatch
 import Logging
 import NIOPosix
-import Synchronization
 
 /// Applies the stored deltas that a newly held key unlocked, in commit groups of at most
 /// `limit` deltas, until none whose key is held is left.
@@ -18,37 +17,24 @@ import Synchronization
 /// they update, so nothing is applied twice). Between passes it holds no thread: the list of keys
 /// is read on the thread pool, and each group waits for the ledger as a suspended task.
 final class BacklogDrain: Sendable {
-    private let wakes: AsyncStream<Void>
-    private let wakeup: AsyncStream<Void>.Continuation
-    private let limitValue = Atomic<Int>(5_000)
+    /// When passes run and how many deltas each commit group takes.
+    let schedule = DrainSchedule()
     /// Signalled after each pass (tests wait for it).
-    let passes = AsyncSignal()
+    var passes: AsyncSignal { schedule.passes }
 
-    init() {
-        (wakes, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        // The pass after start.
-        wakeup.yield()
-    }
-
-    /// Stored deltas applied per commit group.
+    /// Deltas per commit group.
     var limit: Int {
-        get { limitValue.load(ordering: .relaxed) }
-        set { limitValue.store(max(1, newValue), ordering: .relaxed) }
+        get { schedule.limit }
+        set { schedule.limit = newValue }
     }
 
-    /// Asks for a pass (the running one, if any, is followed by one more). Never blocks: called on
-    /// the ledger's queue.
-    func wake() {
-        wakeup.yield()
-    }
+    /// Asks for a pass. Never blocks: called on the ledger's queue.
+    func wake() { schedule.wake() }
 
     /// Runs a pass per wake-up until the task is cancelled (graceful shutdown: the group being
     /// applied is committed first). Call once: the wake-ups are one stream.
     func run(_ site: Site, threadPool: NIOThreadPool) async {
-        for await _ in wakes {
-            await drain(site, threadPool: threadPool)
-            passes.signal()
-        }
+        await schedule.run { await drain(site, threadPool: threadPool) }
     }
 
     /// Applies every stored delta whose key is held, one bounded group at a time, until none is

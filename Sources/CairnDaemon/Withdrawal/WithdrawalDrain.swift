@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Finishes a retroactive revocation too large for the group that accepted it: withdraws the
 /// rest, `limit` deltas per commit group, until nothing stored was written by a withdrawn device
 /// from its withdrawal on.
@@ -11,37 +9,24 @@ import Synchronization
 /// group that left work (`wake()`, through an `AsyncStream` that keeps at most one wake-up
 /// waiting); each group waits for the ledger as a suspended task, holding no thread.
 final class WithdrawalDrain: Sendable {
-    private let wakes: AsyncStream<Void>
-    private let wakeup: AsyncStream<Void>.Continuation
-    private let limitValue = Atomic<Int>(5_000)
+    /// When passes run and how many deltas each commit group takes.
+    let schedule = DrainSchedule()
     /// Signalled after each pass (tests wait for it).
-    let passes = AsyncSignal()
+    var passes: AsyncSignal { schedule.passes }
 
-    init() {
-        (wakes, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        // The pass after start.
-        wakeup.yield()
-    }
-
-    /// Deltas withdrawn per commit group (also by the group that accepts the withdrawal).
+    /// Deltas per commit group.
     var limit: Int {
-        get { limitValue.load(ordering: .relaxed) }
-        set { limitValue.store(max(1, newValue), ordering: .relaxed) }
+        get { schedule.limit }
+        set { schedule.limit = newValue }
     }
 
-    /// Asks for a pass (the running one, if any, is followed by one more). Never blocks: called on
-    /// the ledger's queue.
-    func wake() {
-        wakeup.yield()
-    }
+    /// Asks for a pass. Never blocks: called on the ledger's queue.
+    func wake() { schedule.wake() }
 
     /// Runs a pass per wake-up until the task is cancelled (graceful shutdown: the group being
     /// withdrawn is committed first). Call once: the wake-ups are one stream.
     func run(_ site: Site) async {
-        for await _ in wakes {
-            await drain(site)
-            passes.signal()
-        }
+        await schedule.run { await drain(site) }
     }
 
     /// Withdraws group after group until nothing is left or the task is cancelled.
