@@ -13,9 +13,9 @@ import CairnTrust
 /// - **In memory** (identity, `charter`, `isWithdrawn`, `vector`, `auditHeads`,
 ///   `rememberVector`): reads of committed state taken under a lock held for a copy, never
 ///   across I/O, or a hand-off to a queue. They may be called on an event loop.
-/// - **Blocking** (everything that `throws` but `vector`, plus `certificates`, `flushWitnessed`):
-///   store reads or a durable group commit. Never on an event loop: `PeerLink` runs them on
-///   its serial queue or the `NIOThreadPool` and hops the result back.
+/// - **Blocking** (everything that `throws`, plus `certificates` and `flushWitnessed`): store
+///   reads or a durable group commit. Never on an event loop: `PeerLink` runs them on its
+///   serial queue or the `NIOThreadPool` and hops the result back.
 protocol SyncSite: Sendable {
     // MARK: Identity, fixed for the life of the process
 
