@@ -15,9 +15,15 @@ extension Site {
         id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
     ) throws -> (RecordState, created: Bool) {
-        try ledger.submitAndWait { [self] context in
+        try ledger.submitAndWait(reads: rowKeys(id)) { [self] context in
             try prepareWrite(id: id, level: requestedLevel, actor: actor, auditKind: auditKind, build: build, in: &context)
         }
+    }
+
+    /// The row keys of an id at every level this site reads: what a write of it looks at, read
+    /// ahead for its whole group (`RecordReadAhead`).
+    private func rowKeys(_ id: RecordID) -> [[UInt8]] {
+        identity.readableLevels.map { rowKey(id, level: $0) }
     }
 
     /// Appends an entry to the audit log (through the ledger, so the chain has one writer), and
@@ -51,7 +57,7 @@ extension Site {
             existing = try choose(id, level: nil, among: held, forWrite: true)
             level = existing!.level
         } else {
-            if try isRetracted(id, level: nil) {
+            if try isRetracted(id, in: context) {
                 throw DaemonError.request(.recordRetracted, "record \(id) was retracted; its id cannot be used again")
             }
             guard let requestedLevel else {

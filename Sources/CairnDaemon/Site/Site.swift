@@ -68,6 +68,7 @@ final class Site: Sendable {
         self.testMode = testMode
         self.logger = logger
         self.startedAt = Date()
+        ledger.join(RecordReadAhead(database: database, logger: logger))
         ledger.join(DeletedTallyKeeper(key: tallyKey))
         ledger.join(AuditAnchorKeeper(anchor: auditAnchor, metrics: metrics, logger: logger))
         ledger.join(SiteCommitted(site: WeakSite(value: self), device: identity.deviceID, metrics: metrics))
