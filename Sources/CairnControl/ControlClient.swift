@@ -31,10 +31,12 @@ public struct ControlClient: Sendable {
     /// Sends one request and returns the raw response, whatever its status.
     ///
     /// `path` is the request target as sent (already percent-encoded, see `ControlPath`);
-    /// `body`, when present, is sent as `application/json`.
-    public func send(method: String, path: String, body: Data? = nil) throws(ControlClientError) -> ControlResponse {
+    /// `body`, when present, is sent as `application/json`; `headers` are added as they are.
+    public func send(
+        method: String, path: String, body: Data? = nil, headers: [(String, String)] = []
+    ) throws(ControlClientError) -> ControlResponse {
         let connection = try UnixSocketConnection(path: socketPath, timeout: timeout)
-        try connection.writeAll(Self.request(method: method, path: path, body: body))
+        try connection.writeAll(Self.request(method: method, path: path, body: body, headers: headers))
         var parser = HTTPResponseParser()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !parser.isComplete {
@@ -46,12 +48,13 @@ public struct ControlClient: Sendable {
     }
 
     /// The bytes of one request.
-    static func request(method: String, path: String, body: Data?) -> [UInt8] {
+    static func request(method: String, path: String, body: Data?, headers: [(String, String)] = []) -> [UInt8] {
         var head = "\(method) \(path) HTTP/1.1\r\n"
         head += "Host: localhost\r\n"
         head += "User-Agent: cairn/0.1\r\n"
         head += "Accept: application/json\r\n"
         head += "Connection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body {
             head += "Content-Type: application/json\r\n"
             head += "Content-Length: \(body.count)\r\n"
@@ -64,9 +67,9 @@ public struct ControlClient: Sendable {
 
     /// Sends a request, and decodes a 2xx body as `T` or turns anything else into `.refused`.
     func call<T: Decodable>(
-        _ type: T.Type, method: String, path: String, body: Data? = nil
+        _ type: T.Type, method: String, path: String, body: Data? = nil, headers: [(String, String)] = []
     ) throws(ControlClientError) -> (T, ControlResponse) {
-        let response = try send(method: method, path: path, body: body)
+        let response = try send(method: method, path: path, body: body, headers: headers)
         guard response.isSuccess else { throw response.refusal() }
         return (try response.decode(T.self), response)
     }

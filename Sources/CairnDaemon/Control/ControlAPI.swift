@@ -18,6 +18,14 @@ struct ControlReply: Sendable {
         }
     }
 
+    /// The minimal reply to a write (`Prefer: return=minimal`): which record it wrote, 201 when
+    /// it created it, without the record.
+    static func written(id: String, level: String, created: Bool) -> ControlReply {
+        var reply = ControlReply.json(created ? 201 : 200, RecordWrittenDocument(id: id, classification: level))
+        reply.headers.append(("preference-applied", "return=minimal"))
+        return reply
+    }
+
     static func error(_ code: ControlErrorCode, _ message: String) -> ControlReply {
         // Encoding two strings cannot fail; an empty body still carries the status.
         let body = (try? ControlJSON.compactEncoder().encode(ErrorDocument(code, message: message))) ?? Data()
@@ -36,13 +44,14 @@ struct ControlAPI: Sendable {
     /// Federation sync, when the daemon runs it (tests of the control API may run without).
     var sync: SyncService? = nil
 
-    func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
-        let reply = respond(route, body: body, caller: caller)
+    /// `minimal`: the caller asked for the minimal reply to a write (`Prefer: return=minimal`).
+    func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, minimal: Bool = false) -> ControlReply {
+        let reply = respond(route, body: body, caller: caller, minimal: minimal)
         site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", String(reply.status))])
         return reply
     }
 
-    private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
+    private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, minimal: Bool) -> ControlReply {
         // The record a log line may name by its keyed hash: the path's, or a put's once decoded.
         var record = route.recordParameter
         do {
@@ -110,6 +119,7 @@ struct ControlAPI: Sendable {
                     metadata: route.logMetadata(
                         caller: caller, record: document.id, site: site,
                         ["record.level": "\(document.classification)", "record.created": "\(created)"]))
+                if minimal { return .written(id: document.id, level: document.classification, created: created) }
                 return .json(created ? 201 : 200, document)
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)

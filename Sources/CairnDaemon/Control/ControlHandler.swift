@@ -21,6 +21,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The change-stream subscription of this connection, if it is watching.
     private var watchID: UInt64?
     private var pending = Pending.idle
+    /// The request being read asked for the minimal reply to a write (`Prefer: return=minimal`).
+    private var minimal = false
 
     init(api: ControlAPI, gate: ControlGate, threadPool: NIOThreadPool, logger: Logger) {
         self.api = api
@@ -65,6 +67,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// without the right nor an oversize upload is read any further.
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Pending {
         let keepAlive = head.isKeepAlive
+        minimal = head.headers[canonicalForm: "prefer"].contains { $0.lowercased() == "return=minimal" }
         let length = head.headers.first(name: "content-length").flatMap(Int.init)
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
         let route = Result { try ControlRoute.resolve(method: head.method.rawValue, target: head.uri) }
@@ -111,8 +114,9 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let api = self.api
         let caller = self.caller!.peer
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let minimal = self.minimal
         threadPool.runIfActive(eventLoop: context.eventLoop) {
-            api.handle(route, body: body, caller: caller)
+            api.handle(route, body: body, caller: caller, minimal: minimal)
         }.whenComplete { result in
             let (handler, context) = bound.value
             switch result {
