@@ -29,30 +29,32 @@ public enum Daemon {
             throw error
         }
         // Keys held but not yet granted to known devices (say, after a crash) are granted now.
-        try site.learn([], from: "daemon")
-        let reload = SignalWatcher(signal: SIGHUP) {
-            logger.info("daemon.reload", metadata: ["signal": "SIGHUP"])
+        try site.keys.learn([], from: "daemon")
+        // Trapped from here on: a SIGHUP before the service group runs waits for it.
+        let reload = ReloadService(signals: await ReloadService.trap(), threadPool: threadPool, logger: logger) {
             sync.reloadPeers()
         }
-        defer { reload.cancel() }
+        let ready = AsyncSignal()
+        let background = BackgroundWork(site: site, threadPool: threadPool, ready: ready)
         let server = ControlServer(
             socketPath: config.socketPath, api: ControlAPI(site: site, logger: logger, sync: sync),
             authorizer: Authorizer(config: config), limits: config.controlLimits, group: group, threadPool: threadPool, logger: logger,
             onReady: {
                 logger.info("daemon.ready", metadata: ["device.ref": "\(site.identity.ref)"])
                 notifier.notify("READY=1\nSTATUS=serving \(site.identity.ref)")
-                site.storeCheck.start(site)
-                // A backlog left half applied by a stop or crash is finished now.
-                site.backlog.schedule(site)
-                // So is a retroactive revocation.
-                site.withdrawalDrain.schedule(site)
+                // The store check starts now (the drains run from the start: a backlog or a
+                // retroactive revocation left half done by a stop or crash is finished first).
+                ready.signal()
             },
             onStopping: { notifier.notify("STOPPING=1") })
+        // Shut down in reverse order: background work and SIGHUP first, sync last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sync), .init(service: server)]
         if let interval = SystemdNotifier.watchdogInterval() {
             services.append(
                 .init(service: WatchdogService(interval: interval, notifier: notifier, threadPool: threadPool, site: site, logger: logger)))
         }
+        services.append(.init(service: background))
+        services.append(.init(service: reload))
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -61,20 +63,16 @@ public enum Daemon {
         do {
             try await serviceGroup.run()
         } catch {
-            site.storeCheck.cancelAndWait()
-            site.backlog.cancelAndWait()
-            site.withdrawalDrain.cancelAndWait()
             // Clean-up on the way out: the service group's error is what is thrown.
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
-        site.storeCheck.cancelAndWait()
-        site.backlog.cancelAndWait()
-        site.withdrawalDrain.cancelAndWait()
+        // Every task of the group has ended (the drains after their last group): the pool, the
+        // loop and the store can go.
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
-        site.closeAuditLog()
+        site.audit.closeAuditLog()
         try site.database.close()
         logger.info("daemon.stopped")
     }

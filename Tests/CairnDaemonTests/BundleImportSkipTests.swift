@@ -30,20 +30,20 @@ import Testing
         try SiteRetroactiveRevocationTests.scenario { hq, laptop, bravo, effective in
             // bravo knows the revocation; hq does not, and exports everything it holds for bravo.
             let revocation = try SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective)
-            #expect(try bravo.accept(revocation: revocation, from: "test").learned)
-            _ = try hq.put(PutRecordRequest(id: "c-new", type: "note", classification: "CONFIDENTIAL", fields: ["v": 1]))
-            let (bundle, exported) = try hq.exportBundle(BundleExportRequest(recipient: "bravo/hq"), actor: "test")
+            #expect(try bravo.trust.accept(revocation: revocation, from: "test").learned)
+            _ = try hq.records.put(PutRecordRequest(id: "c-new", type: "note", classification: "CONFIDENTIAL", fields: ["v": 1]))
+            let (bundle, exported) = try hq.bundles.exportBundle(BundleExportRequest(recipient: "bravo/hq"), actor: "test")
             #expect(exported.deltas > 4)
 
-            let dry = try bravo.importBundle(bundle, dryRun: true, actor: "test")
+            let dry = try bravo.bundles.importBundle(bundle, dryRun: true, actor: "test")
             #expect(dry.skipped == 4 && dry.skippedReasons == ["author_revoked": 4], "\(dry.skippedReasons)")
-            let imported = try bravo.importBundle(bundle, dryRun: false, actor: "test")
+            let imported = try bravo.bundles.importBundle(bundle, dryRun: false, actor: "test")
             #expect(imported.skipped == 4 && imported.skippedReasons == ["author_revoked": 4])
             #expect(imported.refused == 0, "\(imported.refusals)")
             #expect(imported.stored + imported.duplicate == exported.deltas - 4)
-            #expect(try bravo.get(id: "c-new").fields["v"] == 1)
-            #expect(SiteFixture.refusal { try bravo.get(id: "c-thief") } == .recordNotFound)
-            #expect(try bravo.get(id: "c-shared").fields["v"] == "hq")
+            #expect(try bravo.records.document(id: "c-new").fields["v"] == 1)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-thief") } == .recordNotFound)
+            #expect(try bravo.records.document(id: "c-shared").fields["v"] == "hq")
             _ = laptop
         }
     }
@@ -53,7 +53,7 @@ import Testing
             let (hq, bravo) = (sites[0], sites[1])
             try SiteRevocationTests.meshed(sites)
             for n in 0..<3 {
-                _ = try hq.put(PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))
+                _ = try hq.records.put(PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))
             }
             var deltas = try SiteIngestTests.envelopes(hq, levels: ["CONFIDENTIAL"]).filter { !bravo.database.deltaCountIsHeld($0) }
             #expect(deltas.count >= 3)
@@ -64,12 +64,12 @@ import Testing
             body[body.count / 2] ^= 0x01
             deltas[1] = HandMadeEnvelope.encode(header: original.headerBytes, body: body, signature: original.signature)
             let forged = try Self.bundle(deltas, from: hq, to: bravo)
-            let refusal = SiteFixture.refusal { try bravo.importBundle(forged, dryRun: false, actor: "test") }
+            let refusal = SiteFixture.refusal { try bravo.bundles.importBundle(forged, dryRun: false, actor: "test") }
             #expect(refusal == .bundleInvalid)
             #expect(try bravo.database.deltaCount() == before)
 
             // A second history of the sender's own stream (signed by it) is refused whole too.
-            let (epoch, key) = try #require(hq.keyring().current(level: "CONFIDENTIAL"))
+            let (epoch, key) = try #require(hq.records.keyring().current(level: "CONFIDENTIAL"))
             let head = try #require(try bravo.database.streamHeads().first { $0.author == hq.identity.deviceID.bytes && $0.level == "CONFIDENTIAL" })
             let fork = try SealedDelta.seal(
                 change: Change(
@@ -79,7 +79,7 @@ import Testing
                 sequence: head.sequence + 1, previous: [UInt8](repeating: 7, count: 32), epoch: epoch, key: key,
                 signer: hq.identity.keys.signing)
             let twoHistories = try Self.bundle([fork.envelope], from: hq, to: bravo)
-            let second = SiteFixture.refusal { try bravo.importBundle(twoHistories, dryRun: true, actor: "test") }
+            let second = SiteFixture.refusal { try bravo.bundles.importBundle(twoHistories, dryRun: true, actor: "test") }
             #expect(second == .bundleInvalid)
             #expect(try bravo.database.deltaCount() == before)
         }

@@ -92,11 +92,11 @@ import Testing
         ]
     }
 
-    @Test func refusalsLogNothingOfTheRequest() throws {
+    @Test func refusalsLogNothingOfTheRequest() async throws {
         let capture = LogCapture()
         let c = Self.canary
-        try withTemporaryDirectory { directory in
-            try SiteFixture.withSite(try SiteFixture.config(in: directory), logger: capture.logger) { site in
+        try await withTemporaryDirectory { directory in
+            try await SiteFixture.withSite(try SiteFixture.config(in: directory), logger: capture.logger) { site in
                 let api = ControlAPI(site: site, logger: capture.logger)
                 // The records the refusals need: one SECRET, one deleted, one retracted.
                 for body in [
@@ -104,24 +104,24 @@ import Testing
                     #"{"id":"\#(c)-gone","type":"\#(c)-type","classification":"SECRET","fields":{"\#(c)_f":"\#(c) value"}}"#,
                     #"{"id":"\#(c)-retracted","type":"\#(c)-type","classification":"SECRET"}"#,
                 ] {
-                    let reply = api.handle(.putRecord, body: Array(body.utf8), caller: Self.caller)
+                    let reply = await api.serve(.putRecord, body: Array(body.utf8), caller: Self.caller)
                     try #require(reply.status == 201, "\(String(decoding: reply.body, as: UTF8.self))")
                 }
-                #expect(api.handle(.deleteRecord("\(c)-gone"), body: [], caller: Self.caller).status == 200)
-                let retract = api.handle(
+                #expect(await api.serve(.deleteRecord("\(c)-gone"), body: [], caller: Self.caller).status == 200)
+                let retract = await api.serve(
                     .retractRecord("\(c)-retracted"), body: Array(#"{"reason":"\#(c) reason"}"#.utf8),
                     caller: Self.caller)
                 #expect(retract.status == 200, "\(String(decoding: retract.body, as: UTF8.self))")
 
                 var refusals = 0
                 for attempt in Self.attempts {
-                    let reply = api.handle(attempt.route, body: Array(attempt.body.utf8), caller: Self.caller)
+                    let reply = await api.serve(attempt.route, body: Array(attempt.body.utf8), caller: Self.caller)
                     let error = try? ControlJSON.decoder().decode(ErrorDocument.self, from: Data(reply.body))
                     #expect(error?.code == attempt.code, "\(attempt): \(String(decoding: reply.body, as: UTF8.self))")
                     refusals += 1
                 }
                 // The caller keeps the detail: the mismatch names the record it refused.
-                let mismatch = api.handle(.putRecord, body: Array(Self.attempts[0].body.utf8), caller: Self.caller)
+                let mismatch = await api.serve(.putRecord, body: Array(Self.attempts[0].body.utf8), caller: Self.caller)
                 #expect(String(decoding: mismatch.body, as: UTF8.self).contains("\(c)-secret"))
 
                 let lines = capture.lines
@@ -141,11 +141,11 @@ import Testing
                         .filter { $0.contains("request.route=\(route)") }
                         .compactMap { $0.first { $0.hasPrefix("record.ref=") }.map(String.init) }
                 }
-                let missing = site.logRef("\(c)-missing")
+                let missing = site.records.logRef("\(c)-missing")
                 #expect(refs("records.get").first == "record.ref=\(missing)")
                 #expect(refs("records.history") == ["record.ref=\(missing)"])
-                #expect(refs("records.reclassify").contains("record.ref=\(site.logRef("\(c)-secret"))"))
-                #expect(missing.count == 16 && missing != site.logRef("\(c)-secret"))
+                #expect(refs("records.reclassify").contains("record.ref=\(site.records.logRef("\(c)-secret"))"))
+                #expect(missing.count == 16 && missing != site.records.logRef("\(c)-secret"))
 
                 for line in lines {
                     #expect(!line.lowercased().contains(c), "a log line holds the canary: \(line)")

@@ -15,9 +15,9 @@ import Testing
     @Test func sitesHoldingTheSameDeltasInAnyOrderShowTheSameDigest() throws {
         try Self.withSites { alpha, bravo, laptop in
             // Everyone knows everyone, so every writer grants its keys to both other sites.
-            try alpha.learn([bravo.identity.certificate, laptop.identity.certificate], from: "test")
-            try bravo.learn([alpha.identity.certificate, laptop.identity.certificate], from: "test")
-            try laptop.learn([alpha.identity.certificate, bravo.identity.certificate], from: "test")
+            try alpha.keys.learn([bravo.identity.certificate, laptop.identity.certificate], from: "test")
+            try bravo.keys.learn([alpha.identity.certificate, laptop.identity.certificate], from: "test")
+            try laptop.keys.learn([alpha.identity.certificate, bravo.identity.certificate], from: "test")
             try Self.write(alpha, prefix: "a")
             try Self.write(bravo, prefix: "b")
 
@@ -25,21 +25,21 @@ import Testing
             let fromAlpha = try SiteIngestTests.envelopes(alpha, levels: Set(alpha.identity.readableLevels))
             let fromBravo = try SiteIngestTests.envelopes(bravo, levels: common)
             let commonFromAlpha = try SiteIngestTests.envelopes(alpha, levels: common)
-            #expect(try bravo.ingest(commonFromAlpha, from: SiteIngestTests.source(alpha)).refused == 0)
-            #expect(try alpha.ingest(fromBravo, from: SiteIngestTests.source(bravo)).refused == 0)
+            #expect(try bravo.ingest.ingest(commonFromAlpha, from: SiteIngestTests.source(alpha)).refused == 0)
+            #expect(try alpha.ingest.ingest(fromBravo, from: SiteIngestTests.source(bravo)).refused == 0)
             var random = SeededRandom(seed: 0xd16e57)
             let shuffled = (fromAlpha + fromBravo).shuffled(using: &random)
             for chunk in stride(from: 0, to: shuffled.count, by: 7) {
                 let batch = Array(shuffled[chunk..<min(chunk + 7, shuffled.count)])
-                _ = try laptop.ingest(batch, from: SiteIngestTests.source(alpha))
+                _ = try laptop.ingest.ingest(batch, from: SiteIngestTests.source(alpha))
             }
             #expect(laptop.ledger.read { $0.waiting.count } == 0)
 
             // The concurrent writes to one field left a conflict, so the digest covers one.
-            #expect(try alpha.get(id: "shared-1").conflicts["status"]?.count == 1)
-            #expect(try bravo.get(id: "shared-1") == alpha.get(id: "shared-1"))
+            #expect(try alpha.records.document(id: "shared-1").conflicts["status"]?.count == 1)
+            #expect(try bravo.records.document(id: "shared-1") == alpha.records.document(id: "shared-1"))
 
-            let (a, b, l) = (try alpha.stateDigest(), try bravo.stateDigest(), try laptop.stateDigest())
+            let (a, b, l) = (try alpha.status.stateDigest(), try bravo.status.stateDigest(), try laptop.status.stateDigest())
             #expect(b.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"])
             for level in b.levels {
                 let fromA = try #require(a.levels.first { $0.name == level.name })
@@ -51,7 +51,7 @@ import Testing
             #expect(a.levels.last?.name == "SECRET" && a.levels.last?.records == 6)
             #expect(a == l, "alpha and the laptop hold every level alike")
             #expect(a.digest != b.digest, "bravo holds fewer levels, so its overall digest differs")
-            #expect(a.document.levels["SECRET"]?.digest == Hex.encode(a.levels[3].digest))
+            #expect(DocumentMapping.document(a).levels["SECRET"]?.digest == Hex.encode(a.levels[3].digest))
         }
     }
 
@@ -59,28 +59,28 @@ import Testing
     /// handing the delta over makes the digests equal again.
     @Test func oneDifferingFieldChangesTheDigestOfItsLevel() throws {
         try Self.withSites { alpha, _, laptop in
-            try alpha.learn([laptop.identity.certificate], from: "test")
-            try laptop.learn([alpha.identity.certificate], from: "test")
+            try alpha.keys.learn([laptop.identity.certificate], from: "test")
+            try laptop.keys.learn([alpha.identity.certificate], from: "test")
             try Self.write(alpha, prefix: "a")
             let levels = Set(alpha.identity.readableLevels)
             let all = try SiteIngestTests.envelopes(alpha, levels: levels)
-            _ = try laptop.ingest(all, from: SiteIngestTests.source(alpha))
-            let before = try alpha.stateDigest()
-            #expect(try laptop.stateDigest() == before)
+            _ = try laptop.ingest.ingest(all, from: SiteIngestTests.source(alpha))
+            let before = try alpha.status.stateDigest()
+            #expect(try laptop.status.stateDigest() == before)
 
             let held = try SiteIngestTests.envelopes(alpha, levels: levels)
-            _ = try alpha.put(PutRecordRequest(id: "a-r-2", fields: ["n": 3]))
-            let after = try alpha.stateDigest()
+            _ = try alpha.records.put(PutRecordRequest(id: "a-r-2", fields: ["n": 3]))
+            let after = try alpha.status.stateDigest()
             #expect(after.digest != before.digest)
             for (old, new) in zip(before.levels, after.levels) {
                 #expect((old == new) == (old.name != "RESTRICTED"), "\(old.name)")
             }
-            #expect(try laptop.stateDigest() == before)
+            #expect(try laptop.status.stateDigest() == before)
 
             let fresh = try SiteIngestTests.envelopes(alpha, levels: levels).filter { !held.contains($0) }
             #expect(fresh.count == 1)
-            _ = try laptop.ingest(fresh, from: SiteIngestTests.source(alpha))
-            #expect(try laptop.stateDigest() == after)
+            _ = try laptop.ingest.ingest(fresh, from: SiteIngestTests.source(alpha))
+            #expect(try laptop.status.stateDigest() == after)
         }
     }
 
@@ -152,16 +152,16 @@ import Testing
         for (index, level) in levels.enumerated() {
             for n in 0..<6 {
                 let id = "\(prefix)-\(level.prefix(1).lowercased())-\(n)"
-                _ = try site.put(PutRecordRequest(
+                _ = try site.records.put(PutRecordRequest(
                     id: id, type: "note", classification: level, fields: ["n": .int(Int64(n)), "by": .string(prefix)],
                     tags: n % 2 == 0 ? ["even"] : []))
                 if n % 3 == 0 {
-                    _ = try site.put(PutRecordRequest(id: id, fields: ["n": .double(Double(n) / 2)], removeTags: ["even"]))
+                    _ = try site.records.put(PutRecordRequest(id: id, fields: ["n": .double(Double(n) / 2)], removeTags: ["even"]))
                 }
-                if n == 4 { _ = try site.delete(id: id) }
+                if n == 4 { _ = try site.records.delete(id: id) }
             }
             if index < 3 {
-                _ = try site.put(PutRecordRequest(
+                _ = try site.records.put(PutRecordRequest(
                     id: "shared-\(index)", type: "note", classification: level, fields: ["status": .string(prefix)],
                     tags: [prefix]))
             }

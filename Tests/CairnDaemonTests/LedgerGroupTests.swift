@@ -10,21 +10,21 @@ import Testing
 @Suite struct LedgerGroupTests {
     @Test func concurrentWritesToOneRecordAreAllKept() throws {
         try SiteFixture.withAlphaSite { site in
-            _ = try site.put(PutRecordRequest(id: "shared", type: "incident", classification: "SECRET"))
+            _ = try site.records.put(PutRecordRequest(id: "shared", type: "incident", classification: "SECRET"))
             let writers = 16
             let failures = Mutexed<[String]>([])
             concurrently(writers) { writer in
                 do {
-                    _ = try site.put(PutRecordRequest(id: "shared", fields: ["f\(writer)": .int(Int64(writer))]))
+                    _ = try site.records.put(PutRecordRequest(id: "shared", fields: ["f\(writer)": .int(Int64(writer))]))
                 } catch {
                     failures.update { $0.append("\(writer): \(error)") }
                 }
             }
             #expect(failures.value.isEmpty)
-            let record = try site.get(id: "shared")
+            let record = try site.records.document(id: "shared")
             #expect(record.fields.count == writers, "a concurrent write was lost")
             for writer in 0..<writers { #expect(record.fields["f\(writer)"] == .int(Int64(writer))) }
-            let history = try site.history(id: "shared")
+            let history = try site.records.historyEntries(id: "shared")
             #expect(history.count == writers + 1)
             // The stream's sequence numbers are contiguous in commit order.
             let sequences = history.map(\.sequence)
@@ -38,22 +38,22 @@ import Testing
             concurrently(24) { n in
                 // Every third write names a level that does not exist.
                 let level = n % 3 == 0 ? "COSMIC" : "CONFIDENTIAL"
-                let ok = (try? site.put(PutRecordRequest(id: "r\(n)", type: "note", classification: level))) != nil
+                let ok = (try? site.records.put(PutRecordRequest(id: "r\(n)", type: "note", classification: level))) != nil
                 results.update { $0[n] = ok }
             }
             for (n, ok) in results.value { #expect(ok == (n % 3 != 0), "write \(n)") }
-            #expect(try site.list(level: nil, type: nil, tag: nil, deleted: .include).count == 16)
-            let status = try site.status()
+            #expect(try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include).count == 16)
+            let status = try site.status.statusDocument()
             #expect(status.levels.first { $0.name == "CONFIDENTIAL" }?.deltas == 17)  // 16 writes + the epoch grant
         }
     }
 
     @Test func deletionsInAGroupAreCounted() throws {
         try SiteFixture.withAlphaSite { site in
-            for n in 0..<8 { _ = try site.put(PutRecordRequest(id: "d\(n)", type: "note", classification: "SECRET")) }
-            _ = try site.status()  // take the count before deleting
-            concurrently(8) { n in _ = try? site.delete(id: "d\(n)") }
-            let secret = try #require(try site.status().levels.first { $0.name == "SECRET" })
+            for n in 0..<8 { _ = try site.records.put(PutRecordRequest(id: "d\(n)", type: "note", classification: "SECRET")) }
+            _ = try site.status.statusDocument()  // take the count before deleting
+            concurrently(8) { n in _ = try? site.records.delete(id: "d\(n)") }
+            let secret = try #require(try site.status.statusDocument().levels.first { $0.name == "SECRET" })
             #expect(secret.deletedRecords == 8)
             #expect(secret.records == 0)
         }

@@ -18,7 +18,7 @@ import Testing
     static func ledger(_ database: CairnDatabase) -> Ledger {
         let state = LedgerState(
             clock: HybridLogicalClock(clock: SystemWallClock(), last: .zero), heads: [:], keyring: EpochKeyring(), deletedCounts: [:])
-        return Ledger(state: state, commit: AuditedCommit(database: database, logger: logger), metrics: SiteMetrics(), logger: logger)
+        return Ledger(state: state, commit: AuditedCommit(store: database, logger: logger), metrics: SiteMetrics(), logger: logger)
     }
 
     /// An audit entry: the smallest job that writes something.

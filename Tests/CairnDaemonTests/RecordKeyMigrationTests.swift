@@ -31,10 +31,8 @@ import Testing
         do {
             try body()
             return nil
-        } catch DaemonError.request(let code, _) {
-            return code.rawValue
         } catch {
-            return "\(error)"
+            return controlRefusal(of: error)?.code.rawValue ?? "\(error)"
         }
     }
 
@@ -42,25 +40,25 @@ import Testing
         try Self.withOldStore { config in
             try SiteFixture.withSite(config) { site in
                 #expect(try site.database.meta(RecordKeyMigration.flag) != nil)
-                #expect(Hex.encode(try site.stateDigest().digest) == Self.digestBefore)
-                #expect(try site.get(id: "s-1").fields["title"] == "secret one")
-                #expect(try site.get(id: "c-1").fields["n"] == 2)
-                #expect(try site.history(id: "c-1").count == 2)
-                let moved = try site.get(id: "r-1")
+                #expect(Hex.encode(try site.status.stateDigest().digest) == Self.digestBefore)
+                #expect(try site.records.document(id: "s-1").fields["title"] == "secret one")
+                #expect(try site.records.document(id: "c-1").fields["n"] == 2)
+                #expect(try site.records.historyEntries(id: "c-1").count == 2)
+                let moved = try site.records.document(id: "r-1")
                 #expect(moved.classification == "CONFIDENTIAL" && moved.fields["title"] == "moved")
-                #expect(try site.get(id: "d-1").isDeleted)
-                #expect(Self.code { _ = try site.get(id: "x-1") } == "record_retracted")
-                #expect(Self.code { _ = try site.put(PutRecordRequest(id: "x-1", classification: "CONFIDENTIAL")) } == "record_retracted")
+                #expect(try site.records.document(id: "d-1").isDeleted)
+                #expect(Self.code { _ = try site.records.document(id: "x-1") } == "record_retracted")
+                #expect(Self.code { _ = try site.records.put(PutRecordRequest(id: "x-1", classification: "CONFIDENTIAL")) } == "record_retracted")
                 // The withdrawal of r-1 from RESTRICTED moved with it: its id is not reused there.
                 #expect(
-                    Self.code { _ = try site.put(PutRecordRequest(id: "r-1", type: "report", classification: "RESTRICTED")) }
+                    Self.code { _ = try site.records.put(PutRecordRequest(id: "r-1", type: "report", classification: "RESTRICTED")) }
                         == "classification_mismatch")
                 // Written after the move, found again after a restart (the flag stops a second pass).
-                _ = try site.put(PutRecordRequest(id: "c-1", fields: ["n": 3]))
+                _ = try site.records.put(PutRecordRequest(id: "c-1", fields: ["n": 3]))
             }
             try SiteFixture.withSite(config) { (site: Site) throws in
-                #expect(try site.get(id: "c-1").fields["n"] == 3)
-                #expect(try site.history(id: "c-1").count == 3)
+                #expect(try site.records.document(id: "c-1").fields["n"] == 3)
+                #expect(try site.records.historyEntries(id: "c-1").count == 3)
             }
         }
     }
@@ -69,8 +67,8 @@ import Testing
         try withTemporaryDirectory { directory in
             try SiteFixture.withSite(try SiteFixture.config(in: directory)) { (site: Site) throws in
                 let id = try RecordID("same")
-                #expect(site.rowKey(id, level: "SECRET") != site.rowKey(id, level: "CONFIDENTIAL"))
-                #expect(site.rowKey(id, level: "SECRET") == site.recordKeys.key(idKey: site.recordKeys.idKey(id), level: "SECRET"))
+                #expect(site.records.rowKey(id, level: "SECRET") != site.records.rowKey(id, level: "CONFIDENTIAL"))
+                #expect(site.records.rowKey(id, level: "SECRET") == site.records.recordKeys.key(idKey: site.records.recordKeys.idKey(id), level: "SECRET"))
             }
         }
     }

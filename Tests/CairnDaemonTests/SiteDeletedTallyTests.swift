@@ -13,12 +13,12 @@ import Testing
         try withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)
             try SiteFixture.withSite(config) { site in
-                for n in 0..<5 { _ = try site.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET")) }
-                _ = try site.delete(id: "r-0")
-                _ = try site.status()  // no tally yet in a new store: counted, then written
-                _ = try site.delete(id: "r-1")
-                _ = try site.put(PutRecordRequest(id: "c-0", type: "note", classification: "CONFIDENTIAL"))
-                _ = try site.delete(id: "c-0")
+                for n in 0..<5 { _ = try site.records.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET")) }
+                _ = try site.records.delete(id: "r-0")
+                _ = try site.status.statusDocument()  // no tally yet in a new store: counted, then written
+                _ = try site.records.delete(id: "r-1")
+                _ = try site.records.put(PutRecordRequest(id: "c-0", type: "note", classification: "CONFIDENTIAL"))
+                _ = try site.records.delete(id: "c-0")
                 let sealed = try #require(try site.database.meta(MetaKey.deletedTally))
                 // Sealed: neither the level names nor the counts are readable in the file.
                 #expect(!String(decoding: sealed, as: UTF8.self).contains("SECRET"))
@@ -26,7 +26,7 @@ import Testing
             try SiteFixture.withSite(config) { site in
                 // Known from the store before anything counted.
                 #expect(site.ledger.read { $0.deletedCounts } == ["SECRET": 2, "CONFIDENTIAL": 1])
-                let secret = try #require(try site.status().levels.first { $0.name == "SECRET" })
+                let secret = try #require(try site.status.statusDocument().levels.first { $0.name == "SECRET" })
                 #expect(secret.deletedRecords == 2 && secret.records == 3)
             }
         }
@@ -34,17 +34,17 @@ import Testing
 
     @Test func theTallyFollowsRetractionAndReclassificationOfDeletedRecords() throws {
         try SiteFixture.withAlphaSite { site in
-            for n in 0..<4 { _ = try site.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET")) }
-            _ = try site.status()
-            for n in 0..<3 { _ = try site.delete(id: "r-\(n)") }
+            for n in 0..<4 { _ = try site.records.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET")) }
+            _ = try site.status.statusDocument()
+            for n in 0..<3 { _ = try site.records.delete(id: "r-\(n)") }
             try expectTallyMatchesACount(site)
             // A deleted record withdrawn from its level leaves the count with it.
-            _ = try site.retract(id: "r-0", reason: "entered in error")
+            _ = try site.withdrawal.retract(id: "r-0", reason: "entered in error")
             try expectTallyMatchesACount(site)
             // A deleted record moved to another level is counted there.
-            _ = try site.reclassify(id: "r-1", to: "CONFIDENTIAL")
+            _ = try site.withdrawal.reclassify(id: "r-1", to: "CONFIDENTIAL")
             try expectTallyMatchesACount(site)
-            let levels = try site.status().levels
+            let levels = try site.status.statusDocument().levels
             let secret = try #require(levels.first { $0.name == "SECRET" })
             let confidential = try #require(levels.first { $0.name == "CONFIDENTIAL" })
             #expect(secret.deletedRecords == 1 && secret.records == 1)
@@ -57,13 +57,13 @@ import Testing
     @Test func aRecordReceivedAlreadyDeletedIsCounted() throws {
         try SiteIngestTests.withSites("alpha/hq", "bravo/hq") { alpha, bravo in
             try SiteIngestTests.introduce(alpha, bravo)
-            _ = try bravo.status()  // the tally exists from here on
-            _ = try alpha.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET"))
-            _ = try alpha.delete(id: "gone")
-            _ = try alpha.reclassify(id: "gone", to: "CONFIDENTIAL")
+            _ = try bravo.status.statusDocument()  // the tally exists from here on
+            _ = try alpha.records.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET"))
+            _ = try alpha.records.delete(id: "gone")
+            _ = try alpha.withdrawal.reclassify(id: "gone", to: "CONFIDENTIAL")
             let common = Set(bravo.identity.readableLevels)
-            _ = try bravo.ingest(try SiteIngestTests.envelopes(alpha, levels: common), from: SiteIngestTests.source(alpha))
-            #expect(try bravo.get(id: "gone").isDeleted)
+            _ = try bravo.ingest.ingest(try SiteIngestTests.envelopes(alpha, levels: common), from: SiteIngestTests.source(alpha))
+            #expect(try bravo.records.document(id: "gone").isDeleted)
             try expectTallyMatchesACount(bravo)
         }
     }
@@ -72,9 +72,9 @@ import Testing
         try withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)
             try SiteFixture.withSite(config) { site in
-                for n in 0..<3 { _ = try site.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET")) }
-                _ = try site.delete(id: "r-2")
-                _ = try site.status()
+                for n in 0..<3 { _ = try site.records.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "SECRET")) }
+                _ = try site.records.delete(id: "r-2")
+                _ = try site.status.statusDocument()
                 var sealed = try #require(try site.database.meta(MetaKey.deletedTally))
                 sealed[sealed.count - 1] ^= 1
                 try site.database.setMeta(MetaKey.deletedTally, sealed)
@@ -82,7 +82,7 @@ import Testing
             try SiteFixture.withSite(config) { site in
                 // Not taken from the damaged tally: counted again by the check after start.
                 #expect(site.ledger.read { $0.deletedCounts } == ["SECRET": 1])
-                let secret = try site.status().levels.first { $0.name == "SECRET" }
+                let secret = try site.status.statusDocument().levels.first { $0.name == "SECRET" }
                 #expect(secret?.deletedRecords == 1)
             }
         }
@@ -94,7 +94,7 @@ import Testing
             defer { state.deletedCounts = nil }
             return state.deletedCounts
         }
-        let (_, counted) = try site.deletedCountsAndKeyring()
+        let (_, counted) = try site.status.deletedCountsAndKeyring()
         #expect(kept?.filter { $0.value != 0 } == counted.filter { $0.value != 0 }, sourceLocation: sourceLocation)
     }
 }

@@ -22,14 +22,14 @@ import Testing
     @Test func anIngestBatchFailsWholeWhenTheWithdrawalsCannotBeRead() throws {
         try SiteIngestTests.withSites("alpha/hq", "alpha/laptop") { hq, laptop in
             try SiteIngestTests.introduce(hq, laptop)
-            _ = try hq.put(PutRecordRequest(id: "w-1", type: "note", classification: "SECRET", fields: ["n": 1]))
+            _ = try hq.records.put(PutRecordRequest(id: "w-1", type: "note", classification: "SECRET", fields: ["n": 1]))
             let envelopes = try SiteIngestTests.envelopes(hq, levels: ["SECRET"])
             let before = try laptop.database.streamHeads()
             // The table that says which records were withdrawn can no longer be read.
             try Self.damage(laptop, "DROP TABLE withdrawn;")
-            #expect(throws: DaemonError.self) { _ = try laptop.ingest(envelopes, from: SiteIngestTests.source(hq)) }
+            #expect(throws: SiteError.self) { _ = try laptop.ingest.ingest(envelopes, from: SiteIngestTests.source(hq)) }
             #expect(try laptop.database.streamHeads() == before, "nothing of the batch is stored")
-            #expect(SiteFixture.refusal { try laptop.get(id: "w-1") } == .internal)
+            #expect(SiteFixture.refusal { try laptop.records.document(id: "w-1") } == .internal)
         }
     }
 }

@@ -74,6 +74,17 @@ enum SiteFixture {
         return try body(site)
     }
 
+    /// `withSite` for async tests: loads the site off the cooperative pool, runs `body`, and
+    /// closes the store whatever happens.
+    static func withSite<T>(
+        _ config: DaemonConfig, now: Int64 = TestKeys.now, logger: Logger = SiteFixture.logger,
+        _ body: (Site) async throws -> T
+    ) async throws -> T {
+        let site = try await blocking { try load(config, now: now, logger: logger) }
+        defer { try? site.database.close() }
+        return try await body(site)
+    }
+
     /// Runs `body` with the alpha/hq site (cleared SECRET) in a fresh temporary directory.
     static func withAlphaSite(_ body: (Site) throws -> Void) throws {
         try withTemporaryDirectory { directory in
@@ -90,10 +101,10 @@ enum SiteFixture {
             _ = try body()
             Issue.record("expected a refusal, but the call succeeded", sourceLocation: sourceLocation)
             return nil
-        } catch DaemonError.request(let code, _) {
-            return code
         } catch {
-            Issue.record("expected DaemonError.request, got \(error)", sourceLocation: sourceLocation)
+            // Through the control layer's mapping: the code a CLI user would see.
+            if let (code, _) = controlRefusal(of: error) { return code }
+            Issue.record("expected a refusal, got \(error)", sourceLocation: sourceLocation)
             return nil
         }
     }

@@ -27,7 +27,7 @@ import Testing
     }
 
     static func digests(_ site: Site, levels: Set<String>) throws -> [String: [UInt8]] {
-        Dictionary(uniqueKeysWithValues: try site.stateDigest().levels.filter { levels.contains($0.name) }.map { ($0.name, $0.digest) })
+        Dictionary(uniqueKeysWithValues: try site.status.stateDigest().levels.filter { levels.contains($0.name) }.map { ($0.name, $0.digest) })
     }
 
     /// The laptop writes before and after T; hq holds all of it, bravo only what came before T.
@@ -35,19 +35,19 @@ import Testing
         try SiteRevocationTests.withSites(["alpha/hq", "alpha/laptop", "bravo/hq"]) { sites in
             let (hq, laptop, bravo) = (sites[0], sites[1], sites[2])
             try SiteRevocationTests.meshed(sites)
-            _ = try hq.put(
+            _ = try hq.records.put(
                 PutRecordRequest(id: "c-shared", type: "note", classification: "CONFIDENTIAL", fields: ["v": "hq", "keep": 1], tags: ["a"]))
-            _ = try laptop.put(PutRecordRequest(id: "c-early", type: "note", classification: "CONFIDENTIAL", fields: ["v": "early"]))
+            _ = try laptop.records.put(PutRecordRequest(id: "c-early", type: "note", classification: "CONFIDENTIAL", fields: ["v": "early"]))
             try SiteRevocationTests.meshed(sites)
             let effective = nextSecond()
             // From T on, the laptop (or whoever holds it) writes.
-            _ = try laptop.put(PutRecordRequest(id: "c-shared", classification: nil, fields: ["v": "thief", "new": true], tags: ["stolen"]))
-            _ = try laptop.put(PutRecordRequest(id: "c-thief", type: "note", classification: "CONFIDENTIAL", fields: ["v": "x"]))
-            _ = try laptop.put(PutRecordRequest(id: "c-early", classification: nil, fields: ["v": "late"]))
-            _ = try laptop.put(PutRecordRequest(id: "s-thief", type: "note", classification: "SECRET", fields: ["v": "x"]))
-            _ = try laptop.delete(id: "c-early")
+            _ = try laptop.records.put(PutRecordRequest(id: "c-shared", classification: nil, fields: ["v": "thief", "new": true], tags: ["stolen"]))
+            _ = try laptop.records.put(PutRecordRequest(id: "c-thief", type: "note", classification: "CONFIDENTIAL", fields: ["v": "x"]))
+            _ = try laptop.records.put(PutRecordRequest(id: "c-early", classification: nil, fields: ["v": "late"]))
+            _ = try laptop.records.put(PutRecordRequest(id: "s-thief", type: "note", classification: "SECRET", fields: ["v": "x"]))
+            _ = try laptop.records.delete(id: "c-early")
             try SiteRevocationTests.exchange(hq, laptop)
-            #expect(try hq.get(id: "c-shared").fields["v"] == "thief")
+            #expect(try hq.records.document(id: "c-shared").fields["v"] == "thief")
             try body(hq, laptop, bravo, effective)
         }
     }
@@ -56,19 +56,19 @@ import Testing
         try Self.scenario { hq, laptop, bravo, effective in
             let laptopID = laptop.identity.deviceID.bytes
             try SiteRevocationTests.exchange(hq, bravo)
-            #expect(try bravo.get(id: "c-thief").fields["v"] == "x")
+            #expect(try bravo.records.document(id: "c-thief").fields["v"] == "x")
             let revocation = try SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective)
-            #expect(try hq.accept(revocation: revocation, from: "test").learned)
+            #expect(try hq.trust.accept(revocation: revocation, from: "test").learned)
 
-            #expect(SiteFixture.refusal { try hq.get(id: "c-thief") } == .recordNotFound)
-            #expect(SiteFixture.refusal { try hq.get(id: "s-thief") } == .recordNotFound)
-            let shared = try hq.get(id: "c-shared")
+            #expect(SiteFixture.refusal { try hq.records.document(id: "c-thief") } == .recordNotFound)
+            #expect(SiteFixture.refusal { try hq.records.document(id: "s-thief") } == .recordNotFound)
+            let shared = try hq.records.document(id: "c-shared")
             #expect(shared.fields == ["v": "hq", "keep": 1])
             #expect(shared.tags == ["a"])
-            let early = try hq.get(id: "c-early")
+            let early = try hq.records.document(id: "c-early")
             #expect(early.fields["v"] == "early" && early.deleted == nil)
-            #expect(try hq.history(id: "c-shared").allSatisfy { $0.author.by == "alpha/hq" })
-            #expect(try hq.history(id: "c-early").count == 1)
+            #expect(try hq.records.historyEntries(id: "c-shared").allSatisfy { $0.author.by == "alpha/hq" })
+            #expect(try hq.records.historyEntries(id: "c-early").count == 1)
             // Nothing stamped from T on is held, and every stream is still a prefix.
             #expect(try hq.database.firstSequences(author: laptopID, stampedFrom: UInt64(effective) * 1000).isEmpty)
             let withdrawn = try hq.database.quarantined().filter { $0.author == laptopID }
@@ -81,13 +81,13 @@ import Testing
                 #expect(held.map(\.sequence) == Array(1...head.sequence))
                 #expect(held.last?.id == head.headID)
             }
-            #expect(try hq.auditEntries(after: 0, limit: 1000).contains { $0.kind == "device.deltas_withdrawn" })
+            #expect(try hq.audit.auditEntries(after: 0, limit: 1000).contains { $0.kind == "device.deltas_withdrawn" })
 
             // bravo still serves them until it learns the revocation; then both are equal.
             let common: Set<String> = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"]
             #expect(try Self.digests(hq, levels: common) != Self.digests(bravo, levels: common))
-            #expect(try bravo.accept(revocation: revocation, from: "test").learned)
-            #expect(SiteFixture.refusal { try bravo.get(id: "c-thief") } == .recordNotFound)
+            #expect(try bravo.trust.accept(revocation: revocation, from: "test").learned)
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-thief") } == .recordNotFound)
             #expect(try Self.digests(hq, levels: common) == Self.digests(bravo, levels: common))
             // The laptop's streams end at the same place (each site also rotated its keys: those
             // grants travel with the next exchanges).
@@ -96,7 +96,7 @@ import Testing
             // What the laptop still offers is refused (not stored again, not looping), and what
             // the two exchange changes nothing.
             let offered = try SiteIngestTests.envelopes(laptop, levels: common)
-            let report = try hq.ingest(offered, from: SiteIngestTests.source(laptop))
+            let report = try hq.ingest.ingest(offered, from: SiteIngestTests.source(laptop))
             #expect(report.stored == 0 && (report.refusals["author_revoked"] ?? 0) == 4, "\(report.refusals)")
             try SiteRevocationTests.exchange(hq, bravo)
             try SiteRevocationTests.exchange(hq, bravo)
@@ -110,17 +110,17 @@ import Testing
     @Test func aSiteThatLearnsTheRevocationFirstEndsEqualToOneThatWithdrew() throws {
         try Self.scenario { hq, laptop, bravo, effective in
             let revocation = try SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective)
-            #expect(try bravo.accept(revocation: revocation, from: "test").learned)
+            #expect(try bravo.trust.accept(revocation: revocation, from: "test").learned)
             let common: Set<String> = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"]
             // hq, not knowing yet, offers everything it holds, and so does the laptop.
-            let fromHQ = try bravo.ingest(SiteIngestTests.envelopes(hq, levels: common), from: SiteIngestTests.source(hq))
+            let fromHQ = try bravo.ingest.ingest(SiteIngestTests.envelopes(hq, levels: common), from: SiteIngestTests.source(hq))
             #expect(fromHQ.refusals["author_revoked"] == 4, "\(fromHQ.refusals)")
-            let fromLaptop = try bravo.ingest(SiteIngestTests.envelopes(laptop, levels: common), from: SiteIngestTests.source(laptop))
+            let fromLaptop = try bravo.ingest.ingest(SiteIngestTests.envelopes(laptop, levels: common), from: SiteIngestTests.source(laptop))
             #expect(fromLaptop.stored == 0)
-            #expect(SiteFixture.refusal { try bravo.get(id: "c-thief") } == .recordNotFound)
-            #expect(try bravo.get(id: "c-shared").fields["v"] == "hq")
+            #expect(SiteFixture.refusal { try bravo.records.document(id: "c-thief") } == .recordNotFound)
+            #expect(try bravo.records.document(id: "c-shared").fields["v"] == "hq")
 
-            #expect(try hq.accept(revocation: revocation, from: "test").learned)
+            #expect(try hq.trust.accept(revocation: revocation, from: "test").learned)
             #expect(try Self.digests(hq, levels: common) == Self.digests(bravo, levels: common))
             let laptopID = laptop.identity.deviceID.bytes
             #expect(try Self.vector(hq, levels: common, author: laptopID) == Self.vector(bravo, levels: common, author: laptopID))
@@ -135,13 +135,13 @@ import Testing
         try SiteRevocationTests.withSites(["alpha/hq", "alpha/laptop"]) { sites in
             let (hq, laptop) = (sites[0], sites[1])
             try SiteIngestTests.introduce(hq, laptop)
-            _ = try laptop.put(PutRecordRequest(id: "r-1", type: "note", classification: "RESTRICTED", fields: ["v": 1]))
+            _ = try laptop.records.put(PutRecordRequest(id: "r-1", type: "note", classification: "RESTRICTED", fields: ["v": 1]))
             let effective = Self.nextSecond()
-            _ = try laptop.put(PutRecordRequest(id: "r-1", classification: nil, fields: ["v": 2]))
-            _ = try hq.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
-            let report = try hq.ingest(SiteIngestTests.envelopes(laptop, levels: ["RESTRICTED"]), from: SiteIngestTests.source(laptop))
+            _ = try laptop.records.put(PutRecordRequest(id: "r-1", classification: nil, fields: ["v": 2]))
+            _ = try hq.trust.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
+            let report = try hq.ingest.ingest(SiteIngestTests.envelopes(laptop, levels: ["RESTRICTED"]), from: SiteIngestTests.source(laptop))
             #expect(report.refusals["author_revoked"] == 1, "\(report.refusals)")
-            #expect(try hq.get(id: "r-1").fields["v"] == 1)
+            #expect(try hq.records.document(id: "r-1").fields["v"] == 1)
         }
     }
 
@@ -153,16 +153,16 @@ import Testing
             try SiteRevocationTests.meshed(sites)
             let effective = Self.nextSecond()
             // After T the laptop meets charlie and grants it every key it holds up to RESTRICTED.
-            try laptop.learn([TestKeys.verifiedCertificate("charlie/hq")], from: "test")
+            try laptop.keys.learn([TestKeys.verifiedCertificate("charlie/hq")], from: "test")
             try SiteRevocationTests.exchange(hq, laptop)
             let laptopID = laptop.identity.deviceID.bytes
             let before = try hq.database.deltaCount()
-            _ = try hq.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
+            _ = try hq.trust.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
             let withdrawn = try hq.database.quarantined().filter { $0.author == laptopID }.map { try SealedDelta.parse($0.envelope) }
             #expect(!withdrawn.isEmpty && withdrawn.allSatisfy { $0.header.kind == .grant })
             #expect(Set(withdrawn.map(\.header.level)) == ["UNCLASSIFIED", "RESTRICTED"])
             #expect(try hq.database.deltaCount() >= before - withdrawn.count)
-            for level in hq.keysDocument().levels {
+            for level in hq.keys.keysDocument().levels {
                 let current = try #require(level.epochs.first { $0.current })
                 #expect(!current.holders.contains("alpha/laptop"), "\(level.name)")
             }
@@ -171,8 +171,8 @@ import Testing
 
     /// A withdrawal larger than one group is finished by later groups, and one interrupted by a
     /// stop is finished by the drain the daemon runs after its next start.
-    @Test func aLargeWithdrawalIsFinishedAfterARestart() throws {
-        try withTemporaryDirectory { directory in
+    @Test func aLargeWithdrawalIsFinishedAfterARestart() async throws {
+        try await withTemporaryDirectory { directory in
             let hqConfig = try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq")
             let laptopConfig = try SiteFixture.config(in: directory, device: "alpha/laptop", stateDirectory: "state-laptop")
             let laptop = try SiteFixture.load(laptopConfig)
@@ -182,25 +182,25 @@ import Testing
             try SiteRevocationTests.exchange(hq, laptop)
             let effective = Self.nextSecond()
             for n in 0..<7 {
-                _ = try laptop.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "RESTRICTED", fields: ["n": .int(Int64(n))]))
+                _ = try laptop.records.put(PutRecordRequest(id: "r-\(n)", type: "note", classification: "RESTRICTED", fields: ["n": .int(Int64(n))]))
             }
             try SiteRevocationTests.exchange(hq, laptop)
-            #expect(try hq.list(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 7)
-            // The drain must not run in this process: the "restart" below does it.
-            hq.withdrawalDrain.cancelAndWait()
+            #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 7)
+            // The drain is not running (the daemon runs it as a task of its service group): the
+            // "restart" below does it.
             hq.withdrawalDrain.limit = 3
-            _ = try hq.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
+            _ = try hq.trust.accept(revocation: SiteRevocationTests.revocation(of: "alpha/laptop", effectiveAt: effective), from: "test")
             let laptopID = laptop.identity.deviceID.bytes
             #expect(try hq.database.quarantined().filter { $0.author == laptopID }.count == 3)
-            #expect(try hq.list(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 4)
+            #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).count == 4)
             try hq.database.close()
 
             hq = try SiteFixture.load(hqConfig)
             defer { try? hq.database.close() }
             hq.withdrawalDrain.limit = 3
-            hq.withdrawalDrain.drain(hq)
+            await hq.withdrawalDrain.drain(hq)
             #expect(try hq.database.quarantined().filter { $0.author == laptopID }.count == 7)
-            #expect(try hq.list(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).isEmpty)
+            #expect(try hq.records.listDocuments(level: "RESTRICTED", type: nil, tag: nil, deleted: .include).isEmpty)
             #expect(try hq.database.firstSequences(author: laptopID, stampedFrom: UInt64(effective) * 1000).isEmpty)
             let heads = try hq.database.streamHeads().filter { $0.author == laptopID }
             for head in heads {
@@ -215,20 +215,20 @@ import Testing
         try SiteRevocationTests.withSites(["alpha/hq", "charlie/hq"]) { sites in
             let (hq, charlie) = (sites[0], sites[1])
             try SiteRevocationTests.meshed(sites)
-            _ = try charlie.put(PutRecordRequest(id: "r-before", type: "note", classification: "RESTRICTED", fields: ["v": 1]))
+            _ = try charlie.records.put(PutRecordRequest(id: "r-before", type: "note", classification: "RESTRICTED", fields: ["v": 1]))
             let issued = Self.nextSecond()
-            _ = try charlie.put(PutRecordRequest(id: "r-after", type: "note", classification: "RESTRICTED", fields: ["v": 2]))
-            _ = try charlie.put(PutRecordRequest(id: "r-before", classification: nil, fields: ["v": 3]))
+            _ = try charlie.records.put(PutRecordRequest(id: "r-after", type: "note", classification: "RESTRICTED", fields: ["v": 2]))
+            _ = try charlie.records.put(PutRecordRequest(id: "r-before", classification: nil, fields: ["v": 3]))
             try SiteRevocationTests.exchange(hq, charlie)
-            #expect(try hq.get(id: "r-before").fields["v"] == 3)
+            #expect(try hq.records.document(id: "r-before").fields["v"] == 3)
             let v1 = TestKeys.charter()
             var draft = try Charter.make(
                 federationName: v1.federationName, federationID: v1.federationID, version: 2, levels: v1.levels.names,
                 agencies: v1.agencies.filter { $0.name.value != "charlie" }, threshold: 2, issuedAt: issued)
             draft = try draft.sign(with: TestKeys.agency("alpha")).sign(with: TestKeys.agency("bravo"))
-            #expect(try hq.accept(charter: draft.signed, from: "test").withdrawn == ["charlie/hq"])
-            #expect(try hq.get(id: "r-before").fields["v"] == 1)
-            #expect(SiteFixture.refusal { try hq.get(id: "r-after") } == .recordNotFound)
+            #expect(try hq.trust.accept(charter: draft.signed, from: "test").withdrawn == ["charlie/hq"])
+            #expect(try hq.records.document(id: "r-before").fields["v"] == 1)
+            #expect(SiteFixture.refusal { try hq.records.document(id: "r-after") } == .recordNotFound)
         }
     }
 }

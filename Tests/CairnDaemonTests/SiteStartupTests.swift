@@ -14,7 +14,7 @@ import Testing
             let config = try SiteFixture.config(in: directory)
             #expect(config.stateDirectory == directory + "/state")
             try SiteFixture.withSite(config) { site in
-                #expect(site.testMode)
+                #expect(site.kernel.testMode)
                 #expect(site.identity.ref == "alpha/hq")
             }
             #expect(try mode(of: directory + "/state") == 0o700)
@@ -126,7 +126,7 @@ import Testing
             try writeFile(directory + "/cairnd.toml", text)
             let config = try DaemonConfig.load(path: directory + "/cairnd.toml")
             try SiteFixture.withSite(config) { site in
-                let status = try site.status()
+                let status = try site.status.statusDocument()
                 #expect(status.device.ref == "delta/hq")
                 #expect(!status.testMode)
                 #expect(status.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED"])
@@ -151,7 +151,7 @@ import Testing
             }
             let upgraded = try SiteFixture.config(in: directory, charter: v2)
             try SiteFixture.withSite(upgraded) { site in
-                let status = try site.status()
+                let status = try site.status.statusDocument()
                 #expect(status.federation.charterVersion == 2)
                 #expect(site.identity.charter.fingerprint == BLAKE2b.hash(v2.body))
             }
@@ -160,7 +160,7 @@ import Testing
             // Back to v1, the genesis of the history held: v2 stays in force (an amendment
             // received at run time must not keep a site from restarting).
             let outdated = try SiteFixture.config(in: directory, charter: v1.signed)
-            try SiteFixture.withSite(outdated) { site in #expect(site.charter().version == 2) }
+            try SiteFixture.withSite(outdated) { site in #expect(site.trust.charter().version == 2) }
             // A version 1 that is not the one held is a rollback: refused.
             let other = try Charter.make(
                 federationName: v1.federationName, federationID: v1.federationID, version: 1, levels: v1.levels.names,
@@ -189,7 +189,7 @@ import Testing
     @Test func refusesAStoreOfAnotherDevice() throws {
         try withTemporaryDirectory { directory in
             try SiteFixture.withSite(try SiteFixture.config(in: directory, device: "alpha/hq")) { site in
-                _ = try site.put(PutRecordRequest(type: "memo", classification: "SECRET"))
+                _ = try site.records.put(PutRecordRequest(type: "memo", classification: "SECRET"))
             }
             let laptop = try SiteFixture.config(in: directory, device: "alpha/laptop")
             #expect(laptop.stateDirectory == directory + "/state")
@@ -197,7 +197,7 @@ import Testing
             #expect(error?.startupMessage?.contains("belongs to another device") == true, "\(String(describing: error))")
             // The rightful owner still starts and still holds its record.
             try SiteFixture.withSite(try SiteFixture.config(in: directory, device: "alpha/hq")) { site in
-                let status = try site.status()
+                let status = try site.status.statusDocument()
                 #expect(status.records == 1)
             }
         }

@@ -10,17 +10,17 @@ import Testing
         try withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)
             let (before, damaged) = try SiteFixture.withSite(config) { site in
-                _ = try site.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET", fields: ["n": 1]))
-                _ = try site.put(PutRecordRequest(id: "b", type: "memo", classification: "UNCLASSIFIED"))
-                _ = try site.put(PutRecordRequest(id: "c", type: "memo", classification: "SECRET", fields: ["last": true]))
-                let last = try #require(try site.history(id: "c").last)
-                return (try site.list(level: nil, type: nil, tag: nil, deleted: .include), last.delta)
+                _ = try site.records.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET", fields: ["n": 1]))
+                _ = try site.records.put(PutRecordRequest(id: "b", type: "memo", classification: "UNCLASSIFIED"))
+                _ = try site.records.put(PutRecordRequest(id: "c", type: "memo", classification: "SECRET", fields: ["last": true]))
+                let last = try #require(try site.records.historyEntries(id: "c").last)
+                return (try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include), last.delta)
             }
             let database = config.stateDirectory + "/cairn.sqlite"
             try sqlite(database, "UPDATE delta SET envelope = substr(envelope, 1, 10) WHERE rowid = (SELECT max(rowid) FROM delta)")
 
             try SiteFixture.withSite(config) { site in
-                let status = try site.status()
+                let status = try site.status.statusDocument()
                 #expect(status.store.quarantinedDeltas == 1)
                 #expect(
                     status.store.problems.contains { $0.contains(String(damaged.prefix(16))) && $0.contains("quarantined") },
@@ -28,24 +28,24 @@ import Testing
                 #expect(status.deltas == 4 + 3 - 1)
                 #expect(status.records == 3)
                 // Every record is still served from its sealed state, the damaged one's included.
-                #expect(try site.list(level: nil, type: nil, tag: nil, deleted: .include) == before)
-                #expect(try site.get(id: "c").fields == ["last": true])
-                #expect(try site.history(id: "a").count == 1)
-                #expect(try site.history(id: "c").isEmpty)  // its only delta is in quarantine
+                #expect(try site.records.listDocuments(level: nil, type: nil, tag: nil, deleted: .include) == before)
+                #expect(try site.records.document(id: "c").fields == ["last": true])
+                #expect(try site.records.historyEntries(id: "a").count == 1)
+                #expect(try site.records.historyEntries(id: "c").isEmpty)  // its only delta is in quarantine
                 // Writing goes on after the hole.
-                let (updated, _) = try site.put(PutRecordRequest(id: "a", fields: ["n": 2]))
+                let (updated, _) = try site.records.put(PutRecordRequest(id: "a", fields: ["n": 2]))
                 #expect(updated.fields == ["n": 2])
-                #expect(try site.history(id: "a").map(\.sequence) == [2, 4])
+                #expect(try site.records.historyEntries(id: "a").map(\.sequence) == [2, 4])
             }
             #expect(try sqlite(database, "SELECT count(*) FROM quarantine") == "1")
             #expect(try sqlite(database, "SELECT count(*) FROM delta") == "7")
 
             // A later start does not quarantine again but still reports what was found.
             try SiteFixture.withSite(config) { site in
-                let status = try site.status()
+                let status = try site.status.statusDocument()
                 #expect(status.store.quarantinedDeltas == 1)
                 #expect(status.store.problems.contains { $0.contains("quarantined") })
-                #expect(try site.get(id: "a").fields == ["n": 2])
+                #expect(try site.records.document(id: "a").fields == ["n": 2])
                 #expect(status.store.problems.contains { $0.contains("jumps from 2 to 4") }, "\(status.store.problems)")
             }
         }
@@ -59,7 +59,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)
             try SiteFixture.withSite(config) { site in
-                _ = try site.put(
+                _ = try site.records.put(
                     PutRecordRequest(
                         id: "canaryidq7x3k", type: "canarytypez9w2", classification: "SECRET",
                         fields: [
@@ -67,8 +67,8 @@ import Testing
                             "old": "canary-removed-b3n7",
                         ],
                         tags: ["canary-tag-h6v1", "canary-listed-f5c9"]))
-                _ = try site.put(PutRecordRequest(id: "canaryidq7x3k", fields: ["old": nil], removeTags: ["canary-listed-f5c9"]))
-                _ = try site.put(PutRecordRequest(type: "canarytypez9w2", classification: "UNCLASSIFIED", fields: ["x": "canary-value-j8w5"]))
+                _ = try site.records.put(PutRecordRequest(id: "canaryidq7x3k", fields: ["old": nil], removeTags: ["canary-listed-f5c9"]))
+                _ = try site.records.put(PutRecordRequest(type: "canarytypez9w2", classification: "UNCLASSIFIED", fields: ["x": "canary-value-j8w5"]))
                 // While the site runs (the write-ahead log holds the latest pages)...
                 try Self.assertNothingReadable(in: config.stateDirectory, canaries: canaries)
             }

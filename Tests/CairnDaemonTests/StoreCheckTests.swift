@@ -10,12 +10,12 @@ import Testing
 /// site serves meanwhile, `status` says it is checking, and its findings appear when it is done.
 @Suite(.timeLimit(.minutes(1)))
 struct StoreCheckTests {
-    @Test func theBackgroundCheckReportsWhatItFindsWhenDone() throws {
-        try withTemporaryDirectory { directory in
+    @Test func theBackgroundCheckReportsWhatItFindsWhenDone() async throws {
+        try await withTemporaryDirectory { directory in
             let config = try SiteFixture.config(in: directory)
             try SiteFixture.withSite(config) { site in
-                _ = try site.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET"))
-                _ = try site.put(PutRecordRequest(id: "b", type: "memo", classification: "SECRET"))
+                _ = try site.records.put(PutRecordRequest(id: "a", type: "memo", classification: "SECRET"))
+                _ = try site.records.put(PutRecordRequest(id: "b", type: "memo", classification: "SECRET"))
             }
             try sqlite(config.stateDirectory + "/cairn.sqlite", "UPDATE delta SET envelope = substr(envelope, 1, 10) WHERE rowid = (SELECT max(rowid) FROM delta)")
             // Loaded as the daemon loads it: nothing checked yet, so nothing quarantined yet.
@@ -23,14 +23,14 @@ struct StoreCheckTests {
             loader.now = { TestKeys.now }
             let site = try loader.load()
             defer { try? site.database.close() }
-            let before = try site.status()
+            let before = try site.status.statusDocument()
             #expect(before.store.quarantinedDeltas == 0 && before.store.problems.isEmpty && !before.store.checking)
-            #expect(try site.get(id: "b").type == "memo")  // served before the check
+            #expect(try site.records.document(id: "b").type == "memo")  // served before the check
 
-            site.storeCheck.start(site)
-            let deadline = Date().addingTimeInterval(30)
-            while site.storeCheck.isRunning, Date() < deadline { usleep(5_000) }
-            let after = try site.status()
+            site.storeCheck.schedule()
+            #expect(try site.status.statusDocument().store.checking)
+            await site.storeCheck.runInBackground(site)
+            let after = try site.status.statusDocument()
             #expect(!after.store.checking)
             #expect(after.store.quarantinedDeltas == 1)
             #expect(after.store.problems.contains { $0.contains("quarantined") }, "\(after.store.problems)")
@@ -42,9 +42,9 @@ struct StoreCheckTests {
 
     @Test func aCancelledCheckStopsAndReportsNothing() throws {
         try SiteFixture.withAlphaSite { site in
-            for n in 0..<20 { _ = try site.put(PutRecordRequest(id: "r-\(n)", type: "memo", classification: "SECRET")) }
+            for n in 0..<20 { _ = try site.records.put(PutRecordRequest(id: "r-\(n)", type: "memo", classification: "SECRET")) }
             let check = StoreCheck()
-            check.cancelAndWait()  // cancelled before it starts: the scan stops at its first delta
+            check.cancel()  // cancelled before it starts: the scan stops at its first delta
             check.run(site)
             #expect(!check.isRunning)
             #expect(check.problems.isEmpty)

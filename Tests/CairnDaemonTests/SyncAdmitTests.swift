@@ -77,7 +77,7 @@ import Testing
             let revocation = try Revocation.issue(
                 certificate: bravo, agencyKey: TestKeys.agency("bravo"), charter: TestKeys.charter(), effectiveAt: TestKeys.now - 60,
                 reason: "lost")
-            #expect(try context.site.accept(revocations: [revocation.serialized()], from: "test") == 1)
+            #expect(try context.site.trust.accept(revocations: [revocation.serialized()], from: "test") == 1)
             let revoked = Self.refusal(context.admit(Self.hello(bravo.signed.serialized()), tlsKey: bravo.tlsKey.bytes))
             #expect(revoked?.code == "revoked" && revoked?.answer.contains("revoked") == true)
             // A stranger presenting the revoked device's certificate is still only a stranger.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Runs `body` with a fresh directory (mode 0700, unique per call so that tests can run in
@@ -12,6 +13,26 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     }
     defer { try? FileManager.default.removeItem(atPath: path) }
     return try body(path)
+}
+
+/// `withTemporaryDirectory` for a body that awaits (the background tasks' tests).
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let name = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+    let path = "/tmp/cd-" + name
+    guard mkdir(path, 0o700) == 0 else {
+        throw FixtureError("cannot create \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+/// Runs blocking fixture work (loading sites, writes that wait for their commit) on a dispatch
+/// thread and awaits it, so that async tests leave the cooperative pool's few threads (two on
+/// this machine) to the tests running beside them.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
 }
 
 /// A failure of the test fixtures themselves (not of the code under test).

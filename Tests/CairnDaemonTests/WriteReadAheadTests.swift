@@ -14,35 +14,35 @@ import Testing
     /// withdrawals) fail: the writes still go through, because their group read them ahead.
     @Test func writesReadNothingOnTheirOwn() throws {
         try SiteFixture.withAlphaSite { site in
-            _ = try site.put(PutRecordRequest(id: "kept", type: "note", classification: "SECRET", fields: ["n": 0]))
+            _ = try site.records.put(PutRecordRequest(id: "kept", type: "note", classification: "SECRET", fields: ["n": 0]))
             site.database.faults.fail(["read records", "read a record", "read a record's withdrawals"])
             defer { site.database.faults.clear() }
             let failures = Mutexed<[String]>([])
             concurrently(12) { n in
                 do {
-                    _ = try site.put(PutRecordRequest(id: "new-\(n)", type: "note", classification: "SECRET", fields: ["n": .int(Int64(n))]))
-                    _ = try site.put(PutRecordRequest(id: "kept", fields: ["f\(n)": .int(Int64(n))]))
+                    _ = try site.records.put(PutRecordRequest(id: "new-\(n)", type: "note", classification: "SECRET", fields: ["n": .int(Int64(n))]))
+                    _ = try site.records.put(PutRecordRequest(id: "kept", fields: ["f\(n)": .int(Int64(n))]))
                 } catch {
                     failures.update { $0.append("\(n): \(error)") }
                 }
             }
             #expect(failures.value.isEmpty)
             site.database.faults.clear()
-            #expect(try site.get(id: "kept").fields.count == 13)
-            #expect(try site.list(level: "SECRET", type: nil, tag: nil, deleted: .include).count == 13)
+            #expect(try site.records.document(id: "kept").fields.count == 13)
+            #expect(try site.records.list(level: "SECRET", type: nil, tag: nil, deleted: .include).count == 13)
         }
     }
 
     /// The read-ahead fails: each write reads for itself, with the same results.
     @Test func aFailedReadAheadFallsBackToEachWritesOwnReads() throws {
         try SiteFixture.withAlphaSite { site in
-            _ = try site.put(PutRecordRequest(id: "r", type: "note", classification: "SECRET", fields: ["n": 1]))
-            _ = try site.retract(id: "r", reason: "test")
+            _ = try site.records.put(PutRecordRequest(id: "r", type: "note", classification: "SECRET", fields: ["n": 1]))
+            _ = try site.withdrawal.retract(id: "r", reason: "test")
             site.database.faults.fail(["read records ahead"])
             defer { site.database.faults.clear() }
-            _ = try site.put(PutRecordRequest(id: "s", type: "note", classification: "SECRET", fields: ["n": 1]))
-            #expect(try site.put(PutRecordRequest(id: "s", fields: ["n": 2])).0.fields["n"] == 2)
-            #expect(SiteFixture.refusal { try site.put(PutRecordRequest(id: "r", type: "note", classification: "SECRET")) } == .recordRetracted)
+            _ = try site.records.put(PutRecordRequest(id: "s", type: "note", classification: "SECRET", fields: ["n": 1]))
+            #expect(try site.records.put(PutRecordRequest(id: "s", fields: ["n": 2])).0.fields["n"] == 2)
+            #expect(SiteFixture.refusal { try site.records.put(PutRecordRequest(id: "r", type: "note", classification: "SECRET")) } == .recordRetracted)
         }
     }
 
@@ -52,16 +52,16 @@ import Testing
     /// group's retraction yet, and the id came back at the other level.
     @Test func aRetractionEarlierInTheGroupCountsForTheNextWrite() throws {
         try SiteFixture.withAlphaSite { site in
-            _ = try site.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET", fields: ["n": 1]))
+            _ = try site.records.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET", fields: ["n": 1]))
             let outcomes = try Self.inOneGroup(
                 site,
-                { _ = try site.retract(id: "gone", reason: "test") },
-                { _ = try site.put(PutRecordRequest(id: "gone", type: "note", classification: "CONFIDENTIAL")) },
-                { _ = try site.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET")) })
+                { _ = try site.withdrawal.retract(id: "gone", reason: "test") },
+                { _ = try site.records.put(PutRecordRequest(id: "gone", type: "note", classification: "CONFIDENTIAL")) },
+                { _ = try site.records.put(PutRecordRequest(id: "gone", type: "note", classification: "SECRET")) })
             #expect(outcomes[0] == nil, "the retraction: \(String(describing: outcomes[0]))")
             #expect(outcomes[1] == .recordRetracted)
             #expect(outcomes[2] == .recordRetracted)
-            #expect(SiteFixture.refusal { try site.get(id: "gone") } == .recordRetracted)
+            #expect(SiteFixture.refusal { try site.records.document(id: "gone") } == .recordRetracted)
         }
     }
 
@@ -87,10 +87,9 @@ import Testing
                 do {
                     try call()
                     outcomes.update { $0[index] = .some(nil) }
-                } catch DaemonError.request(let code, _) {
-                    outcomes.update { $0[index] = code }
                 } catch {
-                    outcomes.update { $0[index] = .internal }
+                    // Through the control layer's mapping: the code a CLI user would see.
+                    outcomes.update { $0[index] = controlRefusal(of: error)?.0 ?? .internal }
                 }
                 finished.leave()
             }

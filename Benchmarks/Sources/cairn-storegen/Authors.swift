@@ -36,20 +36,21 @@ enum Authors {
         return try SealedBox.open(sealed, with: site.identity.keys.wrapping)
     }
 
-    /// A site writing as `author` over `previous`'s store.
+    /// A site writing as `author` over `previous`'s store. The audit log is the store's, so its
+    /// anchor file and the peers' witnessed heads are `previous`'s too.
     static func site(_ author: Author, over previous: Site, indexKey: SecureBytes) throws -> Site {
         let identity = SiteIdentity(keys: author.keys, certificate: author.certificate, charter: previous.identity.charter)
-        var state = previous.state.withLock { $0 }
+        var state = previous.ledger.state
         state.heads = [:]
         return Site(
             identity: identity, database: previous.database, indexKey: indexKey, state: state,
-            testMode: true, logger: StoreGen.logger)
+            testMode: true, logger: StoreGen.logger, auditAnchor: previous.kernel.auditAnchor, auditWitnesses: previous.kernel.auditWitnesses)
     }
 
     /// Takes over the shared part of the state `previous` left after its writes.
     static func inherit(_ site: Site, from previous: Site) {
-        let shared = previous.state.withLock { $0 }
-        site.state.withLock { state in
+        let shared = previous.ledger.state
+        site.ledger.amend { state in
             state.clock = shared.clock
             state.streams = shared.streams
             state.keyring = shared.keyring

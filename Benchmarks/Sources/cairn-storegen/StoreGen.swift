@@ -65,7 +65,7 @@ enum StoreGen {
         if authors > 1 {
             let agencyKey = try AgencyRootKey.load(from: options.string("agency-key"), passphrase: nil)
             let extra = try Authors.certify(count: authors - 1, agencyKey: agencyKey, charter: site.identity.charter, clearance: level)
-            try site.learn(extra.map(\.certificate), from: "storegen")
+            try site.keys.learn(extra.map(\.certificate), from: "storegen")
             let indexKey = try Authors.indexKey(of: site)
             var previous = site
             for author in extra {
@@ -113,7 +113,7 @@ enum StoreGen {
                     let n = next.take()
                     guard n < count else { return }
                     do {
-                        _ = try site.put(request(n), actor: "storegen")
+                        _ = try site.records.put(request(n), actor: "storegen")
                     } catch {
                         failure.set(error)
                     }

@@ -68,7 +68,7 @@ final class Auditor: Sendable {
         let entries = aggregator.withLock { $0.flush() }
         for entry in entries {
             do {
-                try await threadPool.runIfActive { [site] in try site.audit(entry.kind, actor: entry.actor, detail: entry.detail) }
+                try await threadPool.runIfActive { [site] in try site.audit.audit(entry.kind, actor: entry.actor, detail: entry.detail) }
             } catch {
                 failed(entry, error)
             }
@@ -83,7 +83,7 @@ final class Auditor: Sendable {
             }
             for entry in entries {
                 do {
-                    try site.audit(entry.kind, actor: entry.actor, detail: entry.detail)
+                    try site.audit.audit(entry.kind, actor: entry.actor, detail: entry.detail)
                 } catch {
                     failed(entry, error)
                 }

@@ -44,20 +44,19 @@ struct ControlAPI: Sendable {
     /// Federation sync, when the daemon runs it (tests of the control API may run without).
     var sync: SyncService? = nil
 
-    /// `minimal`: the caller asked for the minimal reply to a write (`Prefer: return=minimal`).
-    func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, minimal: Bool = false) -> ControlReply {
-        let reply = respond(route, body: body, caller: caller, minimal: minimal)
+    func handle(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
+        let reply = respond(route, body: body, caller: caller)
         site.metrics.count("cairn_control_requests_total", [("route", route.name), ("status", String(reply.status))])
         return reply
     }
 
-    private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, minimal: Bool) -> ControlReply {
-        // The record a log line may name by its keyed hash: the path's, or a put's once decoded.
-        var record = route.recordParameter
+    private func respond(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) -> ControlReply {
+        // The record a log line may name by its keyed hash: the path's.
+        let record = route.recordParameter
         do {
             switch route {
             case .status:
-                var status = try site.status()
+                var status = DocumentMapping(site: site).document(try site.status.status())
                 if let sync { status.sync = SyncStatusDocument(listen: sync.listenAddress.withLock { $0 }, peers: sync.peerDocuments()) }
                 return .json(200, status)
             case .listPeers:
@@ -65,101 +64,79 @@ struct ControlAPI: Sendable {
             case .addPeer:
                 let request = try decode(AddPeerRequest.self, from: body)
                 let document = try requireSync().addPeer(request)
-                try site.audit("peer.added", actor: "uid:\(caller.uid)", detail: ["peer": request.name, "address": request.address])
+                try site.audit.audit("peer.added", actor: "uid:\(caller.uid)", detail: ["peer": request.name, "address": request.address])
                 return .json(201, document)
             case .removePeer(let name):
                 try requireSync().removePeer(named: name)
-                try site.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
+                try site.audit.audit("peer.removed", actor: "uid:\(caller.uid)", detail: ["peer": name])
                 return .json(200, ["removed": name])
-            case .sync:
-                let request = try decode(SyncRequest.self, from: body)
-                return .json(200, try requireSync().syncNow(request))
+            case .sync, .putRecord, .reclassifyRecord, .retractRecord, .deleteRecord:
+                // They wait for peers or for a ledger group: run as tasks (`handleWaiting`),
+                // never on a pool thread.
+                return .error(.internal, "route \(route.name) is served as a task (handleWaiting)")
             case .listDevices:
-                return .json(200, site.deviceDocuments())
+                return .json(200, DocumentMapping(site: site).documents(site.trust.devices()))
             case .listKeys:
-                return .json(200, site.keysDocument())
+                return .json(200, DocumentMapping.document(site.keys.epochs()))
             case .bundleExport, .bundleImport, .bundleVector:
                 return try respondBundle(route, body: body, caller: caller)
             case .revoke:
                 let request = try decode(SignedObjectRequest.self, from: body)
-                return .json(200, try site.revoke(request, actor: "uid:\(caller.uid)"))
+                return .json(200, DocumentMapping.document(try site.trust.revoke(DocumentMapping.signedBytes(request), actor: "uid:\(caller.uid)")))
             case .amendCharter:
                 let request = try decode(SignedObjectRequest.self, from: body)
-                return .json(200, try site.amendCharter(request, actor: "uid:\(caller.uid)"))
+                return .json(
+                    200, DocumentMapping.document(try site.trust.amendCharter(DocumentMapping.signedBytes(request), actor: "uid:\(caller.uid)")))
             case .digest:
-                return .json(200, try site.stateDigest().document)
+                return .json(200, DocumentMapping.document(try site.status.stateDigest()))
             case .listRecords(let level, let type, let tag, let deleted):
-                return .json(200, try site.list(level: level, type: type, tag: tag, deleted: deleted))
+                let mapping = DocumentMapping(site: site)
+                return .json(200, try site.records.list(level: level, type: type, tag: tag, deleted: deleted).map(mapping.document))
             case .getRecord(let id, let level):
-                return .json(200, try site.get(id: id, level: level))
+                return .json(200, DocumentMapping(site: site).document(try site.records.get(id: id, level: level)))
             case .history(let id, let level):
-                return .json(200, try site.history(id: id, level: level))
+                let mapping = DocumentMapping(site: site)
+                return .json(200, try site.records.history(id: id, level: level).map(mapping.entry))
             case .auditList(let after, let limit):
-                return .json(200, try site.auditEntries(after: after, limit: limit))
+                return .json(200, try site.audit.auditEntries(after: after, limit: limit).map(DocumentMapping.document))
             case .auditVerify:
-                return .json(200, try site.verifyAudit())
+                return .json(200, DocumentMapping.document(try site.audit.verifyAudit()))
             case .auditExport:
-                return .json(200, try site.exportAudit())
+                return .json(200, DocumentMapping(site: site).document(try site.audit.exportAudit()))
             case .auditAcknowledge:
                 let request = try decode(AuditAcknowledgeRequest.self, from: body)
-                return .json(200, try site.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)"))
+                let (found, breaks) = try site.audit.acknowledgeAuditBreak(request.break, actor: "uid:\(caller.uid)")
+                return .json(200, DocumentMapping.document(found, in: breaks))
             case .watch:
                 return .error(.badRequest, "the change stream is served by the connection handler")
             case .metrics:
                 sync?.recordGauges()
-                return ControlReply(status: 200, body: try site.metricsExposition(), contentType: "text/plain; version=0.0.4")
-            case .putRecord:
-                let request = try decode(PutRecordRequest.self, from: body)
-                record = request.id
-                let (document, created) = try site.put(request, actor: "uid:\(caller.uid)")
-                // Debug, not info: a line per write cost more than a tenth of the write path, and
-                // the audit log already keeps one entry per write (a refusal is a notice below).
-                logger.debug(
-                    "control.record_put",
-                    metadata: route.logMetadata(
-                        caller: caller, record: document.id, site: site,
-                        ["record.level": "\(document.classification)", "record.created": "\(created)"]))
-                if minimal { return .written(id: document.id, level: document.classification, created: created) }
-                return .json(created ? 201 : 200, document)
-            case .reclassifyRecord(let id):
-                let request = try decode(ReclassifyRequest.self, from: body)
-                let document = try site.reclassify(
-                    id: id, to: request.classification, from: request.from, actor: "uid:\(caller.uid)")
-                logger.info(
-                    "control.record_reclassified",
-                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
-                return .json(200, document)
-            case .retractRecord(let id, let level):
-                let request = try decode(RetractRequest.self, from: body)
-                let document = try site.retract(id: id, level: level, reason: request.reason, actor: "uid:\(caller.uid)")
-                logger.info(
-                    "control.record_retracted",
-                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
-                return .json(200, document)
-            case .deleteRecord(let id, let level):
-                let document = try site.delete(id: id, level: level, actor: "uid:\(caller.uid)")
-                logger.info(
-                    "control.record_deleted",
-                    metadata: route.logMetadata(caller: caller, record: record, site: site, ["record.level": "\(document.classification)"]))
-                return .json(200, document)
+                return ControlReply(status: 200, body: try site.status.metricsExposition(), contentType: "text/plain; version=0.0.4")
             }
-        } catch DaemonError.request(let code, let message) {
+        } catch {
+            return failure(error, route: route, caller: caller, record: record)
+        }
+    }
+
+    /// The reply to a route that threw: a refusal with its code, or an internal error; logged
+    /// either way.
+    func failure(_ error: any Error, route: ControlRoute, caller: PeerCredentials, record: String?) -> ControlReply {
+        if let (code, message) = controlRefusal(of: error) {
             // The message is the caller's: it quotes ids, tags, fields and levels of the request.
             logger.notice(
                 "control.refused", metadata: route.logMetadata(caller: caller, record: record, site: site, ["error.code": "\(code.rawValue)"]))
             return .error(code, message)
-        } catch {
-            logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))
-            return .error(.internal, "internal error: \(error)")
         }
+        logger.error("control.failed", metadata: .error(error, route.logMetadata(caller: caller, record: record, site: site)))
+        return .error(.internal, "internal error: \(error)")
     }
 
-    private func requireSync() throws -> SyncService {
+    func requireSync() throws -> SyncService {
         guard let sync else { throw DaemonError.request(.unavailable, "federation sync is not running in this daemon") }
         return sync
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
         guard !body.isEmpty else { throw DaemonError.request(.invalidJSON, "the request needs a JSON body") }
         guard ControlJSON.nestingDepth(of: body, stoppingAbove: ControlJSON.maxRequestNesting) <= ControlJSON.maxRequestNesting else {
             throw DaemonError.request(

@@ -90,7 +90,7 @@ final class ControlGate: Sendable {
         threadPool.submit { state in
             guard case .active = state else { return }
             do {
-                try site.audit(kind, actor: actor, detail: detail)
+                try site.audit.audit(kind, actor: actor, detail: detail)
             } catch {
                 logger.error("control.audit_failed", metadata: .error(error, ["audit.kind": "\(kind)"]))
             }

@@ -21,6 +21,9 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The change-stream subscription of this connection, if it is watching.
     private var watchID: UInt64?
     private var pending = Pending.idle
+    /// The task of a waiting route (`ControlAPI.waits`) in progress: cancelled if the caller
+    /// hangs up, so that an abandoned `cairn sync --wait` stops waiting.
+    private var waiting: Task<Void, Never>?
     /// The request being read asked for the minimal reply to a write (`Prefer: return=minimal`).
     private var minimal = false
 
@@ -82,8 +85,9 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let resolved: ControlRoute
         switch route {
         case .success(let found): resolved = found
-        case .failure(DaemonError.request(let code, let message)): return refuse(.error(code, message))
-        case .failure(let error): return refuse(.error(.badRequest, "\(error)"))
+        case .failure(let error):
+            if let (code, message) = controlRefusal(of: error) { return refuse(.error(code, message)) }
+            return refuse(.error(.badRequest, "\(error)"))
         }
         guard caller.right >= resolved.requiredRight else {
             api.site.metrics.count("cairn_control_requests_total", [("route", resolved.name), ("status", "403")])
@@ -110,15 +114,25 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         .error(.payloadTooLarge, "the request body exceeds \(limit) bytes")
     }
 
+    /// Runs a route on the thread pool (it calls the store), or as a task if it waits for
+    /// something else (`ControlAPI.waits`: a pool thread would be parked for the whole wait);
+    /// either way the reply comes back to this loop through a future.
     private func run(_ route: ControlRoute, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
         let api = self.api
         let caller = self.caller!.peer
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let minimal = self.minimal
-        threadPool.runIfActive(eventLoop: context.eventLoop) {
-            api.handle(route, body: body, caller: caller, minimal: minimal)
-        }.whenComplete { result in
+        let reply: EventLoopFuture<ControlReply>
+        if ControlAPI.waits(route) {
+            let promise = context.eventLoop.makePromise(of: ControlReply.self)
+            waiting = promise.completeWithTask { await api.handleWaiting(route, body: body, caller: caller, minimal: minimal) }
+            reply = promise.futureResult
+        } else {
+            reply = threadPool.runIfActive(eventLoop: context.eventLoop) { api.handle(route, body: body, caller: caller) }
+        }
+        reply.whenComplete { result in
             let (handler, context) = bound.value
+            handler.waiting = nil
             switch result {
             case .success(let reply): handler.write(reply, keepAlive: keepAlive, context: context)
             case .failure: handler.write(.error(.unavailable, "the daemon is shutting down"), keepAlive: false, context: context)
@@ -189,7 +203,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         let logger = self.logger
         let identity = site.identity
-        watchID = site.changes.subscribe { committed in
+        watchID = site.feeds.changes.subscribe { committed in
             // Encoded here, on the ledger's queue after the group's callers have their results,
             // so that the event loop only writes.
             let line = WatchLines.encode(committed, identity: identity)
@@ -209,12 +223,13 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func stopWatching(_ site: Site) {
-        if let id = watchID { site.changes.unsubscribe(id) }
+        if let id = watchID { site.feeds.changes.unsubscribe(id) }
         watchID = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         stopWatching(api.site)
+        waiting?.cancel()
         context.fireChannelInactive()
     }
 

@@ -21,7 +21,7 @@ extension ControlRoute {
         var metadata = other
         metadata["request.route"] = .string(name)
         metadata["caller.uid"] = "\(caller.uid)"
-        if let record { metadata["record.ref"] = .string(site.logRef(record)) }
+        if let record { metadata["record.ref"] = .string(site.records.logRef(record)) }
         return metadata
     }
 }

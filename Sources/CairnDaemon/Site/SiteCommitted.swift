@@ -10,16 +10,16 @@ struct SiteCommitted: LedgerParticipant {
 
     func committed(_ context: WriteContext) {
         guard let site = site.value else { return }
-        if !context.backlogLeft.isEmpty { site.backlog.schedule(site) }
-        if context.withdrawalLeft { site.withdrawalDrain.schedule(site) }
+        if !context.backlogLeft.isEmpty { site.backlog.wake() }
+        if context.withdrawalLeft { site.withdrawalDrain.wake() }
         if context.withdrew {
             // Before the deltas: a peer must learn of the withdrawal before it receives (and
             // passes on) the grants of the keys rotated because of it, or it could grant them to
             // the withdrawn device itself. Frames on one connection arrive in order.
-            site.withdrawalFeed.publish(())
+            site.feeds.withdrawals.publish(())
         }
         if !context.batch.deltas.isEmpty {
-            site.deltaFeed.publish(
+            site.feeds.deltas.publish(
                 context.batch.deltas.compactMap { delta in
                     // Authors of a committed batch are verified device ids; this only names the streams.
                     (try? DeviceID(delta.author)).map { (StreamID(author: $0, level: delta.level), delta.sequence) }
@@ -29,8 +29,8 @@ struct SiteCommitted: LedgerParticipant {
                 metrics.count("cairn_deltas_stored_total", [("level", delta.level), ("origin", origin)])
             }
         }
-        if !context.changes.isEmpty, !site.changes.isEmpty {
-            site.changes.publish(CommittedChanges(changes: context.changes, devices: context.devices))
+        if !context.changes.isEmpty, !site.feeds.changes.isEmpty {
+            site.feeds.changes.publish(CommittedChanges(changes: context.changes, devices: context.devices))
         }
     }
 }

@@ -60,7 +60,7 @@ struct SiteLoader {
                 kind: "daemon.started",
                 detail: [
                     "device": identity.ref, "charterVersion": "\(charter.version)", "testMode": "\(config.testMode)",
-                    "version": Site.version,
+                    "version": StatusService.version,
                 ]))
         let indexKey = try loadIndexKey(database: database, keys: keys)
         try RecordKeyMigration(database: database, keys: RecordKeys(indexKey: indexKey), keyring: state.keyring, logger: logger).run()
@@ -170,7 +170,7 @@ struct SiteLoader {
     private func trust<T>(_ step: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as DaemonError {
+        } catch let error as SiteError {
             throw error
         } catch {
             throw DaemonError.startup("cannot \(step): \(error)")

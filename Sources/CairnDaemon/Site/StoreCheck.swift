@@ -1,12 +1,13 @@
 import CairnStore
 import Foundation
 import Logging
+import NIOPosix
 import Synchronization
 
 /// The check of everything stored that runs once per start, after the daemon is ready: every
 /// delta's envelope must parse and match its id and stream position (a bad one is quarantined),
 /// and the audit chain must verify. Both are linear in the store (tens of seconds with a
-/// million deltas), so they run on a background thread at low priority while the daemon serves;
+/// million deltas), so they run in the background at low priority while the daemon serves;
 /// `status` reports `checking` until they are done and their findings under `problems` after.
 ///
 /// Serving before the check is done is safe: every delta sent to a peer is verified again by
@@ -20,7 +21,6 @@ final class StoreCheck: Sendable {
     }
 
     private let progress = Mutex(Progress())
-    private let finished = DispatchSemaphore(value: 0)
 
     /// Whether the check is under way (started and not finished).
     var isRunning: Bool { progress.withLock { $0.running } }
@@ -28,25 +28,46 @@ final class StoreCheck: Sendable {
     var problems: [String] { progress.withLock { $0.problems } }
     var isCancelled: Bool { progress.withLock { $0.cancelled } }
 
-    /// Runs the check on a background thread of low priority.
-    func start(_ site: Site) {
-        guard progress.withLock({ state in
-            guard !state.running, !state.done else { return false }
-            state.running = true
-            return true
-        }) else { return }
-        let thread = Thread { [self] in
-            // Nice 10 for this thread only (on Linux the nice value is per thread, and "0" names
-            // the calling one); failing is harmless.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            run(site)
-            finished.signal()
+    /// Says the check will run (`status` shows `checking` from now on): called before the control
+    /// socket opens, so that no `status` answered in between says the check is done.
+    func schedule() {
+        progress.withLock { state in
+            if !state.done { state.running = true }
         }
-        thread.name = "cairnd-store-check"
-        thread.start()
     }
 
-    /// Runs the check on the calling thread (tests, and `start`'s thread).
+    /// Runs the check as a task of the daemon's service group: the scan is blocking work (SQLite
+    /// and hashing), so it runs on a thread pool of one thread of its own at nice 10, shut down
+    /// once the check is done; cancelling the task stops the scan at its next delta or audit entry.
+    func runInBackground(_ site: Site) async {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        await withTaskCancellationHandler {
+            do {
+                try await pool.runIfActive {
+                    // Nice 10 for this pool's only thread (on Linux the nice value is per thread,
+                    // and "0" names the calling one); failing is harmless.
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+                    self.run(site)
+                }
+            } catch {
+                // Only a pool that is not running refuses the job, and this one was just started.
+                site.logger.error("store.check_failed", metadata: .error(error))
+            }
+        } onCancel: {
+            cancel()
+        }
+        // The pool's thread has finished its only job: nothing is left to wait for.
+        try? await pool.shutdownGracefully()
+    }
+
+    /// Stops a running check at its next delta or audit entry (a check not started yet stops at
+    /// its first).
+    func cancel() {
+        progress.withLock { $0.cancelled = true }
+    }
+
+    /// Runs the check on the calling thread (tests, and the thread of `runInBackground`).
     func run(_ site: Site) {
         progress.withLock { $0.running = true }
         let started = Date()
@@ -58,7 +79,7 @@ final class StoreCheck: Sendable {
                 // A store without a deleted tally (made by an earlier version): counted once
                 // now, so that the first status does not have to.
                 do {
-                    _ = try site.deletedCountsAndKeyring(cancelled: { self.isCancelled })
+                    _ = try site.status.deletedCountsAndKeyring(cancelled: { self.isCancelled })
                 } catch where !isCancelled {
                     site.logger.warning("store.deleted_count_failed", metadata: .error(error))
                 }
@@ -78,7 +99,7 @@ final class StoreCheck: Sendable {
                 site.logger.error("audit.acknowledgement_forged", metadata: ["audit.seq": "\(seq)"])
                 found.append("audit entry \(seq) claims to acknowledge a chain break but is not signed by this device")
             }
-            if !events.isEmpty { try site.recordEvents(events) }
+            if !events.isEmpty { try site.audit.recordEvents(events) }
         } catch {
             if !isCancelled {
                 site.logger.error("store.check_failed", metadata: .error(error))
@@ -99,14 +120,5 @@ final class StoreCheck: Sendable {
                     "elapsed_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
                 ])
         }
-    }
-
-    /// Stops a running check and waits for its thread (before the store is closed).
-    func cancelAndWait() {
-        let wasRunning = progress.withLock { state in
-            state.cancelled = true
-            return state.running
-        }
-        if wasRunning { finished.wait() }
     }
 }

@@ -9,7 +9,7 @@ import Logging
 /// that fails is moved to quarantine (kept as evidence, reported in `status` and the log);
 /// everything else is still served.
 struct StoreScan {
-    let database: CairnDatabase
+    let database: any SiteStore
     let logger: Logger
     /// Asked before each delta: true stops the scan (the daemon is shutting down).
     var cancelled: () -> Bool = { false }

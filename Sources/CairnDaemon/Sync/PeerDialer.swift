@@ -9,12 +9,18 @@ import Synchronization
 /// Keeps one configured peer connected: dials, waits for the connection to end, and dials again
 /// after a backoff that doubles from 1 s to 60 s (with jitter) and resets once a connection got
 /// as far as an admitted peer.
+///
+/// Each dialer is a child task of `SyncService.run()` (so of the daemon's service group): it
+/// ends when the service stops (cancellation) or when `stop()` is called (the peer was removed
+/// or changed). It waits only as a suspended task: on the backoff's clock, on its connection's
+/// close, or on the close of the connection the peer opened to us.
 final class PeerDialer: Sendable {
     let peer: PeerAddress
     /// "config" or "added".
     let source: String
     private unowned let service: SyncService
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Signalled once by `stop()`.
+    private let stopped = AsyncSignal()
     /// The last failure, for `status`.
     let lastError = Mutex<String?>(nil)
     /// The device that answered the last admitted connection: while another connection to it
@@ -27,21 +33,30 @@ final class PeerDialer: Sendable {
         self.service = service
     }
 
-    func start() {
-        let task = Task { [self] in await loop() }
-        self.task.withLock { $0 = task }
+    /// Dials until stopped or cancelled. Runs in a task group of its own, so that `stop()` can
+    /// cancel the dialling loop (its sleep and its connection) without cancelling the service.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.loop() }
+            await stopped.wait(after: 0)
+            group.cancelAll()
+        }
     }
 
+    /// Ends `run()`: a connection it made is closed, a backoff is cut short.
     func stop() {
-        task.withLock { $0?.cancel() }
+        stopped.signal()
     }
 
     private func loop() async {
         var backoff = 1.0
         while !Task.isCancelled {
-            if let known = device.withLock({ $0 }), !service.context.registry.links(of: known).isEmpty {
-                // Throws only when the task is cancelled, which the loop's condition handles.
-                try? await Task.sleep(for: .seconds(1))
+            if let known = device.withLock({ $0 }),
+                let link = service.context.registry.links(of: known).first(where: { $0.channel.isActive })
+            {
+                // The peer is connected already (it dialled us): dial again once that connection
+                // has closed (not ours to close when this dialer stops: only the wait ends).
+                await Self.closed(link.channel)
                 continue
             }
             let admitted = await connectOnce()
@@ -54,17 +69,40 @@ final class PeerDialer: Sendable {
         }
     }
 
+    /// Returns once `channel` has closed, or when the task is cancelled.
+    static func closed(_ channel: any Channel) async {
+        let closed = AsyncSignal()
+        // The close future fails only with the error the close ended with: closed either way.
+        channel.closeFuture.whenComplete { _ in closed.signal() }
+        await closed.wait(after: 0)
+    }
+
+    /// The channel `connecting` yields, or CancellationError as soon as the task is cancelled
+    /// (a dial to an address that drops packets would otherwise hold the shutdown for the
+    /// connect timeout); a connection made after that is closed at once.
+    static func connected(_ connecting: EventLoopFuture<any Channel>) async throws -> any Channel {
+        let done = AsyncSignal()
+        connecting.whenComplete { _ in done.signal() }
+        await done.wait(after: 0)
+        guard !Task.isCancelled else {
+            connecting.whenSuccess { $0.close(promise: nil) }
+            throw CancellationError()
+        }
+        return try await connecting.get()
+    }
+
     /// One connection, from dialling to its end. Returns whether the peer was admitted.
     private func connectOnce() async -> Bool {
         let context = service.context, tls = service.clientTLS, options = service.transportOptions, name = peer.name
         let seen = LinkBox()
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: service.group)
+            let connecting = ClientBootstrap(group: service.group)
                 .connectTimeout(.seconds(10))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try TransportPipeline.configureSync(channel, context: tls, options: options)
+                        try channel.pipeline.syncOperations.addHandler(LinkActivityHandler())
                         try channel.pipeline.syncOperations.addHandler(
                             SyncHandler(
                                 context: context, direction: .outbound, configuredName: name,
@@ -74,7 +112,10 @@ final class PeerDialer: Sendable {
                                 }))
                     }
                 }
-                .connect(host: peer.host, port: peer.port).get()
+                .connect(host: peer.host, port: peer.port)
+            channel = try await Self.connected(connecting)
+        } catch is CancellationError {
+            return false
         } catch {
             note("cannot connect to \(peer.address): \(error)", log: .error(error))
             return false

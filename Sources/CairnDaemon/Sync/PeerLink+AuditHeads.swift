@@ -25,7 +25,7 @@ extension PeerLink {
     /// at once after admission (`force`), later when either moved and the interval has passed.
     func sendAuditHeads(force: Bool) {
         guard let peer else { return }
-        let (own, yours) = site.auditHeads(for: peer)
+        let (own, yours) = site.audit.auditHeads(for: peer)
         guard own != nil || yours != nil else { return }
         let due = state.withLock { state -> Bool in
             guard state.auditHeads.peerUnderstands else { return false }
@@ -57,8 +57,8 @@ extension PeerLink {
             return
         }
         serially {
-            do throws(Site.AuditHeadRefusal) {
-                try self.site.receiveAuditHeads(own: own, yours: yours, from: peer)
+            do throws(AuditService.AuditHeadRefusal) {
+                try self.site.audit.receiveAuditHeads(own: own, yours: yours, from: peer)
             } catch {
                 self.refuse(error.message, code: error.code)
             }
@@ -68,6 +68,6 @@ extension PeerLink {
     /// When the link closes: the peer's newest head is written to the store if it is not yet.
     func flushAuditWitness() {
         guard let peer else { return }
-        context.threadPool.submit { _ in self.site.flushWitnessed(peer.deviceID) }
+        context.threadPool.submit { _ in self.site.audit.flushWitnessed(peer.deviceID) }
     }
 }

@@ -116,7 +116,7 @@ extension PeerLink {
             refuse("round refused: \(error)", code: error.isFlooding ? "flooding" : "round")
         case .success(let output)?:
             // Kept for air-gap bundles: what this peer held, should it become unreachable.
-            if case .vector(_, let positions, _) = frame, let peer { site.rememberVector(positions, of: peer.deviceID) }
+            if case .vector(_, let positions, _) = frame, let peer { site.bundles.rememberVector(positions, of: peer.deviceID) }
             for reply in output.frames { send(reply) }
             for evidence in output.equivocations {
                 logger.error(

@@ -216,7 +216,7 @@ final class PeerLink: Sendable {
                     // Amendments and revocations first: they may withdraw devices whose
                     // certificates or deltas would follow.
                     self.sendTrust()
-                    try self.site.learn([certificate], from: "peer:\(certificate.ref)")
+                    try self.site.keys.learn([certificate], from: "peer:\(certificate.ref)")
                     let certificates = self.context.certificates(for: certificate, common: common)
                     self.state.withLock { $0.certificatesSent.formUnion(certificates.map(\.deviceID)) }
                     self.send(.certificates(certificates.map { $0.signed.serialized() }))
@@ -241,10 +241,10 @@ final class PeerLink: Sendable {
     /// version it named in its Hello or was last sent), if there is anything to send.
     func sendTrust() {
         let known = state.withLock { $0.peerCharterVersion }
-        let revocations = site.revocationObjects()
+        let revocations = site.trust.revocationObjects()
         let charters: [[UInt8]]
         do {
-            charters = try site.charters(after: known)
+            charters = try site.trust.charters(after: known)
         } catch {
             // The peer must not be served as if no amendment had withdrawn anyone.
             logger.error("sync.trust_failed", metadata: .error(error, ["peer": "\(name)"]))
@@ -261,8 +261,8 @@ final class PeerLink: Sendable {
         serially {
             // Amendments first: a revocation is verified against the newest charter.
             do {
-                try self.site.accept(charters: charters, from: source)
-                try self.site.accept(revocations: revocations, from: source)
+                try self.site.trust.accept(charters: charters, from: source)
+                try self.site.trust.accept(revocations: revocations, from: source)
             } catch {
                 // Not stored: taking the peer's next deltas would trust a withdrawn device.
                 self.logger.error("sync.trust_failed", metadata: .error(error, ["peer": "\(self.name)"]))
@@ -273,7 +273,7 @@ final class PeerLink: Sendable {
 
     private func receiveCertificates(_ certificates: [[UInt8]]) {
         serially {
-            let charter = self.site.charter()
+            let charter = self.site.trust.charter()
             var verified: [DeviceCertificate] = []
             for bytes in certificates {
                 do {
@@ -286,7 +286,7 @@ final class PeerLink: Sendable {
                 }
             }
             do {
-                try self.site.learn(verified, from: "peer:\(self.name)")
+                try self.site.keys.learn(verified, from: "peer:\(self.name)")
             } catch {
                 self.storeFailed("learn", error)
             }
@@ -299,7 +299,7 @@ final class PeerLink: Sendable {
         serially {
             let report: IngestReport
             do {
-                report = try self.site.ingest(envelopes, from: source)
+                report = try self.site.ingest.ingest(envelopes, from: source)
             } catch {
                 // Unacknowledged, the batch would hold the peer's window forever: start over.
                 self.storeFailed("ingest", error)

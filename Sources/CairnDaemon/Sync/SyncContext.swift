@@ -25,7 +25,7 @@ struct SyncContext: Sendable {
     var hello: HelloFrame {
         HelloFrame(
             protocolVersion: 1, federationID: site.identity.charter.federationID,
-            charterVersion: site.charter().version, certificate: site.identity.certificate.signed.serialized())
+            charterVersion: site.trust.charter().version, certificate: site.identity.certificate.signed.serialized())
     }
 
     /// Why a peer's Hello is refused: a stable code, the detail for this site's audit log, and
@@ -62,7 +62,7 @@ struct SyncContext: Sendable {
     /// federation for the TLS key it proved, every refusal is `strangerGoodbye`; after that, it
     /// is a device this federation certified and is told which check failed.
     func admit(_ hello: HelloFrame, tlsKey: [UInt8]) -> Result<DeviceCertificate, Refusal> {
-        let charter = site.charter()
+        let charter = site.trust.charter()
         guard hello.federationID == charter.federationID else {
             return .failure(.stranger("foreign_federation", "the peer belongs to another federation"))
         }
@@ -86,7 +86,7 @@ struct SyncContext: Sendable {
         guard now < certificate.notAfter else {
             return .failure(.told("certificate_expired", "the peer's certificate has expired"))
         }
-        if site.isWithdrawn(certificate) {
+        if site.trust.isWithdrawn(certificate) {
             return .failure(.told("revoked", "the peer's certificate is revoked or withdrawn by the charter"))
         }
         guard certificate.deviceID != site.identity.deviceID else {

@@ -82,11 +82,13 @@ extension SyncService {
     /// `POST /v1/sync`: a round with one peer or all; with `wait`, returns when each round
     /// completed, everything it queued was acknowledged and what the peer showed it holds
     /// beyond this site has arrived or stopped arriving (or after `waitSeconds`, default 60).
-    func syncNow(_ request: SyncRequest) throws -> SyncResultDocument {
+    /// The wait is a suspended task (`SyncWait`): however many callers wait, none holds a thread.
+    func syncNow(_ request: SyncRequest) async throws -> SyncResultDocument {
         let waitSeconds = request.waitSeconds ?? 60
         guard (1...SyncRequest.maxWaitSeconds).contains(waitSeconds) else {
             throw DaemonError.request(.badRequest, "waitSeconds must be from 1 to \(SyncRequest.maxWaitSeconds)")
         }
+        let deadline = ContinuousClock.now + .seconds(waitSeconds)
         let links: [PeerLink]
         if let name = request.peer {
             guard let link = link(named: name) else {
@@ -97,30 +99,18 @@ extension SyncService {
             links = context.registry.primaries
         }
         let before = links.map { $0.snapshot() }
-        let waits = links.map { link -> DispatchSemaphore in
-            let done = DispatchSemaphore(value: 0)
-            let completed = Atomic<Bool>(false)
-            link.startRound { ok in
-                completed.store(ok, ordering: .relaxed)
-                done.signal()
-            }
-            return done
+        let rounds = links.map { link -> RoundOutcome in
+            let round = RoundOutcome()
+            link.startRound { round.finish($0) }
+            return round
         }
-        var completed = Array(repeating: false, count: links.count)
         if request.wait {
-            let deadline = DispatchTime.now() + .seconds(waitSeconds)
-            for (index, wait) in waits.enumerated() {
-                completed[index] = wait.wait(timeout: deadline) == .success
-                if completed[index] {
-                    links[index].waitUntilDrained(deadline: deadline)
-                    links[index].waitUntilCaughtUp(deadline: deadline)
-                }
-            }
+            await SyncWait(committed: site.feeds.deltas, stopped: stopped).wait(links, rounds: rounds, deadline: deadline)
         }
         return SyncResultDocument(rounds: links.indices.map { index in
             let after = links[index].snapshot()
             return SyncResultDocument.Round(
-                peer: links[index].name, completed: completed[index],
+                peer: links[index].name, completed: request.wait && rounds[index].completed == true,
                 deltasSent: after.deltasSent - before[index].deltasSent,
                 deltasReceived: after.deltasReceived - before[index].deltasReceived,
                 bytesSent: after.bytesSent - before[index].bytesSent, bytesReceived: after.bytesReceived - before[index].bytesReceived,

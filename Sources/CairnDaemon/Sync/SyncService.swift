@@ -30,6 +30,12 @@ final class SyncService: Service, Sendable {
     let admission: InboundAdmission
     /// Peers added at run time (`cairn peer add`), read from the store in `bind()`.
     let added = Mutex<[PeerAddress]>([])
+    /// Dialers to run as child tasks of `run()` (started by `startDialer`, from the control API
+    /// and SIGHUP as well); finished on graceful shutdown, so that none starts after it.
+    private let dialerStarts: AsyncStream<PeerDialer>
+    private let dialerStart: AsyncStream<PeerDialer>.Continuation
+    /// Signalled when the service stops: `cairn sync --wait` callers get their answer then.
+    let stopped = AsyncSignal()
 
     init(config: DaemonConfig, site: Site, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
         self.config = config
@@ -48,6 +54,7 @@ final class SyncService: Service, Sendable {
             throw DaemonError.startup("cannot set up TLS: \(error)")
         }
         configured.withLock { $0 = config.peers }
+        (dialerStarts, dialerStart) = AsyncStream.makeStream(of: PeerDialer.self)
     }
 
     var logger: Logger { context.logger }
@@ -60,51 +67,59 @@ final class SyncService: Service, Sendable {
     }
 
     func run() async throws {
-        let subscription = site.deltaFeed.subscribe { [context] positions in
+        let subscription = site.feeds.deltas.subscribe { [context] positions in
             for link in context.registry.primaries { link.push(positions) }
         }
-        defer { site.deltaFeed.unsubscribe(subscription) }
+        defer { site.feeds.deltas.unsubscribe(subscription) }
         // A device withdrawn (revoked, or by a charter amendment) loses its connections at
         // once; every other peer is told, so the news spreads as fast as deltas do.
-        let withdrawals = site.withdrawalFeed.subscribe { [context] in
+        let withdrawals = site.feeds.withdrawals.subscribe { [context] in
             for link in context.registry.all {
                 guard let peer = link.peer else { continue }
-                if context.site.isWithdrawn(peer) {
+                if context.site.trust.isWithdrawn(peer) {
                     link.refuse("the peer's certificate is revoked or withdrawn by the charter", code: "revoked")
                 } else {
                     link.sendTrust()
                 }
             }
         }
-        defer { site.withdrawalFeed.unsubscribe(withdrawals) }
+        defer { site.feeds.withdrawals.unsubscribe(withdrawals) }
         let listener = self.listener.withLock { $0 }
         context.auditor.start(on: group.next())
         for peer in configured.withLock({ $0 }) { startDialer(peer, source: "config") }
         for peer in added.withLock({ $0 }) { startDialer(peer, source: "added") }
-        await withTaskCancellationOrGracefulShutdownHandler {
-            await antiEntropy()
-        } onCancelOrGracefulShutdown: {
+        // The anti-entropy loop and every dialer are child tasks: cancelled (and awaited) when
+        // the service stops, so none outlives it.
+        await withDiscardingTaskGroup { tasks in
+            tasks.addTask { await self.antiEntropy() }
+            // Ends on graceful shutdown (or cancellation): no dialer starts after that.
+            for await dialer in dialerStarts.cancelOnGracefulShutdown() {
+                tasks.addTask { await dialer.run() }
+            }
+            dialerStart.finish()
+            stopped.signal()
             listener?.close(promise: nil)
+            // Goodbyes first, while the dialers' connections are still open.
+            await closeConnections()
+            tasks.cancelAll()
         }
-        listener?.close(promise: nil)
-        let dialers = dialers.withLock { state in
-            defer { state = [:] }
-            return Array(state.values)
-        }
-        for dialer in dialers { dialer.stop() }
+        dialers.withLock { $0.removeAll() }
+        await context.auditor.flush()
+        logger.info("sync.stopped")
+    }
+
+    /// Says goodbye to every peer and closes every connection, those still waiting for
+    /// admission included (what they caused is in the aggregated audit counts flushed after).
+    private func closeConnections() async {
         var closing: [EventLoopFuture<Void>] = []
         for link in context.registry.all {
             link.send(.goodbye("shutting down"))
             closing.append(link.channel.close())
         }
-        // Connections still waiting for admission are closed too, and what they caused is in
-        // the aggregated audit counts written below.
         for channel in admission.waitingChannels { closing.append(channel.close()) }
         // `whenAllComplete` does not fail (each close's own result, an already closed channel
         // included, is in the array, and nothing is left to do about it).
         _ = try? await EventLoopFuture.whenAllComplete(closing, on: group.next()).get()
-        await context.auditor.flush()
-        logger.info("sync.stopped")
     }
 
     /// Binds the listener, if `sync.listen` is set: called before the services start, so that a
@@ -142,6 +157,7 @@ final class SyncService: Service, Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try TransportPipeline.configureSync(channel, context: tls, options: options)
+                    try channel.pipeline.syncOperations.addHandler(LinkActivityHandler())
                     // The slot is held until the peer is admitted, the deadline (one handshake
                     // timeout from now, for TLS and Hello together) closes it, or it ends.
                     try channel.pipeline.syncOperations.addHandler(
@@ -191,7 +207,7 @@ final class SyncService: Service, Sendable {
             return dialers[peer.name]
         }
         previous?.stop()
-        dialer.start()
+        dialerStart.yield(dialer)
     }
 
     func stopDialer(named name: String) -> Bool {
