@@ -31,8 +31,11 @@ mkdir -p "$BENCH_DIR"
 # package is always built with -enable-testing (the same flags every time: no rebuilds).
 BENCH_SWIFTC_FLAGS=(-Xswiftc -enable-testing)
 
+# BENCH_SCRATCH: the scratch path of the release build of cairn and cairnd (default .build; a
+# worktree that keeps its debug build in .build may use .build-release).
+BENCH_SCRATCH=${BENCH_SCRATCH:-.build}
 bin_paths() {
-  BIN="$ROOT/.build/release"  # not --show-bin-path: it waits for the lock of a running build
+  BIN="$ROOT/$BENCH_SCRATCH/release"  # not --show-bin-path: it waits for the lock of a running build
   TOOLS="$ROOT/Benchmarks/.build/release"
   export PATH="$BIN:$PATH"
 }

@@ -24,6 +24,21 @@ extension ControlClient {
         return (record, created: response.status == 201)
     }
 
+    /// `POST /v1/records` asking for the minimal reply (`Prefer: return=minimal`): which record
+    /// was written (`created` true for a new one), without the record, which the daemon then
+    /// neither encodes nor sends. For callers that only need the id.
+    public func putRecordMinimal(_ request: PutRecordRequest) throws(ControlClientError) -> (RecordWrittenDocument, created: Bool) {
+        let body: Data
+        do {
+            body = try ControlJSON.compactEncoder().encode(request)
+        } catch {
+            throw .invalidRequest("the request could not be encoded: \(error)")
+        }
+        let (written, response) = try call(
+            RecordWrittenDocument.self, method: "POST", path: "/v1/records", body: body, headers: [("Prefer", "return=minimal")])
+        return (written, created: response.status == 201)
+    }
+
     /// `GET /v1/records/{id}`: one record, deleted ones included (with `deleted` set). With
     /// `level`, the record with that id at that level; without, the highest held.
     public func getRecord(id: String, level: String? = nil) throws(ControlClientError) -> RecordDocument {

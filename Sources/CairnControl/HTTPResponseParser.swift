@@ -41,6 +41,9 @@ struct HTTPResponseParser {
     private var reason = ""
     private var headers: [(name: String, value: String)] = []
     private var body = Data()
+    /// The response's framing ends it without the connection's close, and it did not ask for
+    /// the close (`Connection: close`).
+    private var framedWithoutClose = false
 
     init(maxHeaderBytes: Int = defaultMaxHeaderBytes, maxBodyBytes: Int = defaultMaxBodyBytes) {
         self.maxHeaderBytes = maxHeaderBytes
@@ -52,6 +55,11 @@ struct HTTPResponseParser {
         if case .complete = state { return true }
         return false
     }
+
+    /// Whether the connection may carry another request after this response (HTTP/1.1
+    /// keep-alive): the response is complete, delimited by its length or chunks rather than by
+    /// the close, did not say `Connection: close`, and nothing followed it.
+    var connectionReusable: Bool { isComplete && framedWithoutClose && buffer.isEmpty }
 
     /// The response, once `isComplete`.
     var response: ControlResponse? {
@@ -201,6 +209,15 @@ struct HTTPResponseParser {
         reason = parts.count > 2 ? String(parts[2]) : ""
         headers = parsed
         let bodyFraming = try framing(for: code, headers: parsed)
+        let closes = parsed.contains {
+            $0.name.caseInsensitiveCompare("Connection") == .orderedSame
+                && $0.value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
+        }
+        if case .untilClose = bodyFraming {
+            framedWithoutClose = false
+        } else {
+            framedWithoutClose = !closes
+        }
         if case .length(let length) = bodyFraming {
             body.reserveCapacity(length)  // within maxBodyBytes: checked by framing(for:headers:)
         }

@@ -17,7 +17,7 @@ struct UnixSocketConnection: ~Copyable {
 
     private let descriptor: Int32
     private let path: String
-    private let deadline: Date
+    private var deadline: Date
     private let timeout: Double
 
     /// Connects to the socket at `path`; every later operation must finish within `timeout` seconds.
@@ -75,6 +75,19 @@ struct UnixSocketConnection: ~Copyable {
 
     deinit {
         close(descriptor)
+    }
+
+    /// Gives the next request on a kept connection the whole timeout again.
+    mutating func renewDeadline() {
+        deadline = Date(timeIntervalSinceNow: timeout)
+    }
+
+    /// Whether a kept connection can carry another request: nothing is waiting to be read on
+    /// it. Between two requests the daemon sends nothing, so anything readable is its close (an
+    /// idle timeout, a restart) or bytes that belong to no request: either way, not reusable.
+    var isIdle: Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) == 0
     }
 
     /// Writes all of `bytes`, or throws.

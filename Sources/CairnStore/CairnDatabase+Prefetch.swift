@@ -1,31 +1,41 @@
 import GRDB
 
-/// Reads of many records at once, for the apply path: a group that applies thousands of
-/// received deltas asks for their records in a few statements inside one read transaction
-/// instead of two reads per delta.
+/// Reads of many records at once: a group that applies thousands of received deltas, or builds
+/// a run of local writes, asks for their records in a few statements inside one read
+/// transaction instead of reading per delta or per write.
 extension CairnDatabase {
     /// Keys per statement (SQLite allows far more bound parameters; this keeps each statement's
     /// plan and memory small).
-    static let prefetchChunk = 500
+    static let prefetchChunk = 512
 
     /// The stored records among `keys` (absent keys have none) and every withdrawal of those
     /// keys, in one read transaction.
+    ///
+    /// Each chunk is padded to a power of two by repeating its last key (a key named twice in
+    /// `IN (…)` matches once), so that a handful of prepared statements serve every size and stay
+    /// in the connection's statement cache: preparing a fresh statement for each count of keys
+    /// cost more than the read.
     public func prefetch(keys: [[UInt8]]) throws -> (records: [RecordRow], withdrawals: [RecordWithdrawalRow]) {
         guard !keys.isEmpty else { return ([], []) }
-        return try read("read records to apply deltas to") { db in
+        return try read("read records ahead") { db in
             var records: [RecordRow] = []
             var withdrawals: [RecordWithdrawalRow] = []
             var start = 0
             while start < keys.count {
                 let chunk = keys[start..<min(start + Self.prefetchChunk, keys.count)]
                 start += chunk.count
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let arguments = StatementArguments(chunk.map { $0.blob as (any DatabaseValueConvertible)? })
-                for row in try Row.fetchAll(db, sql: "SELECT \(RecordRow.columns) FROM record WHERE key IN (\(marks))", arguments: arguments) {
+                let size = Self.paddedCount(chunk.count)
+                var values = chunk.map { $0.blob as (any DatabaseValueConvertible)? }
+                values += Array(repeating: chunk.last!.blob, count: size - chunk.count)
+                let arguments = StatementArguments(values)
+                let marks = Array(repeating: "?", count: size).joined(separator: ",")
+                let selectRecords = try db.cachedStatement(sql: "SELECT \(RecordRow.columns) FROM record WHERE key IN (\(marks))")
+                for row in try Row.fetchAll(selectRecords, arguments: arguments) {
                     records.append(try RecordRow(row: row))
                 }
-                let sql = "SELECT record_key, level, hlc_wall, hlc_counter, author, retracted FROM withdrawn WHERE record_key IN (\(marks))"
-                for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                let selectWithdrawals = try db.cachedStatement(
+                    sql: "SELECT record_key, level, hlc_wall, hlc_counter, author, retracted FROM withdrawn WHERE record_key IN (\(marks))")
+                for row in try Row.fetchAll(selectWithdrawals, arguments: arguments) {
                     withdrawals.append(
                         RecordWithdrawalRow(
                             recordKey: try row.bytes(0, table: "withdrawn"), level: row[1], hlcWall: UInt64(clamping: row[2] as Int64),
@@ -35,5 +45,12 @@ extension CairnDatabase {
             }
             return (records, withdrawals)
         }
+    }
+
+    /// The statement size serving `count` keys: the next power of two, at least 4.
+    static func paddedCount(_ count: Int) -> Int {
+        var size = 4
+        while size < count { size *= 2 }
+        return size
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnControl
+import Synchronization
 
 /// The options of every command that talks to the daemon.
 struct ConnectionOptions: ParsableArguments {
@@ -19,8 +20,19 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// The client for the chosen socket.
+    /// The client for the chosen socket, one for the whole command and keeping its connection
+    /// open (keep-alive): a command that sends several requests (a read before a write, a
+    /// revocation that looks the device up first) sends them on one connection.
     var client: ControlClient {
-        ControlClient(socketPath: socket ?? ControlClient.defaultSocketPath(), timeout: timeout)
+        let path = socket ?? ControlClient.defaultSocketPath()
+        return Self.clients.withLock { clients in
+            if let client = clients["\(timeout) \(path)"] { return client }
+            let client = ControlClient(socketPath: path, timeout: timeout).keepingAlive()
+            clients["\(timeout) \(path)"] = client
+            return client
+        }
     }
+
+    /// The clients made so far, by timeout and socket.
+    private static let clients = Mutex<[String: ControlClient]>([:])
 }

@@ -79,9 +79,9 @@ struct RecordPutCommand: ParsableCommand {
         let request = try base.overlaid(
             id: id, type: type, classification: classification, set: assignments, remove: removeField,
             addTags: tag, removeTags: untag)
-        let (record, _) = try connection.client.putRecord(request)
-        if json { return try Output.json(record) }
-        Output.line(record.id)
+        if json { return try Output.json(try connection.client.putRecord(request).0) }
+        // Only the id is printed: the minimal reply spares the daemon encoding the record.
+        Output.line(try connection.client.putRecordMinimal(request).0.id)
     }
 
     /// Reads and decodes the `--from` document; anything unreadable or malformed is a usage error.

@@ -12,7 +12,8 @@ final class SyncProgress: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     init(socketPath: String, peer: String?) {
-        client = ControlClient(socketPath: socketPath, timeout: 5)
+        // Polled every half second: one kept connection, not one per poll.
+        client = ControlClient(socketPath: socketPath, timeout: 5).keepingAlive()
         self.peer = peer
     }
 

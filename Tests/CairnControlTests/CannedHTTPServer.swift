@@ -7,7 +7,8 @@ import Glibc
 /// It is a test double for the *client*: the daemon's real HTTP server is tested on its own.
 /// Each accepted connection has its request read (head plus Content-Length body) and recorded,
 /// then gets the next canned bytes and is closed. A `nil` response means "accept, read, and say
-/// nothing until the client hangs up" (to test timeouts).
+/// nothing until the client hangs up" (to test timeouts). With `conversations`, a connection
+/// answers several requests in turn (keep-alive) before it is closed.
 ///
 /// Only the serving thread closes descriptors: closing the listener from another thread could
 /// let a late `accept` run on a reused descriptor number, stealing another test's connection.
@@ -17,14 +18,21 @@ final class CannedHTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var recorded: [String] = []
-    private var responses: [[UInt8]?]
+    private var conversations: [[[UInt8]]?]
+    private var closedCount = 0
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts serving `responses`, one per connection, on a socket in a new temporary directory.
-    init(responses: [[UInt8]?]) throws {
+    convenience init(responses: [[UInt8]?]) throws {
+        try self.init(conversations: responses.map { $0.map { [$0] } })
+    }
+
+    /// Starts serving: each connection gets one conversation, a response per request read in
+    /// turn, then is closed (`nil`: read one request and say nothing until the client hangs up).
+    init(conversations: [[[UInt8]]?]) throws {
         directory = try makeTemporaryDirectory()
         socketPath = directory + "/s.sock"
-        self.responses = responses
+        self.conversations = conversations
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_un()
@@ -57,33 +65,44 @@ final class CannedHTTPServer: @unchecked Sendable {
         lock.withLock { recorded }
     }
 
+    /// The connections served and closed so far.
+    var closed: Int {
+        lock.withLock { closedCount }
+    }
+
     private func serve() {
         defer {
             close(listener)
             finished.signal()
         }
         while true {
-            let next: [UInt8]?? = lock.withLock { responses.isEmpty ? nil : responses.removeFirst() }
-            guard let response = next else { return }
+            let next: [[UInt8]]?? = lock.withLock { conversations.isEmpty ? nil : conversations.removeFirst() }
+            guard let conversation = next else { return }
             let connection = accept(listener, nil, nil)
             if connection < 0 { return }
-            let request = readRequest(connection)
-            lock.withLock { recorded.append(request) }
-            guard let response else {
+            guard let conversation else {
+                let request = readRequest(connection)
+                lock.withLock { recorded.append(request) }
                 var scratch = [UInt8](repeating: 0, count: 256)
                 while recv(connection, &scratch, scratch.count, 0) > 0 {}
                 close(connection)
+                lock.withLock { closedCount += 1 }
                 continue
             }
-            var offset = 0
-            while offset < response.count {
-                let sent = response.withUnsafeBytes {
-                    send(connection, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            for response in conversation {
+                let request = readRequest(connection)
+                lock.withLock { recorded.append(request) }
+                var offset = 0
+                while offset < response.count {
+                    let sent = response.withUnsafeBytes {
+                        send(connection, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                    }
+                    if sent <= 0 { break }
+                    offset += sent
                 }
-                if sent <= 0 { break }
-                offset += sent
             }
             close(connection)
+            lock.withLock { closedCount += 1 }
         }
     }
 
@@ -116,10 +135,10 @@ func makeTemporaryDirectory() throws -> String {
     return path
 }
 
-/// An HTTP response with a Content-Length body.
-func httpResponse(_ status: Int, _ reason: String, body: String, extraHeaders: [String] = []) -> String {
+/// An HTTP response with a Content-Length body; `keepAlive` leaves out `Connection: close`.
+func httpResponse(_ status: Int, _ reason: String, body: String, extraHeaders: [String] = [], keepAlive: Bool = false) -> String {
     var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\n"
     for header in extraHeaders { text += header + "\r\n" }
-    text += "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
+    text += "Content-Length: \(body.utf8.count)\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n" + body
     return text
 }

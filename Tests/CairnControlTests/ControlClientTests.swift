@@ -34,6 +34,26 @@ import Testing
         #expect(try ControlJSON.decoder().decode(PutRecordRequest.self, from: Data(body.utf8)) == request)
     }
 
+    /// `Prefer: return=minimal` is sent, and a daemon that ignores it (the whole record back)
+    /// is understood as well as one that honours it.
+    @Test func theMinimalPutAsksForTheMinimalReply() throws {
+        let server = try CannedHTTPServer(texts: [
+            httpResponse(201, "Created", body: #"{"classification":"SECRET","id":"r-123"}"#),
+            httpResponse(200, "OK", body: RecordDocumentTests.contractJSON),
+        ])
+        defer { server.stop() }
+        let client = ControlClient(socketPath: server.socketPath, timeout: 5)
+        let request = PutRecordRequest(id: "r-123", type: "incident", classification: "SECRET")
+        let (first, created) = try client.putRecordMinimal(request)
+        #expect(first == RecordWrittenDocument(id: "r-123", classification: "SECRET"))
+        #expect(created)
+        let (second, again) = try client.putRecordMinimal(request)
+        #expect(second == RecordWrittenDocument(id: "r-123", classification: "SECRET"))
+        #expect(!again)
+        #expect(server.requests.count == 2)
+        #expect(server.requests.allSatisfy { $0.contains("Prefer: return=minimal\r\n") })
+    }
+
     @Test func routesEncodeIdsAndQueries() throws {
         let server = try CannedHTTPServer(texts: [
             httpResponse(200, "OK", body: "[]"), httpResponse(200, "OK", body: "[]"),

@@ -41,6 +41,24 @@ import Testing
         #expect(String(decoding: response.body, as: UTF8.self) == "{}")
     }
 
+    /// Keep-alive: a connection carries another request only after a response framed by its
+    /// length or chunks, without `Connection: close`, with nothing after it.
+    @Test func reuseFollowsFramingAndTheConnectionHeader() throws {
+        func reusable(_ text: String) throws -> Bool {
+            var parser = HTTPResponseParser()
+            try parser.feed(Array(text.utf8))
+            return parser.connectionReusable
+        }
+        #expect(try reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
+        #expect(try reusable("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"))
+        #expect(try reusable("HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n\r\n"))
+        #expect(try !reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: Close\r\n\r\n{}"))
+        #expect(try !reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nconnection: keep-alive, close\r\n\r\n{}"))
+        #expect(try !reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}stray"))
+        #expect(try !reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{"))
+        #expect(try !reusable("HTTP/1.0 200 OK\r\n\r\n{}"))
+    }
+
     @Test func interimResponsesAreSkipped() throws {
         let response = try parse("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
         #expect(response.status == 204)

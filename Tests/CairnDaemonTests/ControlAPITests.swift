@@ -48,6 +48,29 @@ import Testing
         }
     }
 
+    /// `Prefer: return=minimal`: only which record was written, with the same statuses.
+    @Test func theMinimalReplyNamesTheRecordOnly() async throws {
+        try await withAPI { api in
+            let body = Array(#"{"id":"r-1","type":"incident","classification":"SECRET","fields":{"title":"T"}}"#.utf8)
+            let created = await api.handleWaiting(.putRecord, body: body, caller: Self.caller, minimal: true)
+            #expect(created.status == 201)
+            #expect(String(decoding: created.body, as: UTF8.self) == #"{"classification":"SECRET","id":"r-1"}"#)
+            #expect(created.headers.contains { $0 == ("preference-applied", "return=minimal") })
+            let update = Array(#"{"id":"r-1","fields":{"title":"U"}}"#.utf8)
+            let updated = await api.handleWaiting(.putRecord, body: update, caller: Self.caller, minimal: true)
+            #expect(updated.status == 200)
+            #expect(try ControlJSON.decoder().decode(RecordWrittenDocument.self, from: Data(updated.body)).id == "r-1")
+            let fetched = await api.serve(.getRecord("r-1"), body: [], caller: Self.caller)
+            #expect(try ControlJSON.decoder().decode(RecordDocument.self, from: Data(fetched.body)).fields == ["title": "U"])
+            // A refusal is the usual error document.
+            let refused = await api.handleWaiting(.putRecord, body: Array(#"{"id":"r-2"}"#.utf8), caller: Self.caller, minimal: true)
+            #expect(refused.status == 422)
+            #expect(!refused.headers.contains { $0.0 == "preference-applied" })
+            let code = try errorCode(refused)
+            #expect(code == "invalid_record")
+        }
+    }
+
     @Test func badBodiesAreInvalidJSON() async throws {
         try await withAPI { api in
             for body in ["", "{", "[]", #"{"type":"memo","classification":"SECRET","colour":"red"}"#, #"{"type":7}"#] {

@@ -3,8 +3,13 @@ import Foundation
 
 // cairn-load: writes records through the control API from N concurrent clients and reports
 // throughput and latency percentiles; optionally the daemon's resident memory afterwards.
+// Each client keeps one connection open for all its writes (HTTP/1.1 keep-alive), as a
+// long-lived writer would; `--connection close` opens one per write instead, as a one-shot
+// `cairn record put` does. `--reply minimal` asks for the minimal reply (`Prefer:
+// return=minimal`, only the id); the default is the whole record, as the API sends it unasked.
 //
 //   cairn-load --socket PATH [--clients 8] [--records 10000] [--field-bytes 200] [--pid PID]
+//              [--class LEVEL] [--connection keep-alive|close] [--reply full|minimal]
 
 struct Options {
     var socket = ProcessInfo.processInfo.environment["CAIRN_SOCKET"] ?? ControlClient.systemSocketPath
@@ -13,6 +18,8 @@ struct Options {
     var fieldBytes = 200
     var pid: Int32?
     var level = "SECRET"
+    var keepAlive = true
+    var minimal = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -25,6 +32,12 @@ struct Options {
             case "--field-bytes": fieldBytes = number(value, flag)
             case "--pid": pid = number(value, flag) as Int32
             case "--class": level = value
+            case "--connection":
+                guard value == "keep-alive" || value == "close" else { usage("--connection is keep-alive or close") }
+                keepAlive = value == "keep-alive"
+            case "--reply":
+                guard value == "full" || value == "minimal" else { usage("--reply is full or minimal") }
+                minimal = value == "minimal"
             default: usage("unknown option \(flag)")
             }
         }
@@ -37,7 +50,7 @@ func number<T: LosslessStringConvertible>(_ text: String, _ flag: String) -> T {
 }
 
 func usage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("cairn-load: \(message)\nusage: cairn-load --socket PATH [--clients N] [--records N] [--field-bytes N] [--pid PID] [--class LEVEL]\n".utf8))
+    FileHandle.standardError.write(Data("cairn-load: \(message)\nusage: cairn-load --socket PATH [--clients N] [--records N] [--field-bytes N] [--pid PID] [--class LEVEL] [--connection keep-alive|close] [--reply full|minimal]\n".utf8))
     exit(2)
 }
 
@@ -70,7 +83,8 @@ for client in 0..<options.clients {
     finished.enter()
     Thread.detachNewThread {
     defer { finished.leave() }
-    let connection = ControlClient(socketPath: options.socket, timeout: 30)
+    let plain = ControlClient(socketPath: options.socket, timeout: 30)
+    let connection = options.keepAlive ? plain.keepingAlive() : plain
     for n in 0..<perClient {
         let request = PutRecordRequest(
             id: "load-\(run)-\(client)-\(n)", type: "incident", classification: options.level,
@@ -78,7 +92,11 @@ for client in 0..<options.clients {
             tags: ["load"])
         let t0 = Date()
         do {
-            _ = try connection.putRecord(request)
+            if options.minimal {
+                _ = try connection.putRecordMinimal(request)
+            } else {
+                _ = try connection.putRecord(request)
+            }
             latencies.add(Date().timeIntervalSince(t0))
         } catch {
             latencies.fail()
@@ -92,7 +110,8 @@ let elapsed = Date().timeIntervalSince(started)
 let sorted = latencies.sorted
 func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
 print(String(format: "clients=%d records=%d failures=%d elapsed=%.2fs writes/s=%.0f p50=%.2fms p99=%.2fms",
-             options.clients, sorted.count, latencies.failures, elapsed, Double(sorted.count) / elapsed, percentile(0.5), percentile(0.99)))
+             options.clients, sorted.count, latencies.failures, elapsed, Double(sorted.count) / elapsed, percentile(0.5), percentile(0.99))
+      + " connection=\(options.keepAlive ? "keep-alive" : "close") reply=\(options.minimal ? "minimal" : "full")")
 if let pid = options.pid, let rss = residentKiB(pid) {
     print(String(format: "cairnd pid=%d rss=%.1f MiB", pid, Double(rss) / 1024))
 }

@@ -96,7 +96,7 @@ enum StoreGen {
             }
         }
         // Write the final clock mark and heads of every stream through a last audit entry.
-        try writers.last!.audit("storegen.done", actor: "storegen", detail: ["records": "\(records)", "authors": "\(authors)"])
+        try writers.last!.audit.audit("storegen.done", actor: "storegen", detail: ["records": "\(records)", "authors": "\(authors)"])
         say("storegen: done, \(try site.database.deltaCount()) deltas in the store")
     }
 
@@ -113,7 +113,7 @@ enum StoreGen {
                     let n = next.take()
                     guard n < count else { return }
                     do {
-                        _ = try site.records.put(request(n), actor: "storegen")
+                        _ = try site.records.put(DocumentMapping.edit(request(n)), actor: "storegen")
                     } catch {
                         failure.set(error)
                     }
@@ -131,15 +131,15 @@ enum StoreGen {
         let target = try load(options.string("to"))
         defer { try? target.database.close() }
         let started = Date()
-        let certificates = source.state.withLock { $0.devices.all }
-        try target.learn(certificates, from: source.identity.ref)
+        let certificates = source.ledger.read { $0.devices.all }
+        _ = try target.keys.learn(certificates, from: source.identity.ref)
         let from = DeltaSource(name: source.identity.ref, clearance: source.identity.clearance)
         var pending: [[UInt8]] = []
         var total = IngestReport()
         var lastReport = Date()
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let report = try target.ingest(pending, from: from)
+            let report = try target.ingest.ingest(pending, from: from)
             total.stored += report.stored + report.released
             total.duplicate += report.duplicate
             total.pending += report.pending

@@ -106,9 +106,9 @@ enum AuditChain {
         withUnsafeBytes(of: value.bigEndian, Array.init)
     }
 
-    /// A detail object as compact JSON with sorted keys (stable bytes for the hash).
+    /// A detail object as compact JSON with sorted keys (stable bytes for the hash; see
+    /// `AuditDetail`).
     static func detail(_ fields: [String: String]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        AuditDetail.encode(fields)
     }
 }

@@ -12,8 +12,9 @@ extension ControlAPI {
         }
     }
 
-    /// Runs a route for which `waits` is true; the caller's right has been checked.
-    func handleWaiting(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials) async -> ControlReply {
+    /// Runs a route for which `waits` is true; the caller's right has been checked. `minimal`:
+    /// the caller asked for the minimal reply to a put (`Prefer: return=minimal`).
+    func handleWaiting(_ route: ControlRoute, body: [UInt8], caller: PeerCredentials, minimal: Bool = false) async -> ControlReply {
         let reply: ControlReply
         // The record a log line may name by its keyed hash: the path's, or a put's once decoded.
         var record = route.recordParameter
@@ -26,13 +27,18 @@ extension ControlAPI {
                 let request = try decode(PutRecordRequest.self, from: body)
                 record = request.id
                 let (state, created) = try await site.records.put(DocumentMapping.edit(request), actor: "uid:\(caller.uid)")
-                let document = DocumentMapping(site: site).document(state)
-                logger.info(
+                // Debug, not info: a line per write cost more than a tenth of the write path, and
+                // the audit log already keeps one entry per write (a refusal is a notice).
+                logger.debug(
                     "control.record_put",
                     metadata: route.logMetadata(
-                        caller: caller, record: document.id, site: site,
-                        ["record.level": "\(document.classification)", "record.created": "\(created)"]))
-                reply = .json(created ? 201 : 200, document)
+                        caller: caller, record: state.id.rawValue, site: site,
+                        ["record.level": "\(state.level)", "record.created": "\(created)"]))
+                if minimal {
+                    reply = .written(id: state.id.rawValue, level: state.level, created: created)
+                } else {
+                    reply = .json(created ? 201 : 200, DocumentMapping(site: site).document(state))
+                }
             case .reclassifyRecord(let id):
                 let request = try decode(ReclassifyRequest.self, from: body)
                 let document = DocumentMapping(site: site).document(

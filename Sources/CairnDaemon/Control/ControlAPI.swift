@@ -18,6 +18,14 @@ struct ControlReply: Sendable {
         }
     }
 
+    /// The minimal reply to a write (`Prefer: return=minimal`): which record it wrote, 201 when
+    /// it created it, without the record.
+    static func written(id: String, level: String, created: Bool) -> ControlReply {
+        var reply = ControlReply.json(created ? 201 : 200, RecordWrittenDocument(id: id, classification: level))
+        reply.headers.append(("preference-applied", "return=minimal"))
+        return reply
+    }
+
     static func error(_ code: ControlErrorCode, _ message: String) -> ControlReply {
         // Encoding two strings cannot fail; an empty body still carries the status.
         let body = (try? ControlJSON.compactEncoder().encode(ErrorDocument(code, message: message))) ?? Data()

@@ -24,6 +24,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The task of a waiting route (`ControlAPI.waits`) in progress: cancelled if the caller
     /// hangs up, so that an abandoned `cairn sync --wait` stops waiting.
     private var waiting: Task<Void, Never>?
+    /// The request being read asked for the minimal reply to a write (`Prefer: return=minimal`).
+    private var minimal = false
 
     init(api: ControlAPI, gate: ControlGate, threadPool: NIOThreadPool, logger: Logger) {
         self.api = api
@@ -68,6 +70,7 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// without the right nor an oversize upload is read any further.
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Pending {
         let keepAlive = head.isKeepAlive
+        minimal = head.headers[canonicalForm: "prefer"].contains { $0.lowercased() == "return=minimal" }
         let length = head.headers.first(name: "content-length").flatMap(Int.init)
         let chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
         let route = Result { try ControlRoute.resolve(method: head.method.rawValue, target: head.uri) }
@@ -118,10 +121,11 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         let api = self.api
         let caller = self.caller!.peer
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let minimal = self.minimal
         let reply: EventLoopFuture<ControlReply>
         if ControlAPI.waits(route) {
             let promise = context.eventLoop.makePromise(of: ControlReply.self)
-            waiting = promise.completeWithTask { await api.handleWaiting(route, body: body, caller: caller) }
+            waiting = promise.completeWithTask { await api.handleWaiting(route, body: body, caller: caller, minimal: minimal) }
             reply = promise.futureResult
         } else {
             reply = threadPool.runIfActive(eventLoop: context.eventLoop) { api.handle(route, body: body, caller: caller) }

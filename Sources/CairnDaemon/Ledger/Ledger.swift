@@ -26,6 +26,9 @@ final class Ledger: Sendable {
     struct Job: Sendable {
         let build: @Sendable (inout WriteContext) throws -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
+        /// Record rows (row keys) the job will read: read ahead once for the whole group
+        /// (`LedgerParticipant.readAhead`), not one read transaction per job.
+        var reads: [[UInt8]] = []
     }
 
     private let committed: Mutex<LedgerState>
@@ -66,40 +69,50 @@ final class Ledger: Sendable {
     }
 
     /// Queues `work` for the next group and returns its result once the group is durable, or
-    /// throws why the job was refused (its own error) or lost (the commit's).
-    func submit<T: Sendable>(_ work: @escaping @Sendable (inout WriteContext) throws -> T) async throws -> T {
+    /// throws why the job was refused (its own error) or lost (the commit's). `reads` are the
+    /// record rows it will read, read ahead with the group's.
+    func submit<T: Sendable>(
+        reads: [[UInt8]] = [], _ work: @escaping @Sendable (inout WriteContext) throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            enqueue(
-                Job(
-                    build: { context in
-                        let value = try work(&context)
-                        return { continuation.resume(returning: value) }
-                    }, fail: { continuation.resume(throwing: $0) }))
+            submit(reads: reads, work) { continuation.resume(with: $0) }
         }
     }
 
-    /// `submit` for a caller that is blocking already. Never from inside a job (the group it
-    /// would wait for could not run).
-    func submitAndWait<T: Sendable>(_ work: @escaping @Sendable (inout WriteContext) throws -> T) throws -> T {
-        precondition(DispatchQueue.getSpecific(key: onWriter) != true, "submitAndWait from inside a ledger job")
-        let result = Mutex<Result<T, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+    /// Queues `work` and calls `done` once with its result, when the group is durable or the job
+    /// refused. `done` runs on the ledger's queue, before the group's participants: it must only
+    /// hand the result on (to an event loop, a continuation), never block or do real work.
+    /// This is how a caller that holds no thread waits (the control server's event loop).
+    func submit<T: Sendable>(
+        reads: [[UInt8]] = [], _ work: @escaping @Sendable (inout WriteContext) throws -> T,
+        done: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
         enqueue(
             Job(
                 build: { context in
                     let value = try work(&context)
-                    return {
-                        result.withLock { $0 = .success(value) }
-                        done.signal()
-                    }
-                },
-                fail: { error in
-                    result.withLock { $0 = .failure(error) }
-                    done.signal()
-                }))
+                    return { done(.success(value)) }
+                }, fail: { done(.failure($0)) }, reads: reads))
+    }
+
+    /// `submit` for a caller that is blocking already. Never from inside a job (the group it
+    /// would wait for could not run).
+    func submitAndWait<T: Sendable>(
+        reads: [[UInt8]] = [], _ work: @escaping @Sendable (inout WriteContext) throws -> T
+    ) throws -> T {
+        precondition(DispatchQueue.getSpecific(key: onWriter) != true, "submitAndWait from inside a ledger job")
+        let result = Mutex<Result<T, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        submit(reads: reads, work) { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
         done.wait()
         return try result.withLock { $0! }.get()
     }
+
+    /// Jobs queued and not yet taken into a group (for tests that arrange a group).
+    var queued: Int { queue.withLock { $0.jobs.count } }
 
     private func enqueue(_ job: Job) {
         let start = queue.withLock { queue -> Bool in
@@ -129,6 +142,11 @@ final class Ledger: Sendable {
     private func run(_ jobs: [Job]) {
         let start = state
         var context = WriteContext(start)
+        let participants = self.participants.withLock { $0 }
+        let reads = jobs.flatMap(\.reads)
+        if !reads.isEmpty {
+            for participant in participants { participant.readAhead(reads, into: &context) }
+        }
         var built: [(job: Job, deliver: @Sendable () -> Void)] = []
         for job in jobs {
             var attempt = context
@@ -140,7 +158,6 @@ final class Ledger: Sendable {
                 job.fail(error)
             }
         }
-        let participants = self.participants.withLock { $0 }
         for participant in participants { participant.prepare(&context, committed: start) }
         var failure: (any Error)?
         if !context.batch.isEmpty {
@@ -169,16 +186,19 @@ final class Ledger: Sendable {
 
 }
 
-/// Takes part in every group of the ledger: `prepare` adds to the batch what the group's jobs
-/// imply, after the last job and before the commit (the deleted tally, say); `committed` hears of
-/// each durable group after its callers have their results (feeds, drains, the audit anchor).
-/// Both run on the ledger's queue: no blocking, no waiting for another group.
+/// Takes part in every group of the ledger: `readAhead` reads, before the first job, the record
+/// rows the group's jobs said they will read (`Job.reads`); `prepare` adds to the batch what the
+/// group's jobs imply, after the last job and before the commit (the deleted tally, say);
+/// `committed` hears of each durable group after its callers have their results (feeds, drains,
+/// the audit anchor). All run on the ledger's queue: no blocking, no waiting for another group.
 protocol LedgerParticipant: Sendable {
+    func readAhead(_ keys: [[UInt8]], into context: inout WriteContext)
     func prepare(_ context: inout WriteContext, committed: LedgerState)
     func committed(_ context: WriteContext)
 }
 
 extension LedgerParticipant {
+    func readAhead(_ keys: [[UInt8]], into context: inout WriteContext) {}
     func prepare(_ context: inout WriteContext, committed: LedgerState) {}
     func committed(_ context: WriteContext) {}
 }

@@ -72,6 +72,24 @@ extension RecordsService {
         return try storeAccess { try database.anyRetracted(keys: levels.map { rowKey(id, level: $0) }) }
     }
 
+    /// Whether this site knows that the record with this id was retracted at any level it may
+    /// read, as a group sees it: a retraction earlier in the group counts as one committed
+    /// before it; then the store, as read ahead (else read now).
+    func isRetracted(_ id: RecordID, in context: WriteContext) throws -> Bool {
+        var unread: [[UInt8]] = []
+        for level in identity.readableLevels {
+            let key = rowKey(id, level: level)
+            if context.batch.redaction.recordWithdrawals.contains(where: { $0.recordKey == key && $0.retracted }) { return true }
+            if let stored = context.prefetched.withdrawals(of: key) {
+                if stored.contains(where: \.retracted) { return true }
+            } else {
+                unread.append(key)
+            }
+        }
+        guard !unread.isEmpty else { return false }
+        return try storeAccess { try database.anyRetracted(keys: unread) }
+    }
+
     /// Why no record with this id (at `level`, when given) is here: retracted (410), or never
     /// seen. A store failure is an error, never "not found".
     func notHeld(_ id: RecordID, level: String?) -> SiteError {

@@ -14,10 +14,12 @@ extension RecordsService {
         id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
     ) throws -> (RecordState, created: Bool) {
-        try ledger.submitAndWait(writeJob(id: id, level: requestedLevel, actor: actor, auditKind: auditKind, operations: build))
+        try ledger.submitAndWait(
+            reads: rowKeys(id), writeJob(id: id, level: requestedLevel, actor: actor, auditKind: auditKind, operations: build))
     }
 
-    /// The ledger job of `writeRecord`, for callers that submit it themselves.
+    /// The ledger job of `writeRecord`, for callers that submit it themselves (with
+    /// `rowKeys(id)` as its reads).
     func writeJob(
         id: RecordID, level requestedLevel: String?, actor: String, auditKind: String,
         operations build: @escaping @Sendable (RecordState?) throws -> [CairnModel.Operation]
@@ -27,6 +29,11 @@ extension RecordsService {
         }
     }
 
+    /// The row keys of an id at every level this site reads: what a write of it looks at, read
+    /// ahead for its whole group (`RecordReadAhead`).
+    func rowKeys(_ id: RecordID) -> [[UInt8]] {
+        identity.readableLevels.map { rowKey(id, level: $0) }
+    }
 
     /// Builds one write into the group's context; refuses it (without touching the context's
     /// batch) if it is invalid.
@@ -51,7 +58,7 @@ extension RecordsService {
             existing = try choose(id, level: nil, among: held, forWrite: true)
             level = existing!.level
         } else {
-            if try isRetracted(id, level: nil) {
+            if try isRetracted(id, in: context) {
                 throw SiteError.refused(.recordRetracted, "record \(id) was retracted; its id cannot be used again")
             }
             guard let requestedLevel else {

@@ -40,16 +40,20 @@ struct RecordHistoryStep: Sendable {
 extension RecordsService {
     /// Creates or updates a record; only what the edit names changes.
     func put(_ edit: RecordEdit, actor: String = "local") throws -> (RecordState, created: Bool) {
-        try ledger.submitAndWait(putJob(edit, actor: actor))
+        let (id, job) = try putJob(edit, actor: actor)
+        return try ledger.submitAndWait(reads: rowKeys(id), job)
     }
 
     /// `put` for a caller that must not hold a thread while the group commits.
     func put(_ edit: RecordEdit, actor: String = "local") async throws -> (RecordState, created: Bool) {
-        try await ledger.submit(putJob(edit, actor: actor))
+        let (id, job) = try putJob(edit, actor: actor)
+        return try await ledger.submit(reads: rowKeys(id), job)
     }
 
-    /// The ledger job of a put, after the checks that need no state.
-    private func putJob(_ edit: RecordEdit, actor: String) throws -> @Sendable (inout WriteContext) throws -> (RecordState, created: Bool) {
+    /// The record a put writes and its ledger job, after the checks that need no state.
+    private func putJob(
+        _ edit: RecordEdit, actor: String
+    ) throws -> (RecordID, @Sendable (inout WriteContext) throws -> (RecordState, created: Bool)) {
         let id: RecordID
         do {
             id = try edit.id.map(RecordID.init) ?? RecordID.generate(randomBytes: SecureRandom.bytes(16))
@@ -57,21 +61,23 @@ extension RecordsService {
             throw SiteError.from(error)
         }
         if let type = edit.type { try Self.validate { try Validate.recordType(type) } }
-        return writeJob(id: id, level: edit.classification, actor: actor, auditKind: "record.put") { current in
+        return (id, writeJob(id: id, level: edit.classification, actor: actor, auditKind: "record.put") { current in
             try RecordState.updateOperations(
                 current: current, id: id, type: edit.type, setFields: edit.fields, addTags: edit.tags, removeTags: edit.removeTags)
-        }
+        })
     }
 
     /// Marks a record deleted (final; the record stays readable as deleted). `level` says which
     /// record when this site holds the id at several levels.
     func delete(id raw: String, level: String? = nil, actor: String = "local") throws -> RecordState {
-        try ledger.submitAndWait(deleteJob(id: Self.recordID(raw), level: level, actor: actor))
+        let id = try Self.recordID(raw)
+        return try ledger.submitAndWait(reads: rowKeys(id), deleteJob(id: id, level: level, actor: actor))
     }
 
     /// `delete` for a caller that must not hold a thread while the group commits.
     func delete(id raw: String, level: String? = nil, actor: String = "local") async throws -> RecordState {
-        try await ledger.submit(deleteJob(id: Self.recordID(raw), level: level, actor: actor))
+        let id = try Self.recordID(raw)
+        return try await ledger.submit(reads: rowKeys(id), deleteJob(id: id, level: level, actor: actor))
     }
 
     private func deleteJob(id: RecordID, level: String?, actor: String) -> @Sendable (inout WriteContext) throws -> RecordState {

@@ -47,6 +47,7 @@ final class Site: Sendable {
         self.bundles = BundleService(kernel: kernel)
         self.status = StatusService(kernel: kernel)
         self.audit = AuditService(kernel: kernel)
+        kernel.ledger.join(RecordReadAhead(store: kernel.store, logger: logger))
         kernel.ledger.join(DeletedTallyKeeper(key: kernel.tallyKey))
         kernel.ledger.join(AuditAnchorKeeper(anchor: auditAnchor, metrics: kernel.metrics, logger: logger))
         kernel.ledger.join(SiteCommitted(site: WeakSite(value: self), device: identity.deviceID, metrics: kernel.metrics))
