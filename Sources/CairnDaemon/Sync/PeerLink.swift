@@ -219,7 +219,9 @@ final class PeerLink: Sendable {
                     try self.site.keys.learn([certificate], from: "peer:\(certificate.ref)")
                     let certificates = self.context.certificates(for: certificate, common: common)
                     self.state.withLock { $0.certificatesSent.formUnion(certificates.map(\.deviceID)) }
-                    self.send(.certificates(certificates.map { $0.signed.serialized() }))
+                    // An empty list is refused by the peer as malformed: a site that holds no
+                    // delta yet (keys are minted lazily) may have no certificate to pass on.
+                    if !certificates.isEmpty { self.send(.certificates(certificates.map { $0.signed.serialized() })) }
                     self.startRound()
                     self.sendAuditHeads(force: true)
                 } catch {
