@@ -34,6 +34,9 @@ struct GrantPlan {
     let withdrawals: Withdrawals
     let grantsSeen: Set<GrantSeen>
     let now: Int64
+    /// A device this site is serving through a channel nobody else may reach it by (a bundle
+    /// exported for it): it is granted what it lacks at once, whoever is responsible.
+    var serving: DeviceID? = nil
 
     /// Devices that may be granted a key of `level` now.
     func eligible(level: String) -> [DeviceCertificate] {
@@ -62,7 +65,8 @@ struct GrantPlan {
             eligibleByLevel[level] = candidates
             let lacking = candidates.filter { !held.contains($0.deviceID.bytes) }
             guard !lacking.isEmpty else { continue }
-            let recipients = responsible(for: epoch, holders: held) ? lacking : lacking.filter(waitedLongEnough)
+            let recipients = responsible(for: epoch, holders: held)
+                ? lacking : lacking.filter { $0.deviceID == serving || waitedLongEnough($0) }
             if !recipients.isEmpty { result.append(GrantNeed(level: level, epoch: epoch, key: key, recipients: recipients)) }
         }
         return result

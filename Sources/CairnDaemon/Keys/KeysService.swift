@@ -15,10 +15,12 @@ extension KeysService {
     /// cleared devices not known to hold it, in one GRANT delta per key (copies form, at most
     /// `GrantCopies.maxRecipients` recipients each) in this device's stream of the key's level,
     /// so it travels only to sites cleared for that level, like the data it unlocks.
-    func issueGrants(in context: inout WriteContext, now: Int64 = Int64(Date().timeIntervalSince1970)) {
+    func issueGrants(
+        in context: inout WriteContext, now: Int64 = Int64(Date().timeIntervalSince1970), serving: DeviceID? = nil
+    ) {
         let plan = GrantPlan(
             me: identity.deviceID, levels: identity.levels, devices: context.devices, withdrawals: context.withdrawals,
-            grantsSeen: context.grantsSeen, now: now)
+            grantsSeen: context.grantsSeen, now: now, serving: serving)
         for need in plan.needs(context.keyring) {
             do {
                 try grant(need.key, level: need.level, epoch: need.epoch, to: need.recipients, in: &context, now: now)
@@ -29,13 +31,18 @@ extension KeysService {
     }
 
     /// Keeps newly learned device certificates (already verified against the charter) and
-    /// grants them the keys they are cleared for. Returns how many were new.
+    /// grants them the keys they are cleared for. `serving` names a device about to be sent a
+    /// bundle: it is granted every key it lacks now, since no other holder may ever reach it.
+    /// Returns how many were new.
     @discardableResult
-    func learn(_ certificates: [DeviceCertificate], from source: String, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int {
+    func learn(
+        _ certificates: [DeviceCertificate], from source: String, now: Int64 = Int64(Date().timeIntervalSince1970),
+        serving: DeviceID? = nil
+    ) throws -> Int {
         let fresh = ledger.read { state in
             certificates.filter { state.devices.supersedes($0) }
         }
-        guard !fresh.isEmpty || needsGrants(now: now) else { return 0 }
+        guard !fresh.isEmpty || needsGrants(now: now, serving: serving) else { return 0 }
         return try ledger.submitAndWait { [self] context in
             var learned = 0
             for certificate in fresh where context.devices.insert(certificate, at: now) {
@@ -43,17 +50,17 @@ extension KeysService {
                 context.audit("device.learned", actor: source, detail: ["device": "\(certificate.ref)", "clearance": certificate.clearance])
                 learned += 1
             }
-            issueGrants(in: &context, now: now)
+            issueGrants(in: &context, now: now, serving: serving)
             return learned
         }
     }
 
     /// Whether this site owes some known device a grant now (set lookups over the state).
-    private func needsGrants(now: Int64) -> Bool {
+    private func needsGrants(now: Int64, serving: DeviceID?) -> Bool {
         ledger.read { state in
             let plan = GrantPlan(
                 me: identity.deviceID, levels: identity.levels, devices: state.devices, withdrawals: state.withdrawals,
-                grantsSeen: state.grantsSeen, now: now)
+                grantsSeen: state.grantsSeen, now: now, serving: serving)
             return !plan.needs(state.keyring).isEmpty
         }
     }
