@@ -154,6 +154,50 @@ import Testing
         }
     }
 
+    /// A release that predates the copies form stores such a grant unread (kept for its chain)
+    /// and the records sealed under its key wait. Opened by this release, the store's grants
+    /// are read once: the key is held and the waiting records are applied.
+    @Test func aCopiesGrantAnOlderReleaseStoredUnreadIsReadAfterTheUpgrade() async throws {
+        try await withTemporaryDirectory { directory in
+            let hqConfig = try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq")
+            let oldConfig = try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-old")
+            let hq = try await blocking { try SiteFixture.load(hqConfig) }
+            defer { try? hq.database.close() }
+            let (slot, ids) = try await blocking { () throws -> (EpochSlot, [[UInt8]]) in
+                try SiteFixture.withSite(oldConfig) { old in
+                    try SiteIngestTests.introduce(hq, old)
+                    _ = try hq.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["v": 1]))
+                    let deltas = try SiteIngestTests.envelopes(hq, levels: ["CONFIDENTIAL"]).map(SealedDelta.parse)
+                    let grant = try #require(deltas.first { $0.header.kind == .grant })
+                    let record = try #require(deltas.first { $0.header.kind == .records })
+                    let epoch = try #require(record.header.epoch)
+                    // What the older release did with them: both stored, the grant unread, the
+                    // record waiting for its key.
+                    try old.ledger.submitAndWait { context in
+                        context.append(grant, receivedAt: 0, own: false)
+                        context.append(record, receivedAt: 0, own: false)
+                        context.batch.unapplied.append(
+                            UnappliedDelta(deltaID: record.id, level: "CONFIDENTIAL", epochNumber: epoch.number, epochKeyID: epoch.keyID))
+                    }
+                    // A store the older release made has not been read for copies yet.
+                    try old.database.removeMeta(GrantCopiesMigration.metaKey)
+                    return (EpochSlot(level: "CONFIDENTIAL", epoch: epoch), [grant.id, record.id])
+                }
+            }
+            let upgraded = try await blocking { try SiteFixture.load(oldConfig) }
+            defer { try? upgraded.database.close() }
+            #expect(upgraded.records.keyring().key(level: slot.level, epoch: slot.epoch) != nil)
+            let waiting = try upgraded.database.unappliedCounts()["CONFIDENTIAL"]
+            #expect(waiting == 1)
+            // What the backlog drain does after start.
+            let applied = try await upgraded.ingest.applyBacklogGroup(slot)
+            #expect(applied == 1)
+            let document = try upgraded.records.document(id: "c-1")
+            #expect(document.fields["v"] == 1)
+            for id in ids { #expect(try upgraded.database.delta(id: id) != nil) }
+        }
+    }
+
     /// Epoch 1 of every level, granted to itself and to `others` one grant per recipient, as
     /// the previous release did on a site's first start and on meeting a device.
     static func writeOldFormKeys(_ site: Site, grantingTo others: [Site]) throws {

@@ -25,5 +25,6 @@ struct KeyBootstrap {
                 throw DaemonError.startup("the epoch key \(epoch) of \(row.level) cannot be opened with this device's keys: \(error)")
             }
         }
+        try GrantCopiesMigration(database: database, identity: identity, logger: logger).run(&state, events: &events)
     }
 }
