@@ -216,7 +216,9 @@ final class PeerLink: Sendable {
                     // Amendments and revocations first: they may withdraw devices whose
                     // certificates or deltas would follow.
                     self.sendTrust()
-                    try self.site.keys.learn([certificate], from: "peer:\(certificate.ref)")
+                    // Connected now: the peer is granted every key it lacks at once, whoever is
+                    // responsible for it, so that its keys arrive before any backlog.
+                    try self.site.keys.learn([certificate], from: "peer:\(certificate.ref)", serving: certificate.deviceID)
                     let certificates = self.context.certificates(for: certificate, common: common)
                     self.state.withLock { $0.certificatesSent.formUnion(certificates.map(\.deviceID)) }
                     // An empty list is refused by the peer as malformed: a site that holds no
