@@ -110,7 +110,7 @@ proto:
 # the sanitizers, then runs each target for FUZZ_SECONDS (default 600) from a scratch copy of
 # its seeds; FUZZ_TARGETS picks some. Fails, naming the crash file, if any target crashed.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= frame envelope grant bundle charter certificate controlRequest auditAnchor reconcile
+FUZZ_TARGETS ?= frame envelope grant bundle charter certificate controlRequest auditAnchor reconcile grantCopies
 FUZZ_FLAGS := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
 	-Xswiftc -enable-testing -Xswiftc -DCAIRN_FUZZING
 fuzz: deps

@@ -11,7 +11,7 @@ import PackageDescription
 // the corpus through the same code); `Sources/FuzzTargets` is a link to it, compiled here
 // under another module name because the main package does not export it as a product.
 
-let targets = ["frame", "envelope", "grant", "bundle", "charter", "certificate", "controlRequest", "auditAnchor", "reconcile"]
+let targets = ["frame", "envelope", "grant", "bundle", "charter", "certificate", "controlRequest", "auditAnchor", "reconcile", "grantCopies"]
 
 let package = Package(
     name: "cairn-fuzz",

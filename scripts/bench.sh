@@ -4,14 +4,14 @@
 #   make bench                  the issue's sizes (1,000,000-delta stores; ~20–40 min, the first
 #                               run longer while it generates and caches the stores)
 #   BENCH_QUICK=1 make bench    small sizes, a few minutes (3.8 min measured)
-#   BENCH_ONLY="writes gossip"  only some scenarios: limits writes sync large gossip thin
+#   BENCH_ONLY="writes gossip"  only some scenarios: limits writes sync large gossip keys thin
 #
 # Sizes are set by the BENCH_* variables described in scripts/bench-lib.sh. Each scenario prints
 # its figures, the limit measured in this run and its verdict, and appends a row to
 # .build-bench/results.tsv; scripts/bench-table.sh prints the table at the end (also written to
 # .build-bench/results.md). Generated stores are cached under .build-bench/stores/.
 source "$(dirname "$0")/bench-lib.sh"
-ONLY=${BENCH_ONLY:-limits writes sync large gossip thin}
+ONLY=${BENCH_ONLY:-limits writes sync large gossip keys thin}
 began=$(now)
 if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
   log "BENCH_SKIP_BUILD=1: using the release binaries already built"
@@ -99,6 +99,7 @@ fi
 
 if wants large; then log "in-sync round, reconcile, cold start on the large store…"; "$ROOT/scripts/bench-large.sh"; fi
 if wants gossip; then log "gossip…"; "$ROOT/scripts/bench-gossip.sh"; fi
+if wants keys; then log "keys in a 12-device lab…"; "$ROOT/scripts/bench-keys.sh"; fi
 if wants sync; then log "replicate and bundle…"; "$ROOT/scripts/bench-sync.sh"; fi
 # Issue 15: HQ and a laptop over a 64 kbit/s, 300 ms link (sizes: BENCH_THIN_* in bench-thin.sh).
 if wants thin; then log "thin link…"; "$ROOT/scripts/bench-thin.sh"; fi

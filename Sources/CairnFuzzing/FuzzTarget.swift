@@ -23,6 +23,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case auditAnchor
     /// Range-based reconciliation messages: `ReconcileMessage.decode` and the session checks.
     case reconcile
+    /// Grant bodies of either form: `GrantCopies.decode`, then `openKey` of the copies for us.
+    case grantCopies
 
     /// Feeds `data` to this target's decoders and reports how far it got. Never throws and must
     /// never trap, whatever the bytes.
@@ -38,6 +40,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .controlRequest: return ControlRequestFuzzer.run(data)
         case .auditAnchor: return AuditAnchorFuzzer.run(data)
         case .reconcile: return ReconcileFuzzer.run(data)
+        case .grantCopies: return GrantCopiesFuzzer.run(data)
         }
     }
 

@@ -15,6 +15,16 @@ public struct EpochGrant: Hashable, Sendable {
     public var recipientWrappingKey: X25519.PublicKey
     public var sealedKey: [UInt8]
 
+    public init(
+        level: String, epoch: EpochRef, recipient: DeviceID, recipientWrappingKey: X25519.PublicKey, sealedKey: [UInt8]
+    ) {
+        self.level = level
+        self.epoch = epoch
+        self.recipient = recipient
+        self.recipientWrappingKey = recipientWrappingKey
+        self.sealedKey = sealedKey
+    }
+
     /// Seals `key` to `recipientWrappingKey`.
     public static func make(
         level: String, epoch: EpochRef, key: XChaCha20Poly1305.Key, recipient: DeviceID,
@@ -42,14 +52,21 @@ public struct EpochGrant: Hashable, Sendable {
             body: WireDecoding.encode(wire), signer: signer)
     }
 
-    /// Reads the grant of a verified GRANT delta. The grant's level must be the delta's level,
-    /// so a grant can only travel to peers cleared for the key it carries.
+    /// Reads the grant of a verified GRANT delta in the single form. The grant's level must be
+    /// the delta's level, so a grant can only travel to peers cleared for the key it carries.
+    /// (`GrantCopies.grants(of:)` reads both forms.)
     public static func read(from delta: SealedDelta) throws -> EpochGrant {
         guard delta.header.kind == .grant else { throw ProtocolError.epochMismatch("not a grant delta") }
         let wire = try WireDecoding.decode(Cairn_V1_Grant.self, from: delta.body, what: "grant", limit: maxGrantBytes)
         guard wire.level == delta.header.level else {
             throw ProtocolError.malformed(what: "grant", detail: "level differs from the delta's level")
         }
+        guard wire.copies.isEmpty else { throw ProtocolError.malformed(what: "grant", detail: "a copies form") }
+        return try single(wire)
+    }
+
+    /// The single form's fields, checked.
+    static func single(_ wire: Cairn_V1_Grant) throws -> EpochGrant {
         let wrapping: X25519.PublicKey
         do {
             wrapping = try X25519.PublicKey(bytes: Array(wire.recipientWrappingKey))

@@ -16,7 +16,7 @@
 // * For kind RECORDS, `body` is XChaCha20-Poly1305(nonce || ciphertext || tag) of a `DeltaBody`
 //   under the epoch key named in the header, with `header` as associated data.
 //   For kind GRANT, `body` is the plain bytes of a `Grant` (the key inside is already sealed to
-//   its recipient).
+//   each recipient).
 // * `signature` is the author's Ed25519 signature over
 //   "cairn/v1/delta" || 0x00 || u32be(len(header)) || header || BLAKE2b-256(body).
 //   It is verified before the body is opened or parsed.
@@ -512,8 +512,16 @@ public nonisolated struct Cairn_V1_DeltaBody: Sendable {
   public init() {}
 }
 
-/// An epoch key of `level`, sealed (libsodium sealed box) to the recipient's wrapping key.
-/// The grant is authenticated by the envelope signature of the granting device.
+/// An epoch key of `level`, sealed (libsodium sealed box) to one or more recipients' wrapping
+/// keys. The grant is authenticated by the envelope signature of the granting device.
+///
+/// Two forms, told apart by which fields are set (exactly one form per body):
+/// * single (every release): `recipient`, `recipient_wrapping_key` and `sealed_key` set, no
+///   `copies`; the body is at most 1 KiB.
+/// * copies (FEATURE_GRANT_COPIES): `recipient`, `recipient_wrapping_key` and `sealed_key`
+///   empty, `copies` holding 1 to 256 entries with distinct recipients; the body is at most
+///   64 KiB. A release that predates it reads such a body as an unreadable grant: it stores and
+///   relays the delta (its stream stays whole) but cannot open the key inside.
 public nonisolated struct Cairn_V1_Grant: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -539,11 +547,34 @@ public nonisolated struct Cairn_V1_Grant: Sendable {
   /// crypto_box_seal of the 32-byte epoch key.
   public var sealedKey: Data = Data()
 
+  /// The key sealed to each of several recipients (copies form).
+  public var copies: [Cairn_V1_GrantCopy] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _epoch: Cairn_V1_EpochRef? = nil
+}
+
+/// One recipient's sealed copy of a grant's key (copies form).
+public nonisolated struct Cairn_V1_GrantCopy: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Recipient device's signing key (32 bytes).
+  public var recipient: Data = Data()
+
+  /// The recipient's wrapping key the copy was sealed to (32 bytes).
+  public var recipientWrappingKey: Data = Data()
+
+  /// crypto_box_seal of the 32-byte epoch key (80 bytes).
+  public var sealedKey: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Cairn_V1_Stamp: Sendable {
@@ -1559,7 +1590,7 @@ nonisolated extension Cairn_V1_DeltaBody: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Cairn_V1_Grant: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Grant"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}level\0\u{1}epoch\0\u{1}recipient\0\u{3}recipient_wrapping_key\0\u{3}sealed_key\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}level\0\u{1}epoch\0\u{1}recipient\0\u{3}recipient_wrapping_key\0\u{3}sealed_key\0\u{1}copies\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1572,6 +1603,7 @@ nonisolated extension Cairn_V1_Grant: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 3: try { try decoder.decodeSingularBytesField(value: &self.recipient) }()
       case 4: try { try decoder.decodeSingularBytesField(value: &self.recipientWrappingKey) }()
       case 5: try { try decoder.decodeSingularBytesField(value: &self.sealedKey) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.copies) }()
       default: break
       }
     }
@@ -1597,12 +1629,56 @@ nonisolated extension Cairn_V1_Grant: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if !self.sealedKey.isEmpty {
       try visitor.visitSingularBytesField(value: self.sealedKey, fieldNumber: 5)
     }
+    if !self.copies.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.copies, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cairn_V1_Grant, rhs: Cairn_V1_Grant) -> Bool {
     if lhs.level != rhs.level {return false}
     if lhs._epoch != rhs._epoch {return false}
+    if lhs.recipient != rhs.recipient {return false}
+    if lhs.recipientWrappingKey != rhs.recipientWrappingKey {return false}
+    if lhs.sealedKey != rhs.sealedKey {return false}
+    if lhs.copies != rhs.copies {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cairn_V1_GrantCopy: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GrantCopy"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recipient\0\u{3}recipient_wrapping_key\0\u{3}sealed_key\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.recipient) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.recipientWrappingKey) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.sealedKey) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.recipient.isEmpty {
+      try visitor.visitSingularBytesField(value: self.recipient, fieldNumber: 1)
+    }
+    if !self.recipientWrappingKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.recipientWrappingKey, fieldNumber: 2)
+    }
+    if !self.sealedKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.sealedKey, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_GrantCopy, rhs: Cairn_V1_GrantCopy) -> Bool {
     if lhs.recipient != rhs.recipient {return false}
     if lhs.recipientWrappingKey != rhs.recipientWrappingKey {return false}
     if lhs.sealedKey != rhs.sealedKey {return false}

@@ -60,6 +60,9 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
 
   /// The sender understands (and sends) `AuditHeads` frames.
   case auditHeads // = 1
+
+  /// The sender reads and writes GRANT deltas in the copies form (delta.proto, `Grant.copies`).
+  case grantCopies // = 2
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -70,6 +73,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     switch rawValue {
     case 0: self = .none
     case 1: self = .auditHeads
+    case 2: self = .grantCopies
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -78,6 +82,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     switch self {
     case .none: return 0
     case .auditHeads: return 1
+    case .grantCopies: return 2
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -86,6 +91,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
   public static let allCases: [Cairn_V1_Feature] = [
     .none,
     .auditHeads,
+    .grantCopies,
   ]
 
 }
@@ -451,7 +457,7 @@ public nonisolated struct Cairn_V1_AuditHeads: Sendable {
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
 
 nonisolated extension Cairn_V1_Feature: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0")
 }
 
 nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -104,6 +104,7 @@ struct BackgroundDrainTests {
             let (hq, laptop, effective) = try await blocking { () throws -> (Site, Site, Int64) in
                 let hq = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-hq"))
                 let laptop = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/laptop", stateDirectory: "state-laptop"))
+                try SiteFixture.mintKeys([hq, laptop])
                 try SiteIngestTests.introduce(hq, laptop)
                 try SiteRevocationTests.exchange(hq, laptop)
                 let effective = SiteRetroactiveRevocationTests.nextSecond()

@@ -51,6 +51,7 @@ import Testing
     @Test func aForgedDeltaStillRefusesTheWholeBundle() throws {
         try SiteRevocationTests.withSites(["alpha/hq", "bravo/hq"]) { sites in
             let (hq, bravo) = (sites[0], sites[1])
+            try SiteFixture.mintKeys(sites)
             try SiteRevocationTests.meshed(sites)
             for n in 0..<3 {
                 _ = try hq.records.put(PutRecordRequest(id: "c-\(n)", type: "note", classification: "CONFIDENTIAL", fields: ["n": .int(Int64(n))]))

@@ -99,9 +99,9 @@ final class GatedSite: SyncSite {
         return try site.trust(after: version)
     }
 
-    func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int {
+    func learn(_ certificates: [DeviceCertificate], from source: String, serving: DeviceID?) throws -> Int {
         log.note("learn")
-        return try site.learn(certificates, from: source)
+        return try site.learn(certificates, from: source, serving: serving)
     }
 
     func accept(charters: [[UInt8]], from source: String) throws -> Int {

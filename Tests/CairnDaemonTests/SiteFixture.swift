@@ -65,6 +65,17 @@ enum SiteFixture {
         return site
     }
 
+    /// Mints a first epoch of every level each site may read, as every site did on its first
+    /// start before keys were minted lazily (on a level's first write): for tests whose subject
+    /// needs keys held beforehand (rotation, withdrawal), not how they come to be held.
+    static func mintKeys(_ sites: [Site]) throws {
+        for site in sites {
+            try site.ledger.submitAndWait { context in
+                for level in site.identity.readableLevels { try site.keys.ensureWriteKey(level: level, in: &context) }
+            }
+        }
+    }
+
     /// Loads the site of `config`, runs `body`, and closes the store whatever happens.
     static func withSite<T>(
         _ config: DaemonConfig, now: Int64 = TestKeys.now, logger: Logger = SiteFixture.logger, _ body: (Site) throws -> T

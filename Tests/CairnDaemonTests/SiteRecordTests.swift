@@ -122,7 +122,7 @@ import Testing
                 #expect(document.created.by == "bravo/hq")
                 let status = try site.status.statusDocument()
                 #expect(status.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"])
-                #expect(status.deltas == 3 + 1)  // three grants, one record
+                #expect(status.deltas == 1 + 1)  // the grant of the key minted for the write, the record
             }
         }
     }
@@ -185,9 +185,9 @@ import Testing
         try SiteFixture.withAlphaSite { site in
             let fresh = try site.status.statusDocument()
             #expect(fresh.records == 0)
-            #expect(fresh.deltas == 4)  // the epoch-1 grant of each of the four levels
+            #expect(fresh.deltas == 0)  // no key is minted before a level is first written
             #expect(fresh.levels.map(\.name) == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"])
-            #expect(fresh.levels.allSatisfy { $0.readable && $0.epoch == 1 && $0.deltas == 1 })
+            #expect(fresh.levels.allSatisfy { !$0.readable && $0.epoch == nil && $0.deltas == 0 })
             #expect(fresh.device.ref == "alpha/hq")
             #expect(fresh.clearance == "SECRET")
             #expect(fresh.federation.name == TestKeys.federationName)
@@ -203,7 +203,8 @@ import Testing
             _ = try site.records.delete(id: "s2")
             let status = try site.status.statusDocument()
             #expect(status.records == 2)  // live records; the deleted one is counted apart
-            #expect(status.deltas == 4 + 4)
+            #expect(status.deltas == 2 + 4)  // a key minted for each level written, four records
+            #expect(status.levels.filter(\.readable).map(\.name) == ["UNCLASSIFIED", "SECRET"])
             let secret = try #require(status.levels.first { $0.name == "SECRET" })
             #expect(secret.records == 1 && secret.deletedRecords == 1 && secret.deltas == 4)
             let unclassified = try #require(status.levels.first { $0.name == "UNCLASSIFIED" })

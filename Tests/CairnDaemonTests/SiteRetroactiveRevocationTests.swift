@@ -34,6 +34,7 @@ import Testing
     static func scenario(_ body: (_ hq: Site, _ laptop: Site, _ bravo: Site, _ effective: Int64) throws -> Void) throws {
         try SiteRevocationTests.withSites(["alpha/hq", "alpha/laptop", "bravo/hq"]) { sites in
             let (hq, laptop, bravo) = (sites[0], sites[1], sites[2])
+            try SiteFixture.mintKeys(sites)
             try SiteRevocationTests.meshed(sites)
             _ = try hq.records.put(
                 PutRecordRequest(id: "c-shared", type: "note", classification: "CONFIDENTIAL", fields: ["v": "hq", "keep": 1], tags: ["a"]))
@@ -150,10 +151,14 @@ import Testing
     @Test func grantsWrittenAfterTAreWithdrawnAndTheirKeysRotatedAway() throws {
         try SiteRevocationTests.withSites(["alpha/hq", "alpha/laptop"]) { sites in
             let (hq, laptop) = (sites[0], sites[1])
+            try SiteFixture.mintKeys(sites)
             try SiteRevocationTests.meshed(sites)
             let effective = Self.nextSecond()
-            // After T the laptop meets charlie and grants it every key it holds up to RESTRICTED.
-            try laptop.keys.learn([TestKeys.verifiedCertificate("charlie/hq")], from: "test")
+            // After T the laptop meets charlie and (once the grace a holder not responsible for a
+            // key waits has passed) grants it every key it holds up to RESTRICTED.
+            let met = Int64(Date().timeIntervalSince1970)
+            try laptop.keys.learn([TestKeys.verifiedCertificate("charlie/hq")], from: "test", now: met)
+            try laptop.keys.learn([], from: "test", now: met + GrantPlan.grace)
             try SiteRevocationTests.exchange(hq, laptop)
             let laptopID = laptop.identity.deviceID.bytes
             let before = try hq.database.deltaCount()
@@ -178,6 +183,7 @@ import Testing
             let laptop = try SiteFixture.load(laptopConfig)
             defer { try? laptop.database.close() }
             var hq = try SiteFixture.load(hqConfig)
+            try SiteFixture.mintKeys([hq, laptop])
             try SiteIngestTests.introduce(hq, laptop)
             try SiteRevocationTests.exchange(hq, laptop)
             let effective = Self.nextSecond()

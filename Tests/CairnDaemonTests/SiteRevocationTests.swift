@@ -56,6 +56,7 @@ import Testing
     @Test func aRevokedDeviceCannotReadWhatIsWrittenAfterTheRotation() throws {
         try Self.withSites(["alpha/hq", "alpha/laptop", "bravo/hq"]) { sites in
             let (hq, laptop, bravo) = (sites[0], sites[1], sites[2])
+            try SiteFixture.mintKeys(sites)
             try Self.meshed(sites)
             _ = try hq.records.put(PutRecordRequest(id: "s-1", type: "note", classification: "SECRET", fields: ["v": "before"]))
             try Self.exchange(hq, laptop)
@@ -86,7 +87,7 @@ import Testing
                 }
             }
             // Nor can its own wrapping key open any grant of the new epochs: none was made for it.
-            let grants = try everything.map(SealedDelta.parse).filter { $0.header.kind == .grant }.map(EpochGrant.read)
+            let grants = try everything.map(SealedDelta.parse).filter { $0.header.kind == .grant }.flatMap(GrantCopies.grants(of:))
             let newEpochs = Set(hq.records.keyring().entries.filter { $0.epoch.number == 2 }.map(\.epoch))
             #expect(!newEpochs.isEmpty)
             for grant in grants where newEpochs.contains(grant.epoch) {
@@ -130,6 +131,7 @@ import Testing
     @Test func concurrentRotationsByTwoSitesConverge() throws {
         try Self.withSites(["alpha/hq", "alpha/laptop", "bravo/hq"]) { sites in
             let (hq, laptop, bravo) = (sites[0], sites[1], sites[2])
+            try SiteFixture.mintKeys(sites)
             try Self.meshed(sites)
             // Both learn the revocation before hearing from each other: both rotate.
             let revocation = try Self.revocation(of: "alpha/laptop")
@@ -202,6 +204,7 @@ import Testing
     @Test func aCharterAmendmentRemovingAnAgencyWithdrawsItsDevicesAndRotates() throws {
         try Self.withSites(["alpha/hq", "charlie/hq"]) { sites in
             let (hq, charlie) = (sites[0], sites[1])
+            try SiteFixture.mintKeys(sites)
             try Self.meshed(sites)
             let v1 = TestKeys.charter()
             var draft = try Charter.make(

@@ -57,6 +57,7 @@ enum FuzzSeeds {
                 ("records-redacted", try records.redacted().envelope), ("grant", grant.envelope),
             ],
             .grant: [("grant", grant.envelope)],
+            .grantCopies: [("single", grant.body), ("copies", try grantCopiesDelta().body)],
             .bundle: [("bundle", bundle), ("bundle-empty", try bundleFile(deltas: [], certificates: [])), ("vector", vector)],
             .charter: [("charter.armored", Array(charter.signed.armored().utf8)), ("charter.bin", charter.signed.serialized())],
             .certificate: [
@@ -100,6 +101,14 @@ enum FuzzSeeds {
             level: "CONFIDENTIAL", epoch: epoch, key: FuzzFixtures.key("granted"), recipient: bravo.deviceID,
             recipientWrappingKey: bravo.wrapping.publicKey)
         return try grant.delta(author: alpha.deviceID, sequence: 1, previous: [], hlc: hlc, signer: alpha.signing)
+    }
+
+    /// A copies-form grant to alpha/hq, bravo/hq and charlie/hq.
+    static func grantCopiesDelta() throws -> SealedDelta {
+        let recipients = [alpha, bravo, TestKeys.device("charlie/hq")].map { ($0.deviceID, $0.wrapping.publicKey) }
+        return try GrantCopies.delta(
+            level: "CONFIDENTIAL", epoch: epoch, key: FuzzFixtures.key("granted"), recipients: recipients,
+            author: alpha.deviceID, sequence: 1, previous: [], hlc: hlc, signer: alpha.signing).0
     }
 
     static func bundleFile(deltas: [[UInt8]], certificates: [[UInt8]]) throws -> [UInt8] {

@@ -17,7 +17,9 @@ extension IntegrationSuite {
             let result = try ProcessRunner.run(Binaries.cairn, ["metrics", "--socket", site.socket])
             #expect(result.status == 0, "\(result.stderr)")
             let lines = Set(result.stdout.split(separator: "\n").map(String.init))
-            #expect(lines.contains(#"cairn_deltas_stored_total{level="SECRET",origin="local"} 3"#))
+            // Three records and the grant of the key the first one minted.
+            #expect(lines.contains(#"cairn_deltas_stored_total{level="SECRET",origin="local"} 4"#))
+            #expect(lines.contains(#"cairn_key_grant_deltas_total{level="SECRET"} 1"#))
             #expect(lines.contains(#"cairn_control_requests_total{route="records.put",status="201"} 3"#))
             #expect(lines.contains(#"cairn_control_requests_total{route="records.get",status="404"} 1"#))
             #expect(lines.contains(#"cairn_records{level="SECRET"} 3.0"#))

@@ -14,6 +14,14 @@ extension IntegrationSuite {
             defer { federation.shutdown() }
             try federation.waitUntilConnected()
             let alpha = federation.client("alpha/hq"), bravo = federation.client("bravo/hq"), charlie = federation.client("charlie/hq")
+            // Alpha writes at the levels charlie holds, so that it holds (minted) their keys and
+            // charlie is granted them: the amendment then exposes both.
+            for level in ["UNCLASSIFIED", "RESTRICTED"] {
+                _ = try alpha.putRecord(PutRecordRequest(id: "k-\(level.lowercased())", type: "note", classification: level, fields: ["v": 0]))
+            }
+            try FederationWait.until("charlie holds alpha's records", timeout: 20) {
+                (try? charlie.getRecord(id: "k-unclassified")) == nil || (try? charlie.getRecord(id: "k-restricted")) == nil ? "missing" : nil
+            }
 
             // Version 2 without charlie, signed by alpha and bravo (the threshold of version 1).
             let v1 = TestKeys.charter()

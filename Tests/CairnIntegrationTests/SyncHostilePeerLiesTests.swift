@@ -75,6 +75,8 @@ extension IntegrationSuite {
             let federation = try Federation(devices: ["alpha/hq"])
             defer { federation.shutdown() }
             let alpha = federation.member("alpha/hq")
+            // Alpha mints a RESTRICTED key on its first write there; bravo is granted it.
+            _ = try alpha.client.putRecord(PutRecordRequest(id: "r-alpha", type: "note", classification: "RESTRICTED", fields: ["v": 1]))
             let bravo = try Hostile.connectInSync(as: .fixture("bravo/hq"), to: alpha)
             defer { bravo.close() }
             let baseline = try Hostile.Baseline(alpha)

@@ -207,9 +207,9 @@ extension IntegrationSuite {
         static func open(_ deltas: [SealedDelta], as identity: TestPeerIdentity) throws -> [String] {
             var keys: [String: XChaCha20Poly1305.Key] = [:]
             for delta in deltas where delta.header.kind == .grant {
-                let grant = try EpochGrant.read(from: delta)
-                guard grant.recipient == identity.deviceID else { continue }
-                keys["\(grant.level) \(grant.epoch)"] = try grant.openKey(with: identity.keys.wrapping)
+                for grant in try GrantCopies.grants(of: delta) where grant.recipient == identity.deviceID {
+                    keys["\(grant.level) \(grant.epoch)"] = try grant.openKey(with: identity.keys.wrapping)
+                }
             }
             return try deltas.compactMap { delta in
                 guard delta.header.kind == .records, let epoch = delta.header.epoch,

@@ -148,6 +148,9 @@ extension IntegrationSuite {
                     || (try? federation.client("alpha/laptop").getRecord(id: "c-shared")) == nil ? "missing" : nil
             }
             let laptopID = try federation.client("alpha/laptop").status().device.id
+            // Written before T with the key hq granted: it stays.
+            _ = try federation.client("alpha/laptop").putRecord(
+                PutRecordRequest(id: "c-early", type: "note", classification: "CONFIDENTIAL", fields: ["v": "early"]))
             let effective = Self.nextSecond()
             try Self.writeAfterT(federation)
             // The laptop is lost: it stops, and is revoked from before what was written on it.
@@ -167,7 +170,7 @@ extension IntegrationSuite {
             let snapshot = try observer.wait("everything hq holds", timeout: 30) { $0.replica.stored.count >= total }
             let served = snapshot.replica.stored.compactMap { try? SealedDelta.parse($0) }
             #expect(!served.contains { $0.header.author.hex == laptopID && $0.header.hlc.wallMillis >= UInt64(effective) * 1000 })
-            #expect(served.contains { $0.header.author.hex == laptopID }, "the laptop's earlier grants are still served")
+            #expect(served.contains { $0.header.author.hex == laptopID }, "the laptop's earlier writes are still served")
 
             // A bundle bravo exports for charlie (who has never synced) imports cleanly there,
             // although charlie learns the revocation from the same bundle.

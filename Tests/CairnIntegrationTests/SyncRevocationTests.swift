@@ -17,8 +17,14 @@ extension IntegrationSuite {
             try federation.waitUntilConnected()
             let hq = federation.client("alpha/hq"), laptop = federation.client("alpha/laptop"), bravo = federation.client("bravo/hq")
             _ = try hq.putRecord(PutRecordRequest(id: "c-before", type: "note", classification: "CONFIDENTIAL", fields: ["v": "before"]))
-            try FederationWait.until("the laptop holds c-before", timeout: 20) {
-                (try? laptop.getRecord(id: "c-before")) == nil ? "missing" : nil
+            // A record at every other level too, so that the HQ holds a key of each (keys are
+            // minted on a level's first write) and the laptop holds them all.
+            for level in Federation.levels where level != "CONFIDENTIAL" {
+                _ = try hq.putRecord(PutRecordRequest(id: "k-\(level.lowercased())", type: "note", classification: level, fields: ["v": 0]))
+            }
+            try FederationWait.until("the laptop holds c-before and a record of every level", timeout: 20) {
+                (try? laptop.getRecord(id: "c-before")) == nil || (try? laptop.getRecord(id: "k-secret")) == nil
+                    || (try? laptop.getRecord(id: "k-unclassified")) == nil || (try? laptop.getRecord(id: "k-restricted")) == nil ? "missing" : nil
             }
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-revoke-\(UUID().uuidString)").path

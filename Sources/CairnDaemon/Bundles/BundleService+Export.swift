@@ -31,6 +31,9 @@ extension BundleService {
             fromFile = file
         }
         let recipient = try bundleRecipient(recipientRef)
+        // The bundle may be the only way keys reach the recipient: grant it what it lacks now,
+        // so that the grants are among the deltas read below.
+        try keys.learn([recipient], from: "bundle:\(recipient.ref)", serving: recipient.deviceID)
         let levels = identity.readableLevels.filter { identity.levels.isAtOrBelow($0, recipient.clearance) }
         // What the recipient is known to hold.
         var vectorSource = "none"

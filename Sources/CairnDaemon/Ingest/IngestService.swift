@@ -248,20 +248,28 @@ extension IngestService {
     private func receiveGrant(_ delta: SealedDelta, in context: inout WriteContext) throws {
         // Not a store error: a signed grant whose body does not parse tells nothing about who
         // holds which key, so there is nothing to record; it is logged and kept for its chain.
-        guard let grant = try? EpochGrant.read(from: delta) else {
+        let grants: [EpochGrant]
+        do {
+            grants = try GrantCopies.grants(of: delta)
+        } catch {
             logger.warning("sync.grant_unreadable", metadata: ["delta.level": "\(delta.header.level)"])
             metrics.count("cairn_deltas_not_applied_total", [("reason", "grant_unreadable")])
             return
         }
-        let seen = GrantSeen(grant)
-        if context.grantsSeen.insert(seen).inserted { context.batch.grants.append(seen) }
+        guard let first = grants.first else { return }
+        for grant in grants {
+            let seen = GrantSeen(grant)
+            if context.grantsSeen.insert(seen).inserted { context.batch.grants.append(seen) }
+        }
         // Whoever wrote the grant knows the key: it holds it as surely as the recipient does, so
         // a key written by a device withdrawn later (or granted by it under an old signature)
         // is exposed and gets rotated away, never kept as the key to write with.
         let author = GrantSeen(
-            level: grant.level, epochNumber: grant.epoch.number, epochKeyID: grant.epoch.keyID, recipient: delta.header.author.bytes)
+            level: first.level, epochNumber: first.epoch.number, epochKeyID: first.epoch.keyID, recipient: delta.header.author.bytes)
         if context.grantsSeen.insert(author).inserted { context.batch.grants.append(author) }
-        guard grant.recipient == identity.deviceID, context.keyring.key(level: grant.level, epoch: grant.epoch) == nil else { return }
+        guard let grant = grants.first(where: { $0.recipient == identity.deviceID }),
+            context.keyring.key(level: grant.level, epoch: grant.epoch) == nil
+        else { return }
         guard grant.epoch.number < KeysService.highestAdoptedEpoch else {
             // Room must remain to rotate past any key in use.
             logger.warning("keys.grant_refused", metadata: ["key.level": "\(grant.level)", "key.epoch": "\(grant.epoch.number)"])

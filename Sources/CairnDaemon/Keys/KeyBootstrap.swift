@@ -5,9 +5,10 @@ import CairnStore
 import Foundation
 import Logging
 
-/// Loads the epoch keys this device holds and, on a first start, creates epoch 1 of every level
-/// it is cleared for: a random key, granted to itself as a signed GRANT delta and kept sealed to
-/// its own wrapping key. (Grants to other devices and rotation use the same formats later.)
+/// Loads the epoch keys this device holds. No key is created here: a level's first epoch is
+/// minted when this site first seals something at it (`KeysService.ensureWriteKey`), so that a
+/// federation holds one first epoch per level written, not one per site and level. Stores made
+/// before that keep the first epochs their sites created at start-up; they stay valid keys.
 struct KeyBootstrap {
     let database: CairnDatabase
     let identity: SiteIdentity
@@ -24,36 +25,6 @@ struct KeyBootstrap {
                 throw DaemonError.startup("the epoch key \(epoch) of \(row.level) cannot be opened with this device's keys: \(error)")
             }
         }
-        for level in identity.readableLevels where !state.keyring.holds(level: level) {
-            let epoch = try createFirstEpoch(level: level, state: &state)
-            events.append(StartupEvent(kind: "keys.epoch_created", detail: ["level": level, "epoch": "\(epoch.number)", "grant": "self"]))
-        }
-    }
-
-    private func createFirstEpoch(level: String, state: inout LedgerState) throws -> EpochRef {
-        let key = XChaCha20Poly1305.Key()
-        let epoch = EpochRef.random(number: 1)
-        let me = identity.deviceID
-        let grant = EpochGrant.make(
-            level: level, epoch: epoch, key: key, recipient: me, recipientWrappingKey: identity.keys.wrapping.publicKey)
-        let head = state.heads[level]
-        let hlc = state.clock.now()
-        let delta = try grant.delta(
-            author: me, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [], hlc: hlc,
-            signer: identity.keys.signing)
-        let now = Int64(Date().timeIntervalSince1970)
-        try database.commit(
-            WriteBatch(
-                deltas: [NewDelta(delta, receivedAt: now)], records: [], links: [],
-                epochKeys: [
-                    EpochKeyRow(level: level, number: epoch.number, keyID: epoch.keyID, sealed: grant.sealedKey, createdAt: now)
-                ],
-                meta: [MetaKey.clock: ClockMark.encode(hlc)]).with(grants: [GrantSeen(grant)]))
-        state.heads[level] = StreamHead(sequence: delta.header.sequence, deltaID: delta.id)
-        state.streams[StreamID(author: me, level: level)] = state.heads[level]
-        state.grantsSeen.insert(GrantSeen(grant))
-        state.keyring.insert(level: level, epoch: epoch, key: key)
-        logger.info("keys.epoch_created", metadata: ["sync.level": "\(level)", "key.epoch": "\(epoch)"])
-        return epoch
+        try GrantCopiesMigration(database: database, identity: identity, logger: logger).run(&state, events: &events)
     }
 }

@@ -12,8 +12,8 @@ extension KeysService {
 
     /// Replaces the write key of every level whose current epoch is known (from the grants
     /// seen) to be held by a withdrawn device, or by a device no longer cleared for the level:
-    /// a new random key with the next epoch number, granted to this device at once (and to every
-    /// device still cleared by `issueGrants`). New writes use it; the withdrawn device never
+    /// a new random key with the next epoch number, granted in the same delta to this device and
+    /// to every device still cleared. New writes use it; the withdrawn device never
     /// receives it, so it cannot read anything written from now on, even with the ciphertext.
     ///
     /// Two sites rotating at once both create epoch n+1 with different key ids; each grants its
@@ -45,26 +45,14 @@ extension KeysService {
             let highest = context.grantsSeen.filter { $0.level == level && $0.epochNumber < Self.highestAdoptedEpoch }
                 .map(\.epochNumber).max() ?? current.number
             guard highest < Self.highestAdoptedEpoch - 1 else { continue }
-            let epoch = EpochRef.random(number: max(highest, current.number) + 1)
-            let key = XChaCha20Poly1305.Key()
-            let grant = EpochGrant.make(
-                level: level, epoch: epoch, key: key, recipient: me, recipientWrappingKey: identity.keys.wrapping.publicKey)
-            let head = context.heads[level]
+            let epoch: EpochRef
             do {
-                let delta = try grant.delta(
-                    author: me, sequence: (head?.sequence ?? 0) + 1, previous: head?.deltaID ?? [], hlc: context.clock.now(),
-                    signer: identity.keys.signing)
-                context.append(delta, receivedAt: now, own: true)
+                // One delta seals the new key to this device and every device still cleared.
+                epoch = try mint(level: level, number: max(highest, current.number) + 1, in: &context, now: now)
             } catch {
                 logger.error("keys.rotation_failed", metadata: .error(error, ["key.level": "\(level)"]))
                 continue
             }
-            context.keyring.insert(level: level, epoch: epoch, key: key)
-            context.batch.epochKeys.append(
-                EpochKeyRow(level: level, number: epoch.number, keyID: epoch.keyID, sealed: grant.sealedKey, createdAt: now))
-            let seen = GrantSeen(grant)
-            context.grantsSeen.insert(seen)
-            context.batch.grants.append(seen)
             context.audit(
                 "keys.rotated", actor: "daemon",
                 detail: [

@@ -11,6 +11,8 @@ extension RecordsService {
     func sealOwn(_ change: Change, in context: inout WriteContext) throws -> (
         SealedDelta, EpochRef, XChaCha20Poly1305.Key
     ) {
+        // The level's first epoch is minted here when this site holds none (lazily: see KeysService).
+        try keys.ensureWriteKey(level: change.level, in: &context)
         guard let (epoch, key) = context.keyring.current(level: change.level) else {
             throw SiteError.refused(.unavailable, "this site holds no key for \(change.level) yet")
         }

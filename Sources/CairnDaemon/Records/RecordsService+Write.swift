@@ -83,9 +83,6 @@ extension RecordsService {
             if let existing { return (existing, false) }
             throw SiteError.refused(.invalidRecord, "nothing to write")
         }
-        guard context.keyring.current(level: level) != nil else {
-            throw SiteError.refused(.unavailable, "this site holds no key for \(level) yet")
-        }
         let change = Change(author: identity.deviceID, level: level, hlc: context.clock.now(), operations: operations)
         // Sealed and appended to the group's batch; the group is dropped if this write fails below.
         let (delta, epoch, key) = try sealOwn(change, in: &context)

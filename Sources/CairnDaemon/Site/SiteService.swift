@@ -111,6 +111,7 @@ extension SiteService {
 // dependency that exists in the code; keep the graph small.
 extension RecordsService {
     var withdrawal: WithdrawalService { WithdrawalService(kernel: kernel) }
+    var keys: KeysService { KeysService(kernel: kernel) }
 }
 
 extension IngestService {

@@ -48,7 +48,7 @@ extension PeerLink {
             // or deltas would follow.
             let trust = Result { try site.trust(after: known) }
             guard case .success = trust else { return AdmissionReads(trust: trust) }
-            try site.learn([certificate], from: "peer:\(certificate.ref)")
+            try site.learn([certificate], from: "peer:\(certificate.ref)", serving: certificate.deviceID)
             return AdmissionReads(trust: trust, certificates: site.certificates(sharedWith: certificate, levels: common))
         }) { result in
             switch result {
@@ -61,7 +61,9 @@ extension PeerLink {
                 case .success(let trust):
                     self.sendTrust(trust, after: known)
                     self.state.value.certificatesSent.formUnion(reads.certificates.map(\.deviceID))
-                    self.send(.certificates(reads.certificates.map { $0.signed.serialized() }))
+                    // An empty list is refused by the peer as malformed: a site that holds no
+                    // delta yet (keys are minted lazily) may have no certificate to pass on.
+                    if !reads.certificates.isEmpty { self.send(.certificates(reads.certificates.map { $0.signed.serialized() })) }
                     self.startRound()
                     self.sendAuditHeads(force: true)
                 }
@@ -128,7 +130,7 @@ extension PeerLink {
                     metrics.count("cairn_sync_certificates_refused_total")
                 }
             }
-            try site.learn(verified, from: source)
+            try site.learn(verified, from: source, serving: nil)
         }) { result in
             if case .failure(let error) = result { self.storeFailed("learn", error) }
         }

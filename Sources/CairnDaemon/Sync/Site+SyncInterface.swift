@@ -42,9 +42,9 @@ extension Site: SyncServiceSite {
         return TrustObjects(revocations: revocations, charters: try trust.charters(after: version))
     }
 
-    func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int {
+    func learn(_ certificates: [DeviceCertificate], from source: String, serving: DeviceID?) throws -> Int {
         Self.assertOffLoop()
-        return try keys.learn(certificates, from: source)
+        return try keys.learn(certificates, from: source, serving: serving)
     }
 
     func accept(charters: [[UInt8]], from source: String) throws -> Int {

@@ -56,9 +56,11 @@ protocol SyncSite: Sendable {
     /// peer must not be told "nothing new" while an amendment withdrew devices.
     func trust(after version: UInt64) throws -> TrustObjects
     /// Keeps verified device certificates and grants them the keys they are cleared for.
-    /// Returns how many were new.
+    /// `serving` is the peer just admitted: it is granted every key it lacks at once, whoever
+    /// is responsible for the key, so that its keys arrive before any backlog. Returns how many
+    /// certificates were new.
     @discardableResult
-    func learn(_ certificates: [DeviceCertificate], from source: String) throws -> Int
+    func learn(_ certificates: [DeviceCertificate], from source: String, serving: DeviceID?) throws -> Int
     /// Accepts charter amendments passed on by a peer, oldest first. Returns how many were new.
     @discardableResult
     func accept(charters: [[UInt8]], from source: String) throws -> Int

@@ -10,18 +10,25 @@ import Foundation
 /// by the certificate in its own Hello, checked against the TLS key it proved.)
 struct KnownDevices: Sendable {
     private(set) var byID: [DeviceID: DeviceCertificate] = [:]
+    /// When this site first learned of each device (the store's `learned_at`): a holder that is
+    /// not responsible for a key waits a grace period from then before granting it (`GrantPlan`).
+    private var learnedAt: [DeviceID: Int64] = [:]
 
     /// Adds a certificate, or replaces the one held for the device when it is newer (issued
     /// later); returns whether it was kept. An older certificate never replaces a newer one, so
     /// a peer replaying a device's expired certificate cannot get its new deltas refused.
     @discardableResult
-    mutating func insert(_ certificate: DeviceCertificate) -> Bool {
+    mutating func insert(_ certificate: DeviceCertificate, at now: Int64 = Int64(Date().timeIntervalSince1970)) -> Bool {
         guard supersedes(certificate) else { return false }
         byID[certificate.deviceID] = certificate
+        if learnedAt[certificate.deviceID] == nil { learnedAt[certificate.deviceID] = now }
         return true
     }
 
     func certificate(_ id: DeviceID) -> DeviceCertificate? { byID[id] }
+
+    /// When this site first learned of the device; nil for one it does not know.
+    func knownSince(_ id: DeviceID) -> Int64? { learnedAt[id] }
 
     /// Puts `certificate` in place whatever is held (this device's own, from its configuration).
     mutating func replace(_ certificate: DeviceCertificate) {
@@ -71,7 +78,7 @@ struct KnownDevices: Sendable {
             for (index, charter) in charters.enumerated().reversed() {
                 do {
                     let certificate = try DeviceCertificate.verifyIgnoringTime(signed, charter: charter)
-                    devices.insert(certificate)
+                    devices.insert(certificate, at: row.learnedAt)
                     if let refusal = newestRefusal, index + 1 < charters.count {
                         let amendment = charters[index + 1]
                         withdrawn.append(

@@ -13,8 +13,12 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     public static let federationIDLength = 16
     /// `Hello.features` bit: the sender understands `AuditHeads` frames.
     public static let auditHeadsFeature: UInt64 = 1
+    /// `Hello.features` bit: the sender reads and writes GRANT deltas in the copies form
+    /// (`GrantCopies`). Informative: a release without it stores and relays such deltas but
+    /// cannot open their keys (Docs/Protocol.md, "Epoch keys and grants").
+    public static let grantCopiesFeature: UInt64 = 2
     /// The features this build announces in its `Hello`.
-    public static let features: UInt64 = auditHeadsFeature
+    public static let features: UInt64 = auditHeadsFeature | grantCopiesFeature
 
     /// The first message of each side: who it is and what federation it belongs to.
     case hello(HelloFrame)

@@ -59,9 +59,9 @@ extension TestPeer {
         for envelope in snapshot.replica.stored {
             let delta = try SealedDelta.parse(envelope)
             guard delta.header.kind == .grant else { continue }
-            let grant = try EpochGrant.read(from: delta)
-            guard grant.recipient == identity.deviceID else { continue }
-            keys[grant.level, default: [:]][grant.epoch] = try grant.openKey(with: identity.keys.wrapping)
+            for grant in try GrantCopies.grants(of: delta) where grant.recipient == identity.deviceID {
+                keys[grant.level, default: [:]][grant.epoch] = try grant.openKey(with: identity.keys.wrapping)
+            }
         }
         return keys
     }
