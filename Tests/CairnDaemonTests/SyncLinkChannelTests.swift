@@ -60,6 +60,9 @@ import Testing
         defer { try? alpha.database.close() }
         let bravo = try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
         defer { try? bravo.database.close() }
+        // Keys held beforehand (minted lazily otherwise): alpha then holds its own grant
+        // deltas, so admission passes on its certificate, and bravo can seal its deltas.
+        try SiteFixture.mintKeys([alpha, bravo])
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         let context = SyncChannel.context(site: wrap(alpha), auditSite: alpha, pool: pool, limits: limits)
