@@ -16,20 +16,9 @@ import NIOPosix
 /// stop or crash interrupted (the waiting rows are removed in the same transaction as the records
 /// they update, so nothing is applied twice). Between passes it holds no thread: the list of keys
 /// is read on the thread pool, and each group waits for the ledger as a suspended task.
-final class BacklogDrain: Sendable {
+final class BacklogDrain: ScheduledDrain {
     /// When passes run and how many deltas each commit group takes.
     let schedule = DrainSchedule()
-    /// Signalled after each pass (tests wait for it).
-    var passes: AsyncSignal { schedule.passes }
-
-    /// Deltas per commit group.
-    var limit: Int {
-        get { schedule.limit }
-        set { schedule.limit = newValue }
-    }
-
-    /// Asks for a pass. Never blocks: called on the ledger's queue.
-    func wake() { schedule.wake() }
 
     /// Runs a pass per wake-up until the task is cancelled (graceful shutdown: the group being
     /// applied is committed first). Call once: the wake-ups are one stream.

@@ -11,17 +11,7 @@ extension WriteContext {
         key: XChaCha20Poly1305.Key, at now: Int64
     ) {
         changes.append(RecordChange(state: record, created: previous == nil, deltaID: deltaID))
-        let row = RecordRow(
-            key: rowKey, level: record.level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
-            sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now)
-        // A record written twice in one group keeps only its last row (found by index: a group
-        // applying thousands of deltas at once must not scan the batch for each).
-        if let index = recordRows[rowKey] {
-            batch.records[index] = row
-        } else {
-            recordRows[rowKey] = batch.records.count
-            batch.records.append(row)
-        }
+        putRow(record, rowKey: rowKey, epoch: epoch, key: key, at: now)
         batch.links.append(RecordDeltaLink(recordKey: rowKey, deltaID: deltaID))
         noteBase(rowKey, previous)
         pending[rowKey] = record
@@ -58,4 +48,21 @@ extension WriteContext {
 struct RecordMark: Hashable, Sendable {
     let level: String
     let deleted: Bool
+}
+
+extension WriteContext {
+    /// Seals `record` into the group's batch. A record written twice in one group keeps only its
+    /// last row (found by index: a group applying thousands of deltas at once must not scan the
+    /// batch for each).
+    mutating func putRow(_ record: RecordState, rowKey: [UInt8], epoch: EpochRef, key: XChaCha20Poly1305.Key, at now: Int64) {
+        let row = RecordRow(
+            key: rowKey, level: record.level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
+            sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now)
+        if let index = recordRows[rowKey] {
+            batch.records[index] = row
+        } else {
+            recordRows[rowKey] = batch.records.count
+            batch.records.append(row)
+        }
+    }
 }

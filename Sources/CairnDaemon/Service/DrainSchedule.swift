@@ -40,3 +40,22 @@ final class DrainSchedule: Sendable {
         }
     }
 }
+
+/// A drain run by a `DrainSchedule`: its pass signal, group limit and wake-up are the schedule's.
+protocol ScheduledDrain: Sendable {
+    var schedule: DrainSchedule { get }
+}
+
+extension ScheduledDrain {
+    /// Signalled after each pass (tests wait for it).
+    var passes: AsyncSignal { schedule.passes }
+
+    /// Deltas per commit group.
+    var limit: Int {
+        get { schedule.limit }
+        nonmutating set { schedule.limit = newValue }
+    }
+
+    /// Asks for a pass. Never blocks: called on the ledger's queue.
+    func wake() { schedule.wake() }
+}

@@ -8,20 +8,9 @@
 /// It is a task of the daemon's service group (`BackgroundWork`), woken by the ledger after a
 /// group that left work (`wake()`, through an `AsyncStream` that keeps at most one wake-up
 /// waiting); each group waits for the ledger as a suspended task, holding no thread.
-final class WithdrawalDrain: Sendable {
+final class WithdrawalDrain: ScheduledDrain {
     /// When passes run and how many deltas each commit group takes.
     let schedule = DrainSchedule()
-    /// Signalled after each pass (tests wait for it).
-    var passes: AsyncSignal { schedule.passes }
-
-    /// Deltas per commit group.
-    var limit: Int {
-        get { schedule.limit }
-        set { schedule.limit = newValue }
-    }
-
-    /// Asks for a pass. Never blocks: called on the ledger's queue.
-    func wake() { schedule.wake() }
 
     /// Runs a pass per wake-up until the task is cancelled (graceful shutdown: the group being
     /// withdrawn is committed first). Call once: the wake-ups are one stream.

@@ -88,15 +88,7 @@ extension WriteContext {
     /// links no delta (its history is what remains linked) and is no write for the change
     /// stream.
     mutating func restage(_ record: RecordState, rowKey: [UInt8], epoch: EpochRef, key: XChaCha20Poly1305.Key, at now: Int64) {
-        let row = RecordRow(
-            key: rowKey, level: record.level, epochNumber: epoch.number, epochKeyID: epoch.keyID,
-            sealed: RecordStateCodec.seal(record, rowKey: rowKey, epoch: epoch, key: key), updatedAt: now)
-        if let index = recordRows[rowKey] {
-            batch.records[index] = row
-        } else {
-            recordRows[rowKey] = batch.records.count
-            batch.records.append(row)
-        }
+        putRow(record, rowKey: rowKey, epoch: epoch, key: key, at: now)
         pending[rowKey] = record
     }
 }
