@@ -56,13 +56,19 @@ import Testing
         let directory = "/tmp/cd-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         guard mkdir(directory, 0o700) == 0 else { throw FixtureError("cannot create \(directory)") }
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let alpha = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a"))
-        defer { try? alpha.database.close() }
-        let bravo = try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
-        defer { try? bravo.database.close() }
-        // Keys held beforehand (minted lazily otherwise): alpha then holds its own grant
-        // deltas, so admission passes on its certificate, and bravo can seal its deltas.
-        try SiteFixture.mintKeys([alpha, bravo])
+        // Loaded off the cooperative pool, which the tests running beside this one need.
+        let (alpha, bravo) = try await blocking {
+            let alpha = try SiteFixture.load(try SiteFixture.config(in: directory, device: "alpha/hq", stateDirectory: "state-a"))
+            let bravo = try SiteFixture.load(try SiteFixture.config(in: directory, device: "bravo/hq", stateDirectory: "state-b"))
+            // Keys held beforehand (minted lazily otherwise): alpha then holds its own grant
+            // deltas, so admission passes on its certificate, and bravo can seal its deltas.
+            try SiteFixture.mintKeys([alpha, bravo])
+            return (alpha, bravo)
+        }
+        defer {
+            try? alpha.database.close()
+            try? bravo.database.close()
+        }
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         let context = SyncChannel.context(site: wrap(alpha), auditSite: alpha, pool: pool, limits: limits)
