@@ -71,6 +71,9 @@ enum FrameFuzzer {
         case .auditHeads(let own, let yours):
             // As the daemon checks them: each against the device it must come from.
             for head in [own, yours].compactMap({ $0 }) { _ = head.isValid(for: head.device) }
+        case .reconcile(let bytes):
+            // As the daemon routes it: its own decoder, with the session's limits.
+            _ = try? ReconcileMessage.decode(bytes, limits: .default)
         case .summary, .agree, .vector, .ack, .goodbye:
             break
         }

@@ -63,6 +63,11 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
 
   /// The sender reads and writes GRANT deltas in the copies form (delta.proto, `Grant.copies`).
   case grantCopies // = 2
+
+  /// The sender speaks protocol 2, range-based reconciliation (reconcile.proto): its rounds are
+  /// `reconcile` sessions over stream heads when both sides announce it, whole vectors
+  /// (`Summary`, `Vector`) otherwise.
+  case reconcile // = 4
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -74,6 +79,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     case 0: self = .none
     case 1: self = .auditHeads
     case 2: self = .grantCopies
+    case 4: self = .reconcile
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -83,6 +89,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     case .none: return 0
     case .auditHeads: return 1
     case .grantCopies: return 2
+    case .reconcile: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -92,6 +99,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     .none,
     .auditHeads,
     .grantCopies,
+    .reconcile,
   ]
 
 }
@@ -184,6 +192,17 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     set {message = .auditHeads(newValue)}
   }
 
+  /// Only to a peer whose Hello announced FEATURE_RECONCILE: one serialized
+  /// `ReconcileMessage` (reconcile.proto), parsed by the reconcile decoder alone with its own
+  /// limits (2 MiB, under the frame limit).
+  public var reconcile: Data {
+    get {
+      if case .reconcile(let v)? = message {return v}
+      return Data()
+    }
+    set {message = .reconcile(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Message: Equatable, Sendable {
@@ -198,6 +217,10 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     case trust(Cairn_V1_Trust)
     /// Only to a peer whose Hello announced FEATURE_AUDIT_HEADS.
     case auditHeads(Cairn_V1_AuditHeads)
+    /// Only to a peer whose Hello announced FEATURE_RECONCILE: one serialized
+    /// `ReconcileMessage` (reconcile.proto), parsed by the reconcile decoder alone with its own
+    /// limits (2 MiB, under the frame limit).
+    case reconcile(Data)
 
   }
 
@@ -457,12 +480,12 @@ public nonisolated struct Cairn_V1_AuditHeads: Sendable {
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
 
 nonisolated extension Cairn_V1_Feature: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0\u{2}\u{2}FEATURE_RECONCILE\0")
 }
 
 nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SyncMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0\u{3}audit_heads\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0\u{3}audit_heads\0\u{1}reconcile\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -600,6 +623,14 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
           self.message = .auditHeads(v)
         }
       }()
+      case 11: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.message != nil {try decoder.handleConflictingOneOf()}
+          self.message = .reconcile(v)
+        }
+      }()
       default: break
       }
     }
@@ -650,6 +681,10 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
     case .auditHeads?: try {
       guard case .auditHeads(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
+    case .reconcile?: try {
+      guard case .reconcile(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 11)
     }()
     case nil: break
     }

@@ -45,8 +45,12 @@ enum SyncChannel {
         return buffer
     }
 
-    /// The Hello of `device` of the test federation.
-    static func hello(_ device: String, features: UInt64 = SyncFrame.features) -> HelloFrame {
+    /// Features of a peer that speaks protocol 1 only: the tests that drive whole-vector rounds
+    /// by hand say Hello with these.
+    static let protocol1Features = SyncFrame.features & ~SyncFrame.reconcileFeature
+
+    /// The Hello of `device` of the test federation (a protocol-1 peer unless told otherwise).
+    static func hello(_ device: String, features: UInt64 = protocol1Features) -> HelloFrame {
         let charter = TestKeys.charter()
         return HelloFrame(
             federationID: charter.federationID, charterVersion: charter.version, certificate: TestKeys.certificate(device).serialized(),

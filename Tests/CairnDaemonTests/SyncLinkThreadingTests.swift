@@ -1,3 +1,4 @@
+import CairnControl
 import CairnModel
 import CairnProtocol
 import CairnTestSupport
@@ -32,6 +33,8 @@ import Testing
         let reads = Gate()
         try await SyncLinkChannelTests.withHarness(site: { GatedSite($0, reads: reads) }) { harness in
             defer { reads.open() }
+            // Something to send (keys are minted lazily: a site that wrote nothing holds nothing).
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
             let round = try await harness.admit()
             try await harness.send(.vector(round: round, positions: [], reply: false))
             guard case .vector(_, _, true) = try await harness.next() else { throw FixtureError("no reply vector") }
@@ -61,6 +64,10 @@ import Testing
         let ingests = Gate()
         try await SyncLinkChannelTests.withHarness(site: { GatedSite($0, ingests: ingests) }) { harness in
             defer { ingests.open() }
+            // bravo's deltas to send (keys are minted lazily: a site that wrote nothing holds nothing).
+            // alpha's too, so that its vector differs from an empty one's digest.
+            _ = try harness.bravo.records.put(PutRecordRequest(id: "b-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
             _ = try await harness.admit()
             // bravo's own deltas: stored the first time, duplicates after (the frame decoder
             // refuses an empty batch).
@@ -98,6 +105,9 @@ import Testing
         let log = StoreCallLog()
         try await SyncLinkChannelTests.withHarness(site: { GatedSite($0, log: log) }) { harness in
             log.loop.withLock { $0 = harness.channel.eventLoop }
+            // Deltas on both sides (keys are minted lazily: a site that wrote nothing holds nothing).
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            _ = try harness.bravo.records.put(PutRecordRequest(id: "b-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
             let round = try await harness.admit()
             try await harness.send(.vector(round: round, positions: [], reply: false))
             guard case .vector(_, _, true) = try await harness.next() else { throw FixtureError("no reply vector") }

@@ -150,6 +150,7 @@ enum FuzzSeeds {
             ("deltas-ack", stream([.deltas(batch: 1, envelopes: [records.envelope, small.envelope]), .ack(AckCounts(batch: 1, stored: 2))])),
             ("certificates", stream([.certificates([certificate.serialized(), TestKeys.certificate("bravo/hq").serialized()])])),
             ("trust-goodbye", stream([.trust(revocations: [revocation.serialized()], charters: [charter.signed.serialized()]), .goodbye("done")])),
+            ("reconcile", stream(ReconcileFuzzFixtures.shared.messages.prefix(2).map { SyncFrame.reconcile($0) })),
             ("audit-heads", stream([.auditHeads(own: try auditHead(41, by: bravo), yours: try auditHead(42, by: alpha)), .auditHeads(own: nil, yours: try auditHead(43, by: alpha))])),
         ]
     }

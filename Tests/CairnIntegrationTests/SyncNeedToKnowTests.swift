@@ -160,6 +160,8 @@ extension IntegrationSuite {
                 case .auditHeads(let own, _):
                     // The site's audit head counts its writes at every level: never sent to a peer cleared lower.
                     #expect(own == nil, "frame \(index): the site sent its own audit head to a peer cleared lower")
+                case .reconcile:
+                    Issue.record("frame \(index): a reconcile frame to a peer that did not announce protocol 2")
                 case .agree, .ack, .goodbye:
                     break
                 }

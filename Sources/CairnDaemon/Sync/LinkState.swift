@@ -38,6 +38,8 @@ struct LinkState: Sendable {
     var roundWaiters: [UInt64: [@Sendable (Bool) -> Void]] = [:]
     /// The audit heads exchanged on this link.
     var auditHeads = AuditHeadsLinkState()
+    /// The protocol-2 sessions of this link.
+    var reconcile = ReconcileLinkState()
 
     init() {}
 

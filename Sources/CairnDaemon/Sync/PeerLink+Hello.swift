@@ -31,6 +31,8 @@ extension PeerLink {
             state.outbox = DeltaOutbox(commonLevels: common, limits: context.limits)
             state.commonLevels = common
             state.auditHeads.peerUnderstands = hello.announces(SyncFrame.auditHeadsFeature)
+            state.reconcile.enabled =
+                hello.announces(SyncFrame.reconcileFeature) && context.hello.announces(SyncFrame.reconcileFeature)
         }
         // Before registering: the registry files the link under the peer it publishes.
         publish()

@@ -16,7 +16,17 @@ extension PeerLink {
         onLoop { self.startRoundOnLoop(done: done) }
     }
 
+    /// A reconcile session when both sides speak protocol 2, else a whole-vector round.
     private func startRoundOnLoop(done: (@Sendable (Bool) -> Void)?) {
+        if state.value.reconcile.enabled {
+            startReconcile(done: done)
+        } else {
+            startWholeVectorRound(done: done)
+        }
+    }
+
+    /// Sends a `Summary` (on the loop): the round of protocol 1, and protocol 2's fallback.
+    func startWholeVectorRound(done: (@Sendable (Bool) -> Void)?) {
         let local = localVector()
         let started = state.withValue { state -> Result<[SyncFrame], SyncError>? in
             guard var session = state.session else { return nil }

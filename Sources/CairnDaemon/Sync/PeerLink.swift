@@ -164,6 +164,8 @@ final class PeerLink: Sendable {
             receiveTrust(revocations: revocations, charters: charters)
         case .auditHeads(let own, let yours):
             receiveAuditHeads(own: own, yours: yours)
+        case .reconcile(let bytes):
+            receiveReconcile(bytes)
         case .goodbye(let reason):
             logger.notice("sync.peer_goodbye", metadata: ["peer": "\(name)", "reason": "\(Self.printable(reason))"])
             state.value.closeReason = "the peer closed the connection: \(Self.printable(reason))"

@@ -29,6 +29,16 @@ public struct PeerKnowledge: Hashable, Sendable {
         hasVector = true
     }
 
+    /// Replaces what is known of `streams` by `positions` (the peer's exact positions of those
+    /// streams; a stream of `streams` absent from them is one the peer holds nothing of), and
+    /// keeps what is known of other streams: what a finished reconcile session over our
+    /// stream heads shows.
+    public mutating func replace(with positions: [StreamPosition], over streams: [StreamID]) {
+        for stream in streams { sequences[stream] = nil }
+        for position in positions where position.sequence > 0 { sequences[position.stream] = position.sequence }
+        hasVector = true
+    }
+
     /// Records that the peer holds `stream` up to `sequence` at least.
     public mutating func raise(_ stream: StreamID, to sequence: UInt64) {
         if sequence > self.sequence(of: stream) { sequences[stream] = sequence }

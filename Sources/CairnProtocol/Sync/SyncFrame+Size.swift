@@ -33,6 +33,9 @@ extension SyncFrame {
             body = (revocations + charters).reduce(0) { $0 + WireSize.element($1.count) }
         case .auditHeads(let own, let yours):
             body = [own, yours].compactMap { $0 }.reduce(0) { $0 + WireSize.element(Self.auditHeadSize($1)) }
+        case .reconcile(let bytes):
+            // A bytes member of the oneof: its payload is the field itself.
+            return WireSize.element(bytes.count)
         }
         // The oneof member is always written, even when its message is empty.
         return WireSize.element(body)

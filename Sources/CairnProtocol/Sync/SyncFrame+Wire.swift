@@ -71,6 +71,10 @@ extension SyncFrame {
             return .auditHeads(
                 own: heads.hasOwn ? try SyncFrameCheck.auditHead(heads.own, what: "own audit head") : nil,
                 yours: heads.hasYours ? try SyncFrameCheck.auditHead(heads.yours, what: "yours audit head") : nil)
+        case .reconcile(let bytes)?:
+            // Checked by `ReconcileMessage.decode` alone, against the session's limits (the
+            // frame limit already bounds it).
+            return .reconcile(Array(bytes))
         case .goodbye(let goodbye)?:
             let size = goodbye.reason.utf8.count
             guard size <= limits.maxReasonBytes else {
@@ -145,6 +149,8 @@ extension SyncFrame {
             if let own { wire.own = own.wire }
             if let yours { wire.yours = yours.wire }
             message.auditHeads = wire
+        case .reconcile(let bytes):
+            message.reconcile = Data(bytes)
         case .goodbye(let reason):
             var wire = Cairn_V1_Goodbye()
             wire.reason = reason

@@ -17,8 +17,11 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     /// (`GrantCopies`). Informative: a release without it stores and relays such deltas but
     /// cannot open their keys (Docs/Protocol.md, "Epoch keys and grants").
     public static let grantCopiesFeature: UInt64 = 2
+    /// `Hello.features` bit: the sender speaks protocol 2 (range-based reconciliation, `reconcile`
+    /// frames). A round uses it only when both sides announce it; otherwise whole vectors.
+    public static let reconcileFeature: UInt64 = 4
     /// The features this build announces in its `Hello`.
-    public static let features: UInt64 = auditHeadsFeature | grantCopiesFeature
+    public static let features: UInt64 = auditHeadsFeature | grantCopiesFeature | reconcileFeature
 
     /// The first message of each side: who it is and what federation it belongs to.
     case hello(HelloFrame)
@@ -41,6 +44,10 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     /// The sender's signed audit head, and the receiver's that the sender holds (at least one).
     /// Only sent to a peer whose `Hello` announced `auditHeadsFeature`.
     case auditHeads(own: AuditHead?, yours: AuditHead?)
+    /// One serialized `ReconcileMessage`, kept as bytes: `ReconcileMessage.decode` is its only
+    /// parser, with the session's own limits. Only sent to a peer whose `Hello` announced
+    /// `reconcileFeature`.
+    case reconcile([UInt8])
 
     /// The kind's name, for logs and errors ("summary", "vector"…).
     public var kind: String {
@@ -55,6 +62,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .goodbye: return "goodbye"
         case .trust: return "trust"
         case .auditHeads: return "audit_heads"
+        case .reconcile: return "reconcile"
         }
     }
 
@@ -76,6 +84,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .trust(let revocations, let charters): return "trust(\(revocations.count) revocations, \(charters.count) charters)"
         case .auditHeads(let own, let yours):
             return "audit_heads(own \(own.map { "\($0.seq)" } ?? "none"), yours \(yours.map { "\($0.seq)" } ?? "none"))"
+        case .reconcile(let bytes): return "reconcile(\(bytes.count) bytes)"
         }
     }
 }

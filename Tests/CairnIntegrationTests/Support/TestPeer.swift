@@ -36,7 +36,9 @@ final class TestPeer: Sendable {
             ? .hello(
                 HelloFrame(
                     federationID: charter.federationID, charterVersion: charter.version,
-                    certificate: identity.certificate))
+                    certificate: identity.certificate,
+                    // The test peer speaks whole-vector rounds (protocol 1) only.
+                    features: SyncFrame.features & ~SyncFrame.reconcileFeature))
             : nil
         let options = TransportOptions(handshakeTimeout: .seconds(10), idleTimeout: .seconds(120))
         let channel = try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -41,6 +41,10 @@ struct TestPeerReplica: Sendable {
             }
         case .deltas(let batch, let envelopes):
             return [.ack(store(batch: batch, envelopes))]
+        case .reconcile:
+            // The test peer announces protocol 1 only: the daemon must not send this.
+            errors.append("reconcile: sent to a peer that did not announce protocol 2")
+            return []
         case .ack, .certificates, .goodbye, .trust, .auditHeads:
             return []
         }

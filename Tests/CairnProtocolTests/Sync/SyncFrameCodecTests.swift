@@ -34,6 +34,11 @@ struct SyncFrameCodecTests {
         .trust(revocations: [[1]], charters: [[2]]),
         .goodbye("shutting down"),
         .goodbye(""),
+        // Kept as bytes, whatever they hold: `ReconcileMessage.decode` is their parser. Empty
+        // is still a member of the oneof (it is written).
+        .reconcile(ReconcileMessage(set: .streamHeads, session: 3, round: 1, salt: [UInt8](repeating: 5, count: 16), ranges: []).encode()),
+        .reconcile([UInt8](repeating: 0xEE, count: 200)),
+        .reconcile([]),
     ]
 
     @Test(arguments: samples)
@@ -86,6 +91,6 @@ struct SyncFrameCodecTests {
     }
 
     @Test func kindsNameEveryCase() {
-        #expect(Set(Self.samples.map(\.kind)).count == 9)
+        #expect(Set(Self.samples.map(\.kind)).count == 10)
     }
 }

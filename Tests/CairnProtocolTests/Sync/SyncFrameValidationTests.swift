@@ -56,9 +56,10 @@ struct SyncFrameValidationTests {
 
     @Test func garbageAndEmptyMessagesAreMalformed() {
         Self.expectInvalid([], containing: "no message kind")
-        // Field 11: a kind from a future version is no kind this version knows (which is why
-        // field 10, `AuditHeads`, is only sent to peers that announce it in their Hello).
-        Self.expectInvalid([0x5A, 0x00], containing: "no message kind")
+        // Field 12: a kind from a future version is no kind this version knows (which is why
+        // field 10, `AuditHeads`, and field 11, `reconcile`, are only sent to peers that
+        // announce them in their Hello).
+        Self.expectInvalid([0x62, 0x00], containing: "no message kind")
         Self.expectInvalid([0x52, 0x00], containing: "neither own nor yours")
         Self.expectInvalid([0xFF, 0xFF, 0xFF], containing: "malformed")
         Self.expectInvalid([0x12, 0x10, 0x01], containing: "malformed")
