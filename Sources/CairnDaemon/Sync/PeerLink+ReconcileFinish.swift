@@ -52,9 +52,9 @@ extension PeerLink {
         let waiters = keys.flatMap { dropReconcile($0) }
         context.metrics.count("cairn_sync_reconcile_failures_total", [("reason", error.code)])
         if error.isLocal {
-            logger.error("sync.reconcile_failed", metadata: ["peer": "\(name)", "reason": "\(error.code)"])
+            logger.error("sync.reconcile_failed", metadata: .error(error, ["peer": "\(name)"]))
         } else {
-            logger.warning("sync.reconcile_failed", metadata: ["peer": "\(name)", "reason": "\(error.code)"])
+            logger.warning("sync.reconcile_failed", metadata: .error(error, ["peer": "\(name)"]))
             if let peer = state.value.peer {
                 context.auditor.append("sync.reconcile_failed", actor: "peer:\(peer.ref)", detail: ["reason": error.code, "detail": "\(error)"])
             }
