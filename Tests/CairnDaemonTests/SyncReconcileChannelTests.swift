@@ -1,4 +1,5 @@
 import CairnControl
+import CairnCrypto
 import CairnModel
 import CairnProtocol
 import CairnTestSupport
@@ -15,23 +16,87 @@ import Testing
     typealias Harness = SyncLinkChannelTests.Harness
     static let common: Set<String> = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL"]
 
-    /// Says Hello as bravo/hq announcing protocol 2, learns the certificates alpha sends, and
-    /// returns the first message of alpha's reconcile session (frames before it must be none of
-    /// a whole-vector round).
+    /// Says Hello as bravo/hq announcing protocol 2 and, as the dialling side does, reconciles
+    /// the certificates with a real session (learning those alpha sends, sending those alpha
+    /// lacks); returns the first message of alpha's session over stream heads (frames before it
+    /// must be none of a whole-vector round).
     static func admitSpeakingProtocol2(_ harness: inout Harness) async throws -> [UInt8] {
         try await harness.send(.hello(SyncChannel.hello("bravo/hq", features: SyncFrame.features)))
-        guard case .hello = try await harness.next() else { throw FixtureError("no Hello back") }
-        while true {
+        try await Self.learnHello(&harness)
+        var opening = try await CertificateOpening(harness)
+        try await harness.send(.reconcile(opening.first))
+        var heads: [UInt8]?
+        while heads == nil || !opening.isOver {
             switch try await harness.next() {
             case .certificates(let certificates):
-                let devices = try certificates.map {
-                    try DeviceCertificate.verifyIgnoringTime(try SignedObject.parse(bytes: $0, kind: .certificate), charter: TestKeys.charter())
-                }
-                try harness.bravo.keys.learn(devices, from: "test")
+                try opening.received(certificates, harness)
             case .reconcile(let bytes):
-                return bytes
+                let message = try ReconcileMessage.decode(bytes, limits: .default)
+                if message.set == .streamHeads {
+                    #expect(heads == nil, "a second session over stream heads")
+                    heads = bytes
+                } else {
+                    for frame in try opening.answer(bytes) { try await harness.send(frame) }
+                }
             case let other:
                 throw FixtureError("\(other.kind) before the reconcile session")
+            }
+        }
+        return try #require(heads)
+    }
+
+    /// Reads alpha's Hello and learns the certificate in it, as a dialling site does (a
+    /// session over certificates leaves out the two ends of the link).
+    static func learnHello(_ harness: inout Harness) async throws {
+        guard case .hello(let hello) = try await harness.next() else { throw FixtureError("no Hello back") }
+        let certificate = try DeviceCertificate.verifyIgnoringTime(
+            try SignedObject.parse(bytes: hello.certificate, kind: .certificate), charter: TestKeys.charter())
+        try harness.bravo.keys.learn([certificate], from: "test")
+    }
+
+    /// Bravo's side of the session over certificates that opens a protocol-2 connection.
+    struct CertificateOpening {
+        let items: CertificateItems
+        var session: ReconcileSession
+        let first: [UInt8]
+        /// Devices alpha is expected to send certificates of, once the session is over.
+        var expected: Set<DeviceID>?
+        /// The certificates alpha sent, by device.
+        var receivedDevices: [DeviceID] = []
+        var framesReceived = 0
+
+        init(_ harness: Harness, session number: UInt64 = 1) async throws {
+            let alphaID = TestKeys.verifiedCertificate("alpha/hq").deviceID, bravoID = harness.bravo.deviceID
+            let shared = harness.bravo.certificates(sharedWith: TestKeys.verifiedCertificate("alpha/hq"), levels: common)
+                .filter { $0.deviceID != alphaID && $0.deviceID != bravoID }
+            items = try CertificateItems(shared)
+            (session, first) = try ReconcileSession.initiate(set: items.set, session: number, salt: SecureRandom.bytes(16))
+        }
+
+        var isOver: Bool { expected.map { $0.isEmpty } ?? false }
+
+        /// Alpha's answer: what bravo sends back (its reply, if any, then once the session is
+        /// over the certificates alpha lacks, if any).
+        mutating func answer(_ bytes: [UInt8]) throws -> [SyncFrame] {
+            let output = try session.receive(bytes)
+            var frames = output.reply.map { [SyncFrame.reconcile($0)] } ?? []
+            guard output.finished, let outcome = session.outcome else { return frames }
+            expected = Set(items.expected(outcome))
+            let send = items.toSend(outcome)
+            if !send.isEmpty { frames.append(.certificates(send.map { $0.signed.serialized() })) }
+            return frames
+        }
+
+        mutating func received(_ certificates: [[UInt8]], _ harness: Harness) throws {
+            let devices = try certificates.map {
+                try DeviceCertificate.verifyIgnoringTime(try SignedObject.parse(bytes: $0, kind: .certificate), charter: TestKeys.charter())
+            }
+            try harness.bravo.keys.learn(devices, from: "test")
+            receivedDevices += devices.map(\.deviceID)
+            framesReceived += 1
+            if var expected {
+                expected.subtract(devices.map(\.deviceID))
+                self.expected = expected
             }
         }
     }
@@ -92,6 +157,110 @@ import Testing
             #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_sessions_total", "role=\"initiator\"") == 1)
             #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_failures_total", "reason=") == 0)
             #expect(messages >= 2)
+        }
+    }
+
+    /// Certificates by reference: alpha holds charlie's certificate, which bravo lacks. The
+    /// opening sends that one only (no Certificates frame of everything), and nothing that bravo
+    /// already holds.
+    @Test func theOpeningSendsOnlyTheCertificatesThePeerLacks() async throws {
+        try await SyncLinkChannelTests.withHarness { harness in
+            let charlie = TestKeys.verifiedCertificate("charlie/hq")
+            try harness.alpha.keys.learn([charlie], from: "test")
+            try #require(harness.bravo.certificates(of: [charlie.deviceID]).isEmpty)
+            var opening = try await CertificateOpening(harness)
+            try await harness.send(.hello(SyncChannel.hello("bravo/hq", features: SyncFrame.features)))
+            try await Self.learnHello(&harness)
+            try await harness.send(.reconcile(opening.first))
+            while !opening.isOver {
+                switch try await harness.next() {
+                case .certificates(let certificates): try opening.received(certificates, harness)
+                case .reconcile(let bytes):
+                    guard try ReconcileMessage.decode(bytes, limits: .default).set == .certificates else { continue }
+                    for frame in try opening.answer(bytes) { try await harness.send(frame) }
+                case let other: throw FixtureError("\(other.kind) during the opening")
+                }
+            }
+            #expect(opening.receivedDevices == [charlie.deviceID])
+            #expect(opening.framesReceived == 1)
+            #expect(!harness.bravo.certificates(of: [charlie.deviceID]).isEmpty)
+            #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_sessions_total", "role=\"responder\"") >= 1)
+        }
+    }
+
+    /// The other way: bravo holds charlie's certificate, alpha does not. Alpha sends no
+    /// certificate (bravo holds all alpha would pass on) and learns charlie's from bravo.
+    @Test func theOpeningTeachesTheAcceptingSideWhatItLacks() async throws {
+        try await SyncLinkChannelTests.withHarness { harness in
+            let charlie = TestKeys.verifiedCertificate("charlie/hq")
+            try harness.bravo.keys.learn([charlie], from: "test")
+            try #require(harness.alpha.certificates(of: [charlie.deviceID]).isEmpty)
+            _ = try await Self.admitSpeakingProtocol2(&harness)
+            let alpha = harness.alpha
+            #expect(await eventually { !alpha.certificates(of: [charlie.deviceID]).isEmpty })
+        }
+    }
+
+    /// A hostile answer to the session over certificates: alpha audits it and falls back to
+    /// sending every certificate bravo may have; the connection stays.
+    @Test func aFailedCertificateSessionFallsBackToSendingThemAll() async throws {
+        try await SyncLinkChannelTests.withHarness { harness in
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            let charlie = TestKeys.verifiedCertificate("charlie/hq")
+            try harness.alpha.keys.learn([charlie], from: "test")
+            try await harness.send(.hello(SyncChannel.hello("bravo/hq", features: SyncFrame.features)))
+            try await Self.learnHello(&harness)
+            // Round 2 of a session alpha never answered: out of turn.
+            try await harness.send(.reconcile(ReconcileMessage(set: .certificates, session: 7, round: 3, ranges: []).encode()))
+            var sent: Set<DeviceID> = []
+            while !sent.contains(charlie.deviceID) {
+                switch try await harness.next() {
+                case .certificates(let certificates):
+                    sent.formUnion(try certificates.map { try SignedObject.parse(bytes: $0, kind: .certificate) }.map {
+                        try DeviceCertificate.verifyIgnoringTime($0, charter: TestKeys.charter()).deviceID
+                    })
+                case .reconcile, .summary: continue
+                case let other: throw FixtureError("\(other.kind) before the certificates")
+                }
+            }
+            let alpha = harness.alpha
+            #expect(
+                try await eventually {
+                    try alpha.audit.auditEntries(after: 0, limit: 1000).contains {
+                        $0.kind == "sync.reconcile_failed" && $0.detail.contains("out_of_turn")
+                    }
+                })
+            #expect(harness.channel.isActive)
+        }
+    }
+
+    /// A dialler that never opens the session over certificates: alpha sends no delta until
+    /// the timeout passes, then sends the certificates all at once, and only then the deltas
+    /// bravo lacks. (The testing loop's clock moves only when told.)
+    @Test func anUnsettledOpeningTimesOutIntoSendingThemAll() async throws {
+        try await SyncLinkChannelTests.withHarness { harness in
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            try await harness.send(.hello(SyncChannel.hello("bravo/hq", features: SyncFrame.features)))
+            try await Self.learnHello(&harness)
+            guard case .reconcile(var incoming) = try await harness.next() else { throw FixtureError("no reconcile session") }
+            #expect(try ReconcileMessage.decode(incoming, limits: .default).set == .streamHeads)
+            let items = try StreamHeadItems(local: harness.bravo.vector(levels: Self.common), levels: Self.common)
+            var bravo = ReconcileSession(responding: items.set)
+            while true {
+                let output = try bravo.receive(incoming)
+                if let reply = output.reply { try await harness.send(.reconcile(reply)) }
+                if output.finished { break }
+                guard case .reconcile(let next) = try await harness.next() else { throw FixtureError("not a reconcile message") }
+                incoming = next
+            }
+            // The session is over and alpha knows what bravo lacks, but holds it back.
+            let link = try #require(harness.peerLink)
+            #expect(await eventually { link.snapshot().lacking.values.reduce(0, +) > 0 })
+            #expect(try await harness.reader.isQuiet(harness.channel))
+            await harness.channel.testingEventLoop.advanceTime(by: .seconds(31))
+            guard case .certificates = try await harness.next() else { throw FixtureError("no certificates after the timeout") }
+            guard case .deltas = try await harness.next() else { throw FixtureError("no deltas after the certificates") }
+            #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_failures_total", "reason=\"timeout\"") == 1)
         }
     }
 

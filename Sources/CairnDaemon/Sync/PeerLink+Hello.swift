@@ -2,6 +2,7 @@ import CairnModel
 import CairnProtocol
 import CairnTrust
 import Foundation
+import NIOCore
 
 extension PeerLink {
     /// What the store work after an admission found: the trust objects the peer lacks (or why
@@ -62,14 +63,33 @@ extension PeerLink {
                     self.trustUnreadable(error)
                 case .success(let trust):
                     self.sendTrust(trust, after: known)
-                    self.state.value.certificatesSent.formUnion(reads.certificates.map(\.deviceID))
-                    // An empty list is refused by the peer as malformed: a site that holds no
-                    // delta yet (keys are minted lazily) may have no certificate to pass on.
-                    if !reads.certificates.isEmpty { self.send(.certificates(reads.certificates.map { $0.signed.serialized() })) }
+                    self.sendCertificates(reads.certificates)
                     self.startRound()
                     self.sendAuditHeads(force: true)
                 }
             }
+        }
+    }
+
+    /// The certificates of the opening (on the loop, after the trust objects). On a protocol-2
+    /// link the dialling side reconciles them (`startCertificateSession`) and the other side
+    /// answers; otherwise all of `certificates`, those the peer may be given, are sent.
+    private func sendCertificates(_ certificates: [DeviceCertificate]) {
+        guard state.value.reconcile.enabled else {
+            state.value.reconcile.certificatesSettled = true
+            state.value.certificatesSent.formUnion(certificates.map(\.deviceID))
+            // An empty list is refused by the peer as malformed: a site that holds no delta
+            // yet (keys are minted lazily) may have no certificate to pass on.
+            if !certificates.isEmpty { send(.certificates(certificates.map { $0.signed.serialized() })) }
+            pump()
+            return
+        }
+        if direction == .outbound { startCertificateSession(certificates) }
+        eventLoop.scheduleTask(in: context.certificateSessionTimeout) {
+            guard !self.state.value.reconcile.certificatesSettled, self.state.value.closeReason == nil else { return }
+            self.logger.warning("sync.certificates_unsettled", metadata: ["peer": "\(self.name)"])
+            self.context.metrics.count("cairn_sync_reconcile_failures_total", [("reason", "timeout")])
+            self.settleCertificatesByFallback()
         }
     }
 

@@ -45,7 +45,9 @@ extension PeerLink {
     func pump() {
         onLoop {
             let start = self.state.withValue { state -> Bool in
-                guard !state.pumping, let outbox = state.outbox, !outbox.isIdle else { return false }
+                guard !state.pumping, state.reconcile.certificatesSettled, let outbox = state.outbox, !outbox.isIdle else {
+                    return false
+                }
                 state.pumping = true
                 return true
             }

@@ -1,6 +1,7 @@
 import CairnCrypto
 import CairnModel
 import CairnProtocol
+import CairnTrust
 import Foundation
 import NIOPosix
 
@@ -12,13 +13,42 @@ extension PeerLink {
     /// The limits this side enforces on every session.
     static let reconcileLimits = ReconcileLimits.default
 
-    private static let ourHeads = ReconcileKey(set: .streamHeads, ours: true)
-    private static let peerHeads = ReconcileKey(set: .streamHeads, ours: false)
-
     /// Opens a session of ours over stream heads (on the loop); it replaces one still open,
     /// whose waiters wait for this one.
     func startReconcile(done: (@Sendable (Bool) -> Void)?) {
-        let local = localVector(), key = Self.ourHeads, limits = Self.reconcileLimits
+        let local = localVector()
+        openSession(.streamHeads, done: done) { levels, limits throws(ReconcileError) in
+            .streamHeads(try StreamHeadItems(local: local, levels: levels, limit: limits.maxSetItems))
+        }
+    }
+
+    /// Opens the session over certificates that replaces sending them all when a connection
+    /// opens (the dialling side, on the loop, once the trust objects are sent): `certificates`
+    /// are those the peer may be given, read with them.
+    func startCertificateSession(_ certificates: [DeviceCertificate]) {
+        let excluded = endpoints()
+        openSession(.certificates, done: nil) { _, limits throws(ReconcileError) in
+            .certificates(try CertificateItems(certificates.filter { !excluded.contains($0.deviceID) }, limit: limits.maxSetItems))
+        }
+    }
+
+    /// The two devices of the link: the peer learned each one's certificate from its Hello, so
+    /// a session over certificates leaves them out (each side would otherwise hold one the
+    /// other's set lacks, and send it at every opening).
+    private func endpoints() -> Set<DeviceID> {
+        var devices: Set<DeviceID> = [site.deviceID]
+        if let peer = state.value.peer { devices.insert(peer.deviceID) }
+        return devices
+    }
+
+    /// Opens a session of ours over `set` (on the loop), its items built by `items` on the
+    /// thread pool from the common levels; it replaces one of ours over the same set still open,
+    /// whose waiters wait for this one.
+    private func openSession(
+        _ set: ReconcileSetKind, done: (@Sendable (Bool) -> Void)?,
+        items build: @escaping @Sendable (Set<String>, ReconcileLimits) throws(ReconcileError) -> ReconcileRunItems
+    ) {
+        let key = ReconcileKey(set: set, ours: true), limits = Self.reconcileLimits
         let (number, levels) = state.withValue { state -> (UInt64, Set<String>) in
             state.reconcile.lastOpened += 1
             var run = ReconcileRun(number: state.reconcile.lastOpened)
@@ -29,8 +59,8 @@ extension PeerLink {
             return (run.number, state.commonLevels)
         }
         onPool({
-            Result { () throws(ReconcileError) -> (StreamHeadItems, ReconcileSession, [UInt8]) in
-                let items = try StreamHeadItems(local: local, levels: levels, limit: limits.maxSetItems)
+            Result { () throws(ReconcileError) -> (ReconcileRunItems, ReconcileSession, [UInt8]) in
+                let items = try build(levels, limits)
                 let (session, first) = try ReconcileSession.initiate(
                     set: items.set, session: number, salt: SecureRandom.bytes(ReconcileSession.saltLength), limits: limits)
                 return (items, session, first)
@@ -68,14 +98,10 @@ extension PeerLink {
             message = try ReconcileMessage.decode(bytes, limits: Self.reconcileLimits)
         } catch {
             // Not even its session is known: every session of the link goes.
-            reconcileFailed(error, keys: Array(state.value.reconcile.runs.keys))
+            reconcileFailed(error, keys: Array(state.value.reconcile.runs.keys) + [ReconcileKey(set: .streamHeads, ours: true)])
             return
         }
         let key = ReconcileKey(set: message.set, ours: message.round % 2 == 0)
-        guard message.set == .streamHeads else {
-            reconcileFailed(.outOfTurn("a session over \(message.set), which this site does not hold"), keys: [key])
-            return
-        }
         if !key.ours && message.round == 1 {
             openPeerSession(message, size: bytes.count)
             return
@@ -118,12 +144,14 @@ extension PeerLink {
     }
 
     /// The peer opens a session (its round 1, on the loop): rate-limited as a `Summary`; our
-    /// set is built and the message answered on the thread pool.
+    /// set is built and the message answered off the loop. A session over certificates is
+    /// answered on the serial queue, after the work of the admission, so that the trust objects
+    /// this site sends at admission go out before any certificate.
     private func openPeerSession(_ message: ReconcileMessage, size: Int) {
-        let key = Self.peerHeads, local = localVector(), limits = Self.reconcileLimits
-        enum Opening { case stale, flooding(SyncError), opened(Set<String>) }
+        let key = ReconcileKey(set: message.set, ours: false), limits = Self.reconcileLimits
+        enum Opening { case stale, flooding(SyncError), opened(Set<String>, DeviceCertificate) }
         let opening = state.withValue { state -> Opening? in
-            guard var session = state.session else { return nil }
+            guard var session = state.session, let peer = state.peer else { return nil }
             guard message.session > state.reconcile.lastPeerOpened else { return .stale }
             do throws(SyncError) {
                 try session.notePeerSession(at: .now)
@@ -133,21 +161,23 @@ extension PeerLink {
             state.session = session
             state.reconcile.lastPeerOpened = message.session
             state.reconcile.runs[key] = ReconcileRun(number: message.session)
-            return .opened(state.commonLevels)
+            return .opened(state.commonLevels, peer)
         }
-        guard case .opened(let levels)? = opening else {
+        guard case .opened(let levels, let peer)? = opening else {
             if case .flooding(let error)? = opening { refuse("round refused: \(error)", code: "flooding") }
             if case .stale? = opening { pressFlood("a reconcile session opened twice") }
             return
         }
-        onPool({
-            Result { () throws(ReconcileError) -> (StreamHeadItems, ReconcileSession, ReconcileOutput) in
-                let items = try StreamHeadItems(local: local, levels: levels, limit: limits.maxSetItems)
+        typealias Answered = Result<(ReconcileRunItems, ReconcileSession, ReconcileOutput), ReconcileError>
+        @Sendable func answer(_ items: () throws(ReconcileError) -> ReconcileRunItems) -> Answered {
+            Result { () throws(ReconcileError) -> (ReconcileRunItems, ReconcileSession, ReconcileOutput) in
+                let items = try items()
                 var session = ReconcileSession(responding: items.set, limits: limits)
                 let output = try session.receive(message, size: size)
                 return (items, session, output)
             }
-        }) { result in
+        }
+        let then: @Sendable (Answered?) -> Void = { result in
             guard let run = self.state.value.reconcile.runs[key], run.number == message.session, run.session == nil,
                 self.state.value.closeReason == nil
             else { return }
@@ -166,6 +196,27 @@ extension PeerLink {
                 }
                 if let reply = output.reply { self.send(.reconcile(reply)) }
                 if output.finished { self.finishReconcile(key) }
+            }
+        }
+        switch message.set {
+        case .streamHeads:
+            let local = localVector()
+            onPool(
+                {
+                    answer { () throws(ReconcileError) in
+                        .streamHeads(try StreamHeadItems(local: local, levels: levels, limit: limits.maxSetItems))
+                    }
+                }, then: then)
+        case .certificates:
+            let site = self.site, excluded = endpoints()
+            serially({
+                answer { () throws(ReconcileError) in
+                    let shared = site.certificates(sharedWith: peer, levels: levels).filter { !excluded.contains($0.deviceID) }
+                    return .certificates(try CertificateItems(shared, limit: limits.maxSetItems))
+                }
+            }) { result in
+                // The work never throws: its errors are in the result it returns.
+                if case .success(let answered) = result { then(answered) }
             }
         }
     }

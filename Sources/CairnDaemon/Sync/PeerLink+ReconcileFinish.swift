@@ -1,12 +1,65 @@
 import CairnModel
 import CairnProtocol
+import CairnTrust
 import Foundation
 
 extension PeerLink {
-    /// A session over stream heads is finished (on the loop): what the peer lacks goes to its
-    /// outbox, what it holds becomes what is known of it, equivocations are reported, and the
-    /// round counts as a round.
+    /// A session is finished (on the loop).
     func finishReconcile(_ key: ReconcileKey) {
+        switch state.value.reconcile.runs[key]?.items {
+        case .certificates?: finishCertificates(key)
+        case .streamHeads?: finishStreamHeads(key)
+        case nil: return
+        }
+    }
+
+    /// A session over certificates is finished: the peer is sent those it lacks or holds in an
+    /// older version, and is known to hold the rest of ours, so that no batch sends them again.
+    private func finishCertificates(_ key: ReconcileKey) {
+        let finished = state.withValue { state -> (send: [DeviceCertificate], stats: ReconcileStats, framing: Int)? in
+            guard let run = state.reconcile.runs.removeValue(forKey: key), let reconcile = run.session,
+                let outcome = reconcile.outcome, case .certificates(let items)? = run.items
+            else { return nil }
+            let send = items.toSend(outcome).filter { !state.certificatesSent.contains($0.deviceID) }
+            state.certificatesSent.formUnion(items.certificates.values.map(\.deviceID))
+            state.certificatesSent.insert(site.deviceID)
+            state.reconcile.certificatesSettled = true
+            return (send, reconcile.stats, run.framing)
+        }
+        guard let finished else { return }
+        if !finished.send.isEmpty { send(.certificates(finished.send.map { $0.signed.serialized() })) }
+        let bytes = finished.stats.bytesSent + finished.stats.bytesReceived + finished.framing
+        logger.debug(
+            "sync.certificates_reconciled",
+            metadata: ["peer": "\(name)", "sent": "\(finished.send.count)", "bytes": "\(bytes)"])
+        context.metrics.count("cairn_sync_reconcile_sessions_total", [("role", key.ours ? "initiator" : "responder")])
+        context.metrics.count("cairn_sync_certificates_sent_total", [("peer", name)], by: finished.send.count)
+        pump()
+    }
+
+    /// The fallback of the session over certificates (on the loop; its failure, or no finished
+    /// session in `certificateSessionTimeout`): every certificate the peer may be given is
+    /// sent, as a peer of protocol 1 is sent them at admission. Once only.
+    func settleCertificatesByFallback() {
+        guard !state.value.reconcile.certificatesSettled, let peer = state.value.peer else { return }
+        state.value.reconcile.certificatesSettled = true
+        dropReconcile(ReconcileKey(set: .certificates, ours: true))
+        dropReconcile(ReconcileKey(set: .certificates, ours: false))
+        let site = self.site, levels = state.value.commonLevels
+        // On the serial queue: after any store work of the admission, as at admission.
+        offLoop({ site.certificates(sharedWith: peer, levels: levels) }) { result in
+            guard case .success(let certificates) = result, self.state.value.closeReason == nil else { return }
+            let unsent = certificates.filter { !self.state.value.certificatesSent.contains($0.deviceID) }
+            self.state.value.certificatesSent.formUnion(certificates.map(\.deviceID))
+            if !unsent.isEmpty { self.send(.certificates(unsent.map { $0.signed.serialized() })) }
+            self.pump()
+        }
+    }
+
+    /// A session over stream heads is finished: what the peer lacks goes to its outbox, what
+    /// it holds becomes what is known of it, equivocations are reported, and the round counts
+    /// as a round.
+    private func finishStreamHeads(_ key: ReconcileKey) {
         struct Finished {
             var comparison: StreamHeadComparison
             var peerVector: [StreamPosition]
@@ -16,7 +69,8 @@ extension PeerLink {
         }
         let finished = state.withValue { state -> Finished? in
             guard let run = state.reconcile.runs.removeValue(forKey: key), let reconcile = run.session,
-                let outcome = reconcile.outcome, let items = run.items, var session = state.session, var outbox = state.outbox
+                let outcome = reconcile.outcome, case .streamHeads(let items)? = run.items, var session = state.session,
+                var outbox = state.outbox
             else { return nil }
             let (comparison, peerVector) = session.finishReconcile(items: items, outcome: outcome)
             outbox.enqueue(comparison.ranges, peer: session.peer)
@@ -48,8 +102,14 @@ extension PeerLink {
     /// whole-vector round of ours follows, which always works. The peer's failures count
     /// against the rate of its rounds (as a `Summary` does), so a peer cannot make this site
     /// start whole-vector rounds at will.
+    ///
+    /// While the certificates of the opening are not settled, any failure settles them by the
+    /// fallback (all of them sent); a whole-vector round follows only when a session over
+    /// stream heads was among those that failed, or the message could not be routed.
     func reconcileFailed(_ error: ReconcileError, keys: [ReconcileKey]) {
         let waiters = keys.flatMap { dropReconcile($0) }
+        let round = keys.isEmpty || keys.contains { $0.set == .streamHeads }
+        settleCertificatesByFallback()
         context.metrics.count("cairn_sync_reconcile_failures_total", [("reason", error.code)])
         if error.isLocal {
             logger.error("sync.reconcile_failed", metadata: .error(error, ["peer": "\(name)"]))
@@ -74,7 +134,9 @@ extension PeerLink {
                 return
             }
         }
-        if waiters.isEmpty {
+        if !round {
+            for waiter in waiters { waiter(true) }
+        } else if waiters.isEmpty {
             startWholeVectorRound(done: nil)
         } else {
             startWholeVectorRound(done: { @Sendable success in for waiter in waiters { waiter(success) } })

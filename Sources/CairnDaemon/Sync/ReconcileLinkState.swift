@@ -16,13 +16,28 @@ struct ReconcileRun: Sendable {
     /// Nil while the set is built off the loop (for the peer's session: and its first message
     /// answered there); a message for the session meanwhile is out of turn.
     var session: ReconcileSession?
-    /// Our stream heads as the session reconciles them.
-    var items: StreamHeadItems?
+    /// Our items as the session reconciles them.
+    var items: ReconcileRunItems?
     /// Callers of `cairn sync --wait` waiting for this round (our sessions only).
     var waiters: [@Sendable (Bool) -> Void] = []
     /// The sync framing around the session's messages (length prefix, tag, length), for the
     /// round's cost in `cairn_sync_round_bytes_total`.
     var framing = 0
+}
+
+/// What a session reconciles, with what each use needs once it is finished.
+enum ReconcileRunItems: Sendable {
+    /// Stream heads: the round.
+    case streamHeads(StreamHeadItems)
+    /// Certificates: the opening of a connection.
+    case certificates(CertificateItems)
+
+    var set: ReconcileSet {
+        switch self {
+        case .streamHeads(let items): return items.set
+        case .certificates(let items): return items.set
+        }
+    }
 }
 
 /// The protocol-2 part of a link's state (on its loop, inside `LinkState`).
@@ -35,6 +50,11 @@ struct ReconcileLinkState: Sendable {
     /// The highest session number the peer opened: a round 1 at or below it is a replay.
     var lastPeerOpened: UInt64 = 0
     var runs: [ReconcileKey: ReconcileRun] = [:]
+    /// The certificates of the opening are settled: the peer was sent those it lacked (by a
+    /// finished session over certificates, or all of them as the fallback). Until then no
+    /// batch goes out, so that no delta is sent with its author's certificate beside it only
+    /// because the session has not finished.
+    var certificatesSettled = false
 
     /// What a reconcile message of `size` bytes costs beyond itself in a sync frame: the
     /// 4-byte length prefix, the oneof tag (1 byte) and the varint length.

@@ -4,6 +4,7 @@ import CairnProtocol
 import CairnTrust
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 
 /// What every sync connection shares: the site (as sync sees it), the thread pool for store
@@ -18,6 +19,10 @@ struct SyncContext: Sendable {
     let auditor: Auditor
     let logger: Logger
     var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// How long the certificates of a protocol-2 opening may stay unsettled before this side
+    /// sends them all (`PeerLink.settleCertificatesByFallback`): the dialler's session over
+    /// certificates should have finished long before.
+    var certificateSessionTimeout = TimeAmount.seconds(30)
 
     var metrics: SiteMetrics { site.metrics }
 
