@@ -111,7 +111,7 @@ extension PeerLink {
         }
         let step = state.withValue { state -> Step in
             guard var run = state.reconcile.runs[key], run.number == message.session else {
-                let last = key.ours ? state.reconcile.lastOpened : state.reconcile.lastPeerOpened
+                let last = key.ours ? state.reconcile.lastOpened : state.reconcile.lastPeerOpened[key.set, default: 0]
                 return message.session >= 1 && message.session <= last ? .stale : .unknown
             }
             guard var session = run.session else { return .early }
@@ -152,14 +152,14 @@ extension PeerLink {
         enum Opening { case stale, flooding(SyncError), opened(Set<String>, DeviceCertificate) }
         let opening = state.withValue { state -> Opening? in
             guard var session = state.session, let peer = state.peer else { return nil }
-            guard message.session > state.reconcile.lastPeerOpened else { return .stale }
+            guard message.session > state.reconcile.lastPeerOpened[message.set, default: 0] else { return .stale }
             do throws(SyncError) {
                 try session.notePeerSession(at: .now)
             } catch {
                 return .flooding(error)
             }
             state.session = session
-            state.reconcile.lastPeerOpened = message.session
+            state.reconcile.lastPeerOpened[message.set] = message.session
             state.reconcile.runs[key] = ReconcileRun(number: message.session)
             return .opened(state.commonLevels, peer)
         }

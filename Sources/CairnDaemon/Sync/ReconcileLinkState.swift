@@ -47,8 +47,11 @@ struct ReconcileLinkState: Sendable {
     var enabled = false
     /// The number of the last session this side opened (sessions count from 1).
     var lastOpened: UInt64 = 0
-    /// The highest session number the peer opened: a round 1 at or below it is a replay.
-    var lastPeerOpened: UInt64 = 0
+    /// The highest session number the peer opened, per set: a round 1 at or below it is a
+    /// replay. Per set, because the peer numbers all its sessions with one counter and the
+    /// opening of the sessions it starts together (certificates and stream heads) may reach
+    /// this side in either order.
+    var lastPeerOpened: [ReconcileSetKind: UInt64] = [:]
     var runs: [ReconcileKey: ReconcileRun] = [:]
     /// The certificates of the opening are settled: the peer was sent those it lacked (by a
     /// finished session over certificates, or all of them as the fallback). Until then no
