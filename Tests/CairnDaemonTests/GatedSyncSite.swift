@@ -94,6 +94,8 @@ final class GatedSite: SyncSite {
         return site.certificates(of: devices)
     }
 
+    func trustMark() -> TrustMark { site.trustMark() }
+
     func trust(after version: UInt64) throws -> TrustObjects {
         log.note("trust")
         return try site.trust(after: version)

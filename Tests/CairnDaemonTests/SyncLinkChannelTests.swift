@@ -156,6 +156,36 @@ import Testing
         }
     }
 
+    /// A revocation taken while a peer is connected goes out before the next batch, which may
+    /// carry the grants of the rotation it caused: a peer that took a rotated key before the
+    /// revocation could pass it on to the device it does not yet know is revoked. (Seen in
+    /// `SyncCharterAmendmentTests`: a withdrawn device held the rotated key, now and then.)
+    @Test func aRevocationGoesOutBeforeTheNextBatch() async throws {
+        try await Self.withHarness { harness in
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            let round = try await harness.admit()
+            try await harness.send(.vector(round: round, positions: [], reply: false))
+            guard case .vector(_, let ours, true) = try await harness.next() else { throw FixtureError("no reply vector") }
+            let total = ours.reduce(0) { $0 + Int($1.sequence) }
+            var received = 0
+            while received < total {
+                guard case .deltas(let batch, let envelopes) = try await harness.next() else { throw FixtureError("no Deltas") }
+                received += envelopes.count
+                try await harness.send(.ack(AckCounts(batch: batch, stored: UInt32(envelopes.count))))
+            }
+            let revocation = try SiteRevocationTests.revocation(of: "charlie/hq")
+            _ = try harness.alpha.trust.accept(revocation: revocation, from: "test")
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-2", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
+            let alphaID = harness.alpha.deviceID
+            let head = try #require(harness.alpha.vector(levels: ["CONFIDENTIAL"]).first { $0.author == alphaID })
+            let link = try #require(harness.peerLink)
+            link.push([(stream: StreamID(author: alphaID, level: "CONFIDENTIAL"), sequence: head.sequence)])
+            guard case .trust(let revocations, _) = try await harness.next() else { throw FixtureError("a batch before the revocation") }
+            #expect(revocations == [revocation.serialized()])
+            guard case .deltas = try await harness.next() else { throw FixtureError("no Deltas after the revocation") }
+        }
+    }
+
     /// The Hello and a batch sent back to back: the peer's certificate is learned before the
     /// batch is verified (the serial queue keeps arrival order), the batch is stored and
     /// acknowledged, and `status` counts it.

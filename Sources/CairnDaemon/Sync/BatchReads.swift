@@ -42,6 +42,10 @@ struct BatchReads: Sendable {
     /// Certificates read with the deltas, by device.
     private(set) var certificates: [DeviceID: DeviceCertificate] = [:]
 
+    /// The trust objects, when the site's had moved past what the link sent (read with the
+    /// deltas: they go out before the batch), and the peer's charter version they were read for.
+    var trust: (objects: TrustObjects, after: UInt64)?
+
     init() {}
 
     /// The deltas of `fetch`'s window, if a read covered it.

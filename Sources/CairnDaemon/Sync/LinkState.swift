@@ -9,6 +9,8 @@ struct LinkState: Sendable {
     var peer: DeviceCertificate?
     /// The charter version the peer holds, as far as we know (its Hello, then what we sent).
     var peerCharterVersion: UInt64 = 0
+    /// How far the trust objects sent on this link go (nil before the first were read).
+    var trustSent: TrustMark?
     var session: ReconciliationSession?
     var commonLevels: Set<String> = []
     var outbox: DeltaOutbox?

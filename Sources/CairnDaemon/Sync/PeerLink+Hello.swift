@@ -111,7 +111,8 @@ extension PeerLink {
     }
 
     /// Sends `trust`, read for a peer known to hold charter `known` (on the loop).
-    private func sendTrust(_ trust: TrustObjects, after known: UInt64) {
+    func sendTrust(_ trust: TrustObjects, after known: UInt64) {
+        state.withValue { $0.trustSent = trust.mark.merged(with: $0.trustSent) }
         guard !trust.isEmpty else { return }
         state.withValue { $0.peerCharterVersion = max($0.peerCharterVersion, known + UInt64(trust.charters.count)) }
         send(.trust(revocations: trust.revocations, charters: trust.charters))

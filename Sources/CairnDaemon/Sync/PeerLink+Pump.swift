@@ -77,6 +77,9 @@ extension PeerLink {
             return unsent
         }
         publish()
+        if let trust = reads.trust, trust.objects.mark.isAhead(of: state.value.trustSent) {
+            sendTrust(trust.objects, after: trust.after)
+        }
         // The receiver verifies each delta against its author's certificate: send any it may
         // not have first (frames are handled in order).
         if !unsent.isEmpty { send(.certificates(unsent.compactMap { reads.certificates[$0]?.signed.serialized() })) }
@@ -92,7 +95,7 @@ extension PeerLink {
     /// `BatchReads.prepare`), and the certificates of its authors not yet sent; the pump goes on
     /// with them on the loop.
     private func read(for outbox: DeltaOutbox, peer: PeerKnowledge, after reads: BatchReads) {
-        let sent = state.value.certificatesSent
+        let sent = state.value.certificatesSent, trustSent = state.value.trustSent, known = state.value.peerCharterVersion
         let site = self.site, loop = eventLoop
         context.threadPool.submit { poolState in
             guard case .active = poolState else {
@@ -103,6 +106,9 @@ extension PeerLink {
                 var reads = reads
                 let authors = try reads.prepare(outbox, peer: peer) { try site.deltas(of: $0, from: $1, limit: $2) }
                 reads.add(certificates: site.certificates(of: authors.subtracting(sent)))
+                // An amendment or revocation taken since the link last sent trust objects goes
+                // before these deltas, which may hold the grants it caused.
+                if site.trustMark().isAhead(of: trustSent) { reads.trust = (try site.trust(after: known), known) }
                 return reads
             }
             loop.execute {

@@ -33,13 +33,15 @@ extension Site: SyncServiceSite {
     }
 
     func certificates(of devices: Set<DeviceID>) -> [DeviceCertificate] { trust.certificates(of: devices) }
+    func trustMark() -> TrustMark { trust.trustMark() }
 
     // MARK: Blocking
 
     func trust(after version: UInt64) throws -> TrustObjects {
         Self.assertOffLoop()
+        let mark = trust.trustMark()
         let revocations = trust.revocationObjects()
-        return TrustObjects(revocations: revocations, charters: try trust.charters(after: version))
+        return TrustObjects(mark: mark, revocations: revocations, charters: try trust.charters(after: version))
     }
 
     func learn(_ certificates: [DeviceCertificate], from source: String, serving: DeviceID?) throws -> Int {

@@ -51,6 +51,8 @@ protocol SyncSite: Sendable {
     func certificates(sharedWith peer: DeviceCertificate, levels: Set<String>) -> [DeviceCertificate]
     /// The certificates of `devices` that this site knows.
     func certificates(of devices: Set<DeviceID>) -> [DeviceCertificate]
+    /// How far the trust objects have come (in memory).
+    func trustMark() -> TrustMark
     /// Every revocation held, and the charters held above `version` (oldest first): what a peer
     /// that holds charter `version` is given. Throws when the charter history cannot be read: a
     /// peer must not be told "nothing new" while an amendment withdrew devices.
@@ -99,10 +101,36 @@ protocol SyncServiceSite: SyncSite {
 
 /// What a peer is given of this site's trust objects.
 struct TrustObjects: Sendable {
+    /// How far the site's trust had come when these were read (read first: the objects hold at
+    /// least what it says).
+    var mark: TrustMark
     /// Every revocation held, serialized as signed.
     var revocations: [[UInt8]]
     /// The signed charters above the version asked for, oldest first.
     var charters: [[UInt8]]
 
     var isEmpty: Bool { revocations.isEmpty && charters.isEmpty }
+}
+
+/// How far a site's trust objects have come: a charter amendment or a revocation moves it
+/// (both are taken in the same durable group as the key rotation they cause, so the mark has
+/// moved before any rotated grant is pushed). A link sends the trust objects again before its
+/// next batch when the site's mark is ahead of what the link sent: a peer must hold an
+/// amendment or revocation before the grants that follow from it, or it could pass a rotated
+/// key on to a device it does not yet know is withdrawn.
+struct TrustMark: Hashable, Sendable {
+    var charterVersion: UInt64
+    var revocations: Int
+
+    /// Whether this mark has something `sent` lacks (everything, when nothing was sent).
+    func isAhead(of sent: TrustMark?) -> Bool {
+        guard let sent else { return true }
+        return charterVersion > sent.charterVersion || revocations > sent.revocations
+    }
+
+    /// The later of the two in each part.
+    func merged(with other: TrustMark?) -> TrustMark {
+        guard let other else { return self }
+        return TrustMark(charterVersion: max(charterVersion, other.charterVersion), revocations: max(revocations, other.revocations))
+    }
 }

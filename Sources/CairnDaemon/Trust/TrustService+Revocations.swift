@@ -97,6 +97,11 @@ extension TrustService {
     }
 
     /// Every revocation held, serialized as signed: what peers and bundles are given.
+    /// The charter version in force and the number of revocations held, read together.
+    func trustMark() -> TrustMark {
+        ledger.read { TrustMark(charterVersion: ($0.charter ?? identity.charter).version, revocations: $0.withdrawals.allRevocations.count) }
+    }
+
     func revocationObjects() -> [[UInt8]] {
         ledger.read { $0.withdrawals.allRevocations.map { $0.signed.serialized() } }
     }
