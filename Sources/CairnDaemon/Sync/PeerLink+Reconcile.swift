@@ -74,12 +74,7 @@ extension PeerLink {
             case .failure(let error)?:
                 self.reconcileFailed(error, keys: [key])
             case .success(let (items, session, first))?:
-                self.state.withValue { state in
-                    state.reconcile.runs[key]?.session = session
-                    state.reconcile.runs[key]?.items = items
-                    state.reconcile.runs[key]?.framing += ReconcileLinkState.framing(first.count)
-                    state.lastFrameSentAt = Date()
-                }
+                self.install(key, session: session, items: items, framing: ReconcileLinkState.framing(first.count), sent: true)
                 self.send(.reconcile(first))
             }
         }
@@ -187,13 +182,10 @@ extension PeerLink {
             case .failure(let error)?:
                 self.reconcileFailed(error, keys: [key])
             case .success(let (items, session, output))?:
-                self.state.withValue { state in
-                    state.reconcile.runs[key]?.session = session
-                    state.reconcile.runs[key]?.items = items
-                    state.reconcile.runs[key]?.framing +=
-                        ReconcileLinkState.framing(size) + (output.reply.map { ReconcileLinkState.framing($0.count) } ?? 0)
-                    if output.reply != nil { state.lastFrameSentAt = Date() }
-                }
+                self.install(
+                    key, session: session, items: items,
+                    framing: ReconcileLinkState.framing(size) + (output.reply.map { ReconcileLinkState.framing($0.count) } ?? 0),
+                    sent: output.reply != nil)
                 if let reply = output.reply { self.send(.reconcile(reply)) }
                 if output.finished { self.finishReconcile(key) }
             }
@@ -218,6 +210,17 @@ extension PeerLink {
                 // The work never throws: its errors are in the result it returns.
                 if case .success(let answered) = result { then(answered) }
             }
+        }
+    }
+
+    /// Puts a session whose set was built off the loop into its run (on the loop), with the
+    /// framing of its messages so far; `sent` when this side is sending one now.
+    private func install(_ key: ReconcileKey, session: ReconcileSession, items: ReconcileRunItems, framing: Int, sent: Bool) {
+        state.withValue { state in
+            state.reconcile.runs[key]?.session = session
+            state.reconcile.runs[key]?.items = items
+            state.reconcile.runs[key]?.framing += framing
+            if sent { state.lastFrameSentAt = Date() }
         }
     }
 
