@@ -126,10 +126,10 @@ final class GatedSite: SyncSite {
         site.flushWitnessed(device)
     }
 
-    func ingest(_ envelopes: [[UInt8]], from source: DeltaSource) throws -> IngestReport {
+    func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void) {
         log.note("ingest")
         ingests?.pass()
-        return try site.ingest(envelopes, from: source)
+        site.ingest(envelopes, from: source, done: done)
     }
 
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])] {

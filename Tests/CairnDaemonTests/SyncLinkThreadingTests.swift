@@ -97,6 +97,36 @@ import Testing
         }
     }
 
+    /// Ingest is a pipeline: while one batch waits for the ledger (held here by a job that
+    /// blocks the writer), the link's serial queue verifies the next one; both are acknowledged,
+    /// in order, once the ledger goes on.
+    @Test func theNextBatchIsVerifiedWhileTheLastIsStored() async throws {
+        let log = StoreCallLog()
+        try await SyncLinkChannelTests.withHarness(site: { GatedSite($0, log: log) }) { harness in
+            _ = try harness.bravo.records.put(PutRecordRequest(id: "b-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
+            _ = try await harness.admit()
+            let writer = DispatchSemaphore(value: 0), held = DispatchSemaphore(value: 0)
+            harness.alpha.kernel.ledger.submit({ _ in
+                held.signal()
+                _ = writer.wait(timeout: .now() + .seconds(Gate.holdSeconds))
+            }, done: { _ in })
+            defer { writer.signal() }
+            try #require(await wait(for: held), "the ledger never ran the blocking job")
+
+            let envelopes = try SyncLinkChannelTests.ownEnvelopes(harness.bravo)
+            try await harness.send(.deltas(batch: 1, envelopes: envelopes))
+            try await harness.send(.deltas(batch: 2, envelopes: envelopes))
+            let ingests = { log.calls.withLock { $0 }.filter { $0.name == "ingest" }.count }
+            #expect(await eventually(within: 5) { ingests() == 2 }, "the second batch waited for the first one's commit")
+            writer.signal()
+            var acknowledged: [UInt64] = []
+            while acknowledged.count < 2 {
+                if case .ack(let counts) = try await harness.next() { acknowledged.append(counts.batch) }
+            }
+            #expect(acknowledged == [1, 2])
+        }
+    }
+
     /// Every store call a link makes runs off its event loop: admission (learning the peer,
     /// reading the trust objects and the certificates it may have), the pump's reads of a
     /// batch, a received batch's ingest, a received revocation, and the witness flush at the

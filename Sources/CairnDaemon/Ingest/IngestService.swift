@@ -57,6 +57,35 @@ extension IngestService {
     /// missing waits (bounded), and a second delta at a taken position is kept as evidence of
     /// equivocation and refused.
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> IngestReport {
+        let (accepted, report) = check(envelopes, from: source)
+        guard !accepted.isEmpty || !report.refusals.isEmpty else { return report }
+        let final = try ledger.submitAndWait(storing(accepted, report: report, from: source, now: now))
+        record(final, from: source)
+        return final
+    }
+
+    /// `ingest` without waiting for the store: the envelopes are checked on the calling thread,
+    /// the store work is queued on the ledger, and `done` gets the report once the group is
+    /// durable (on the ledger's queue: it must only hand the result on). A link verifies its
+    /// next batch while this one is stored, and batches queued together share one commit.
+    func ingest(
+        _ envelopes: [[UInt8]], from source: DeltaSource, now: Int64 = Int64(Date().timeIntervalSince1970),
+        done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void
+    ) {
+        let (accepted, report) = check(envelopes, from: source)
+        guard !accepted.isEmpty || !report.refusals.isEmpty else {
+            done(.success(report))
+            return
+        }
+        ledger.submit(storing(accepted, report: report, from: source, now: now)) { [self] result in
+            if case .success(let final) = result { record(final, from: source) }
+            done(result)
+        }
+    }
+
+    /// The checks that need no store, on every core (`DeltaCheck.checkAll`): the deltas that
+    /// passed, and the report with the refusals so far.
+    private func check(_ envelopes: [[UInt8]], from source: DeltaSource) -> ([SealedDelta], IngestReport) {
         var report = IngestReport()
         let (devices, withdrawals) = ledger.read { ($0.devices, $0.withdrawals) }
         var verified: [SealedDelta] = []
@@ -69,51 +98,56 @@ extension IngestService {
             case .failure(let refusal): report.refuse(refusal)
             }
         }
-        let accepted = verified
-        var final = report
-        if !verified.isEmpty || !report.refusals.isEmpty {
-            final = try ledger.submitAndWait { [self, report] context in
-                var report = report
-                prefetch(accepted.filter { delta in
-                    delta.header.sequence > context.streams[StreamID(author: delta.header.author, level: delta.header.level)]?.sequence ?? 0
-                }, in: &context)
-                defer { context.prefetched.clear() }
-                for delta in accepted {
-                    try storeReceived(delta, report: &report, in: &context)
-                    let stream = StreamID(author: delta.header.author, level: delta.header.level)
-                    report.senderHolds[stream] = max(report.senderHolds[stream] ?? 0, delta.header.sequence)
-                }
-                // Only a grant received in this group can make a withdrawn or uncleared device
-                // a holder of the current epoch; the others leave the invariant as it was.
-                if !context.batch.grants.isEmpty { keys.rotateExposedKeys(in: &context, now: now) }
-                keys.issueGrants(in: &context)
-                for (reason, count) in report.refusals.sorted(by: { $0.key < $1.key }) {
-                    context.audit(
-                        "sync.delta_refused", actor: "peer:\(source.name)", detail: ["reason": reason, "count": "\(count)"])
-                }
-                for (stream, sequence) in report.equivocations {
-                    context.audit(
-                        "sync.equivocation", actor: "peer:\(source.name)",
-                        detail: [
-                            "author": context.devices.displayName(stream.author), "level": stream.level,
-                            "sequence": "\(sequence)",
-                        ])
-                }
-                return report
-            }
-        }
-        for (reason, count) in final.refusals {
-            metrics.count("cairn_deltas_rejected_total", [("reason", reason)], by: count)
-        }
-        if final.refused > 0 {
-            logger.warning(
-                "sync.deltas_refused",
-                metadata: ["peer": "\(source.name)", "refused": "\(final.refused)", "reasons": "\(final.refusals)"])
-        }
-        return final
+        return (verified, report)
     }
 
-    /// A reason to refuse a received delta, with a stable code for metrics and the audit log.
+    /// The ledger job that places checked deltas, audits the refusals and returns the report.
+    private func storing(
+        _ accepted: [SealedDelta], report: IngestReport, from source: DeltaSource, now: Int64
+    ) -> @Sendable (inout WriteContext) throws -> IngestReport {
+        { [self] context in
+            var report = report
+            prefetch(accepted.filter { delta in
+                delta.header.sequence > context.streams[StreamID(author: delta.header.author, level: delta.header.level)]?.sequence ?? 0
+            }, in: &context)
+            defer { context.prefetched.clear() }
+            for delta in accepted {
+                try storeReceived(delta, report: &report, in: &context)
+                let stream = StreamID(author: delta.header.author, level: delta.header.level)
+                report.senderHolds[stream] = max(report.senderHolds[stream] ?? 0, delta.header.sequence)
+            }
+            // Only a grant received in this group can make a withdrawn or uncleared device
+            // a holder of the current epoch; the others leave the invariant as it was.
+            if !context.batch.grants.isEmpty { keys.rotateExposedKeys(in: &context, now: now) }
+            keys.issueGrants(in: &context)
+            for (reason, count) in report.refusals.sorted(by: { $0.key < $1.key }) {
+                context.audit(
+                    "sync.delta_refused", actor: "peer:\(source.name)", detail: ["reason": reason, "count": "\(count)"])
+            }
+            for (stream, sequence) in report.equivocations {
+                context.audit(
+                    "sync.equivocation", actor: "peer:\(source.name)",
+                    detail: [
+                        "author": context.devices.displayName(stream.author), "level": stream.level,
+                        "sequence": "\(sequence)",
+                    ])
+            }
+            return report
+        }
+    }
+
+    /// Counts a finished batch's refusals and logs them (counts and reasons only).
+    private func record(_ report: IngestReport, from source: DeltaSource) {
+        for (reason, count) in report.refusals {
+            metrics.count("cairn_deltas_rejected_total", [("reason", reason)], by: count)
+        }
+        if report.refused > 0 {
+            logger.warning(
+                "sync.deltas_refused",
+                metadata: ["peer": "\(source.name)", "refused": "\(report.refused)", "reasons": "\(report.refusals)"])
+        }
+    }
+
     /// Places one verified delta: duplicate, equivocation, waiting, or stored (and applied when
     /// its key is held), followed by whatever was waiting for it. Throws (failing the batch)
     /// when the store cannot be read.

@@ -4,12 +4,13 @@ import CairnTrust
 import Foundation
 
 extension PeerLink {
-    /// A `Deltas` frame (on the loop): verified and stored on the serial queue, in arrival order;
-    /// the result comes back to the loop, which counts it and acknowledges the batch.
+    /// A `Deltas` frame (on the loop): verified on the serial queue, in arrival order, and
+    /// queued on the ledger, which stores batches in that order while the queue verifies the
+    /// next; the result comes back to the loop, which counts it and acknowledges the batch.
     func receiveDeltas(batch: UInt64, envelopes: [[UInt8]]) {
         guard let peer = state.value.peer else { return }
         let site = self.site, source = DeltaSource(name: "\(peer.ref)", clearance: peer.clearance)
-        serially({ try site.ingest(envelopes, from: source) }) { result in
+        seriallyQueued({ done in site.ingest(envelopes, from: source, done: done) }) { result in
             switch result {
             case .failure(let error):
                 // Unacknowledged, the batch would hold the peer's window forever: start over.

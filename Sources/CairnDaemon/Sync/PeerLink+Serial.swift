@@ -10,9 +10,22 @@ extension PeerLink {
     /// on the link's serial queue, after the work of every frame before it (a certificate is
     /// known before the deltas that follow it), and `then` gets its result on the loop, in the
     /// same order. A peer that keeps sending while far more work is outstanding than the
-    /// acknowledgement window allows is flooding and is refused.
+    /// acknowledgement window allows is flooding and is refused. (A `seriallyQueued` frame's
+    /// `then` comes when its ledger job is done, possibly after those of later frames.)
     func serially<T: Sendable>(
         _ work: @escaping @Sendable () throws -> T, then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        seriallyQueued({ done in done(Result { try work() }) }, then: then)
+    }
+
+    /// `serially` for work that hands its result on later, a job queued on the ledger: `start`
+    /// runs on the serial queue and returns at once, so the queue goes on to the next frame's
+    /// work (the next batch is verified while this one is stored; the ledger keeps the jobs in
+    /// queue order). `then` runs on the loop once `start`'s completion is called; the frame
+    /// counts against the flood bound until then.
+    func seriallyQueued<T: Sendable>(
+        _ start: @escaping @Sendable (@escaping @Sendable (Result<T, any Error>) -> Void) -> Void,
+        then: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
         let queued = state.withValue { state -> Int in
             state.inboundQueued += 1
@@ -22,9 +35,14 @@ extension PeerLink {
             refuse("sent \(queued) frames that need the store without waiting for answers", code: "flooding")
             return
         }
-        offLoop(work) { result in
-            self.state.value.inboundQueued -= 1
-            then(result)
+        let loop = eventLoop
+        inbound.async {
+            start { result in
+                loop.execute {
+                    self.state.value.inboundQueued -= 1
+                    then(result)
+                }
+            }
         }
     }
 

@@ -59,9 +59,9 @@ extension Site: SyncServiceSite {
         return try trust.accept(revocations: revocations, from: source)
     }
 
-    func ingest(_ envelopes: [[UInt8]], from source: DeltaSource) throws -> IngestReport {
+    func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void) {
         Self.assertOffLoop()
-        return try ingest.ingest(envelopes, from: source)
+        ingest.ingest(envelopes, from: source, done: done)
     }
 
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])] {

@@ -70,8 +70,10 @@ protocol SyncSite: Sendable {
     /// amendments that came with them first). Returns how many were new.
     @discardableResult
     func accept(revocations: [[UInt8]], from source: String) throws -> Int
-    /// Verifies a batch of received envelopes and stores what is valid in one durable group.
-    func ingest(_ envelopes: [[UInt8]], from source: DeltaSource) throws -> IngestReport
+    /// Verifies a batch of received envelopes (on the calling thread) and queues the storing of
+    /// what is valid as one ledger job; `done` gets the report once the group is durable, from
+    /// the ledger's queue (it must only hand the result on).
+    func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void)
     /// Up to `limit` stored deltas of `stream` from sequence `from` on, in sequence order: what a
     /// `Deltas` batch is built from.
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])]
