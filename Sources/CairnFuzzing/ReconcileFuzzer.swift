@@ -33,6 +33,9 @@ enum ReconcileFuzzer {
         for (index, message) in fixtures.messages.enumerated() {
             seeds.append(("differ-round\(index + 1)", message))
         }
+        for (index, message) in fixtures.eagerMessages.enumerated() {
+            seeds.append(("eager-round\(index + 1)", message))
+        }
         for (name, local, remote) in [("insync", fixtures.local, fixtures.local), ("empty", fixtures.empty, fixtures.remote)] {
             for (index, message) in ReconcileFuzzFixtures.exchange(local, remote).enumerated() {
                 seeds.append(("\(name)-round\(index + 1)", message))
@@ -55,7 +58,10 @@ struct ReconcileFuzzFixtures: Sendable {
     let empty: ReconcileSet
     /// The messages of an honest session from `local` to `remote`.
     let messages: [[UInt8]]
-    /// A fresh responder, and each side after each honest message it received (or sent).
+    /// The messages of an honest session opened eagerly between 60-item sets that differ in
+    /// 3 items: a split, whole lists, and the replies to them.
+    let eagerMessages: [[UInt8]]
+    /// Fresh responders, and each side after each honest message it received (or sent).
     let states: [ReconcileSession]
 
     private init() {
@@ -69,13 +75,26 @@ struct ReconcileFuzzFixtures: Sendable {
         remote = try! ReconcileSet(kind: .streamHeads, items: items)
         empty = try! ReconcileSet(kind: .streamHeads, items: [])
         messages = Self.exchange(local, remote)
-        var states: [ReconcileSession] = []
-        var initiator = try! ReconcileSession.initiate(set: local, session: 1, salt: Self.salt).0
+        var small = Array(local.items.prefix(60))
+        let smallLocal = try! ReconcileSet(kind: .streamHeads, items: small)
+        small[7].value = random.bytes(40)
+        small.removeLast()
+        small.append(ReconcileItem(key: random.bytes(32), value: random.bytes(40)))
+        let smallRemote = try! ReconcileSet(kind: .streamHeads, items: small)
+        eagerMessages = Self.exchange(smallLocal, smallRemote, opening: .eager)
+        states =
+            [try! ReconcileSession.initiate(set: empty, session: 1, salt: Self.salt).0]
+            + Self.replay(messages, local, remote, opening: .fingerprint)
+            + Self.replay(eagerMessages, smallLocal, smallRemote, opening: .eager)
+    }
+
+    /// A fresh responder and initiator, then each side after each honest message it received.
+    private static func replay(
+        _ messages: [[UInt8]], _ local: ReconcileSet, _ remote: ReconcileSet, opening: ReconcileSession.Opening
+    ) -> [ReconcileSession] {
+        var initiator = try! ReconcileSession.initiate(set: local, session: 1, salt: salt, opening: opening).0
         var responder = ReconcileSession(responding: remote)
-        states.append(responder)
-        states.append(initiator)
-        states.append(try! ReconcileSession.initiate(set: empty, session: 1, salt: Self.salt).0)
-        // The honest messages replayed: each side after each message it received.
+        var states = [responder, initiator]
         for (index, message) in messages.enumerated().dropLast() {
             if index % 2 == 0 {
                 _ = try? responder.receive(message)
@@ -85,12 +104,12 @@ struct ReconcileFuzzFixtures: Sendable {
                 states.append(initiator)
             }
         }
-        self.states = states
+        return states
     }
 
     /// The messages of an honest session between two sets.
-    static func exchange(_ local: ReconcileSet, _ remote: ReconcileSet) -> [[UInt8]] {
-        guard let (initiator, first) = try? ReconcileSession.initiate(set: local, session: 1, salt: salt) else { return [] }
+    static func exchange(_ local: ReconcileSet, _ remote: ReconcileSet, opening: ReconcileSession.Opening = .fingerprint) -> [[UInt8]] {
+        guard let (initiator, first) = try? ReconcileSession.initiate(set: local, session: 1, salt: salt, opening: opening) else { return [] }
         var sides = (initiator, ReconcileSession(responding: remote))
         var messages = [first]
         var pending: [UInt8]? = first

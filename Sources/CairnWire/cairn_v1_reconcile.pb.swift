@@ -14,9 +14,10 @@
 // sides may see, and the certificates both sides may exchange (see Docs/Protocol.md, section
 // "Range-based reconciliation (protocol 2)").
 //
-// NOT YET USED BY THE DAEMON: these messages are standalone. The daemon still reconciles with
-// the whole-vector rounds of sync.proto; a later change carries `ReconcileMessage` inside a sync
-// frame once both sides announce protocol 2 in their Hello.
+// Carried serialized in `SyncMessage.reconcile` (sync.proto) between sites whose Hellos both
+// announce FEATURE_RECONCILE ("protocol 2"): the daemon's rounds are sessions over
+// RECONCILE_SET_STREAM_HEADS, and the opening of a connection a session over
+// RECONCILE_SET_CERTIFICATES (certificates by reference).
 //
 // Items (normative):
 // - An item is a 32-byte key and a value of a fixed length that the item set defines
@@ -41,24 +42,30 @@
 // before it); it stands for that prefix padded with zero bytes to 32 bytes.
 //
 // Session (normative): messages alternate, the initiator sending rounds 1, 3, 5, ... and the
-// responder rounds 2, 4, 6, .... Round 1 covers the whole key space with a FINGERPRINT (or an
-// empty ITEMS when the initiator holds nothing; a responder accepts any cover of the key space
-// by FINGERPRINT and ITEMS ranges). Every later message answers, range by range,
-// the ranges the other side left open in its previous message (its FINGERPRINT and ITEMS
-// ranges), and the values it owes (see `values`):
+// responder rounds 2, 4, 6, .... Round 1 covers the whole key space: with one FINGERPRINT, an
+// empty ITEMS when the initiator holds nothing, or (an eager opening) what the initiator would
+// answer to a differing FINGERPRINT of everything; a responder treats round 1 as the answer to
+// a FINGERPRINT of the whole key space. Every later message answers, range by range, the
+// ranges the other side left open in its previous message (its FINGERPRINT and ITEMS ranges
+// and whole lists), and the values it owes (see `values`):
 //   - a FINGERPRINT range is answered by nothing (a SKIP: the fingerprints are equal), by
-//     ITEMS over the whole range, by two or more FINGERPRINT or ITEMS ranges that cover it
-//     exactly (a split: each strictly inside the range), or by one FINGERPRINT over exactly
-//     the same range (a deferral, when the answering side's message is full);
-//   - an ITEMS range is answered by nothing (the answering side holds exactly the listed
-//     items), by a REPLY over the whole range, by a REPLY over a first part of the range that
-//     carries at least one item followed by a FINGERPRINT over the rest (a reply in chunks),
-//     or by one FINGERPRINT over the same range (a deferral);
-//   - a REPLY with bits set in `missing` is answered with the listed items in `values`.
-// Anything else (a range the receiver did not leave open, a partial cover, a REPLY where no
-// ITEMS was sent, a message in which everything is deferred) ends the session with an error.
-// A side that receives a message with no FINGERPRINT or ITEMS range and no REPLY bit set does
-// not answer it: for that side the session is over. A side that has nothing to ask and nothing
+//     ITEMS over the whole range, by one REPLY with an empty `missing` over the whole range
+//     (a whole list: every item the answering side holds there, values included; only sent to
+//     a peer whose Hello announced the reconcile-lists feature), by two or more FINGERPRINT or
+//     ITEMS ranges that cover it exactly (a split: each strictly inside the range), or by one
+//     FINGERPRINT over exactly the same range (a deferral, when the answering side's message
+//     is full);
+//   - an ITEMS range or a whole list is answered by nothing (the answering side holds exactly
+//     the listed items), by a REPLY over the whole range, by a REPLY over a first part of the
+//     range that carries at least one item followed by a FINGERPRINT over the rest (a reply in
+//     chunks), or by one FINGERPRINT over the same range (a deferral);
+//   - a REPLY answering ITEMS with bits set in `missing` is answered with the listed items in
+//     `values`. A REPLY answering a whole list asks for nothing: its bits only say which listed
+//     items the sender does not hold.
+// Anything else (a range the receiver did not leave open, a partial cover, a REPLY with bits
+// answering a FINGERPRINT, a message in which everything is deferred) ends the session with an
+// error. A side that receives a message with no FINGERPRINT or ITEMS range, no whole list and
+// no REPLY bit that owes values does not answer it: for that side the session is over. A side that has nothing to ask and nothing
 // to answer sends an empty message (no ranges) if the other side asked anything; the session is
 // then over for both.
 //
@@ -241,12 +248,13 @@ public nonisolated struct Cairn_V1_ReconcileRange: Sendable {
   public var tags: Data = Data()
 
   /// REPLY: the items (key || value) that the sender holds in the range and whose tags were not
-  /// among the receiver's, in strictly increasing key order. Empty otherwise.
+  /// among the receiver's (every item it holds there, in a whole list), in strictly increasing
+  /// key order. Empty otherwise.
   public var items: Data = Data()
 
-  /// REPLY: a bitmap over the receiver's tags of the ITEMS range this answers (the whole ITEMS
-  /// range, even when the reply comes in chunks): bit i (byte i / 8, bit i % 8, least significant
-  /// first) is set when the sender holds no item with tag i. Exactly ceil(count / 8) bytes, the
+  /// REPLY: a bitmap over the receiver's items of the ITEMS range or whole list this answers
+  /// (the whole range, even when the reply comes in chunks): bit i (byte i / 8, bit i % 8, least
+  /// significant first) is set when the sender does not hold item i (no item with its tag). Exactly ceil(count / 8) bytes, the
   /// unused high bits zero; empty when no bit is set. Empty otherwise.
   public var missing: Data = Data()
 

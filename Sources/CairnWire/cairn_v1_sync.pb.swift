@@ -68,6 +68,10 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
   /// `reconcile` sessions over stream heads when both sides announce it, whole vectors
   /// (`Summary`, `Vector`) otherwise.
   case reconcile // = 4
+
+  /// The sender's reconcile sessions accept whole lists (reconcile.proto: a REPLY answering a
+  /// FINGERPRINT). A side sends them only to a peer that announced this.
+  case reconcileLists // = 8
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -80,6 +84,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     case 1: self = .auditHeads
     case 2: self = .grantCopies
     case 4: self = .reconcile
+    case 8: self = .reconcileLists
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -90,6 +95,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     case .auditHeads: return 1
     case .grantCopies: return 2
     case .reconcile: return 4
+    case .reconcileLists: return 8
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -100,6 +106,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     .auditHeads,
     .grantCopies,
     .reconcile,
+    .reconcileLists,
   ]
 
 }
@@ -480,7 +487,7 @@ public nonisolated struct Cairn_V1_AuditHeads: Sendable {
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
 
 nonisolated extension Cairn_V1_Feature: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0\u{2}\u{2}FEATURE_RECONCILE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0\u{2}\u{2}FEATURE_RECONCILE\0\u{2}\u{4}FEATURE_RECONCILE_LISTS\0")
 }
 
 nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -20,8 +20,8 @@ import Testing
     /// the certificates with a real session (learning those alpha sends, sending those alpha
     /// lacks); returns the first message of alpha's session over stream heads (frames before it
     /// must be none of a whole-vector round).
-    static func admitSpeakingProtocol2(_ harness: inout Harness) async throws -> [UInt8] {
-        try await harness.send(.hello(SyncChannel.hello("bravo/hq", features: SyncFrame.features)))
+    static func admitSpeakingProtocol2(_ harness: inout Harness, features: UInt64 = SyncFrame.features) async throws -> [UInt8] {
+        try await harness.send(.hello(SyncChannel.hello("bravo/hq", features: features)))
         try await Self.learnHello(&harness)
         var opening = try await CertificateOpening(harness)
         try await harness.send(.reconcile(opening.first))
@@ -179,7 +179,13 @@ import Testing
             #expect(await eventually { link.snapshot().lacking.values.reduce(0, +) == 0 })
             #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_sessions_total", "role=\"initiator\"") == 1)
             #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_failures_total", "reason=") == 0)
-            #expect(messages >= 2)
+            // The opening round is eager and bravo takes whole lists: alpha's few streams went
+            // whole in its first message, and bravo's answer ended the session.
+            let opening = try ReconcileMessage.decode(first, limits: .default)
+            #expect(opening.ranges.count == 1)
+            guard case .reply(let listed, [])? = opening.ranges.first?.payload else { throw FixtureError("no whole list") }
+            #expect(listed.count == items.set.count + outcome.differences.count(where: { $0.local == nil }) - outcome.differences.count(where: { $0.remote == nil }))
+            #expect(messages == 1)
         }
     }
 
@@ -314,6 +320,26 @@ import Testing
         }
     }
 
+    /// A peer of the release before whole lists (its Hello lacks the bit) is never sent one:
+    /// alpha's eager opening lists the tags of its few streams where it would send them whole,
+    /// and the session still finds every difference.
+    @Test func aPeerWithoutWholeListsIsSentTags() async throws {
+        try await SyncLinkChannelTests.withHarness { harness in
+            for (id, level) in [("s-1", "SECRET"), ("c-1", "CONFIDENTIAL")] {
+                _ = try harness.alpha.records.put(PutRecordRequest(id: id, type: "note", classification: level, fields: ["n": 1]))
+            }
+            _ = try harness.bravo.records.put(PutRecordRequest(id: "b-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 2]))
+            let first = try await Self.admitSpeakingProtocol2(&harness, features: SyncFrame.features & ~SyncFrame.reconcileListsFeature)
+            let opening = try ReconcileMessage.decode(first, limits: .default)
+            guard case .items(let tags)? = opening.ranges.first?.payload, opening.ranges.count == 1 else {
+                throw FixtureError("not one list of tags: \(opening.ranges)")
+            }
+            #expect(!tags.isEmpty)
+            let (_, bravo, _) = try await Self.answerHeads(first, &harness)
+            #expect(bravo.outcome?.differences.isEmpty == false)
+        }
+    }
+
     /// The peer answers alpha's opening with a message that only defers (it settles nothing):
     /// the session ends, the peer is audited, and alpha runs a whole-vector round instead; the
     /// connection stays.
@@ -321,10 +347,12 @@ import Testing
         try await SyncLinkChannelTests.withHarness { harness in
             _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
             let first = try ReconcileMessage.decode(try await Self.admitSpeakingProtocol2(&harness), limits: .default)
-            guard case .fingerprint(let fingerprint)? = first.ranges.first?.payload else { throw FixtureError("no opening fingerprint") }
+            // Whatever the opening sent over the whole key space, a fingerprint of it all is a
+            // deferral of everything.
+            #expect(first.ranges.last?.upper == .infinity)
             let stall = ReconcileMessage(
                 set: .streamHeads, session: first.session, round: 2,
-                ranges: [ReconcileRange(upper: .infinity, payload: .fingerprint(fingerprint.map { $0 ^ 0xFF }))])
+                ranges: [ReconcileRange(upper: .infinity, payload: .fingerprint([UInt8](repeating: 7, count: 16)))])
             try await harness.send(.reconcile(stall.encode()))
             guard case .summary = try await harness.next() else { throw FixtureError("no whole-vector round after the failure") }
             let alpha = harness.alpha

@@ -34,6 +34,7 @@ extension PeerLink {
             state.auditHeads.peerUnderstands = hello.announces(SyncFrame.auditHeadsFeature)
             state.reconcile.enabled =
                 hello.announces(SyncFrame.reconcileFeature) && context.hello.announces(SyncFrame.reconcileFeature)
+            state.reconcile.wholeLists = hello.announces(SyncFrame.reconcileListsFeature)
         }
         // Before registering: the registry files the link under the peer it publishes.
         publish()
@@ -64,7 +65,7 @@ extension PeerLink {
                 case .success(let trust):
                     self.sendTrust(trust, after: known)
                     self.sendCertificates(reads.certificates)
-                    self.startRound()
+                    self.startOpeningRound()
                     self.sendAuditHeads(force: true)
                 }
             }

@@ -10,14 +10,11 @@ import NIOPosix
 /// Hellos announced it. The set of a session is built, and hashed with the session's salt, on
 /// the thread pool; the messages after the first are small and answered on the loop.
 extension PeerLink {
-    /// The limits this side enforces on every session.
-    static let reconcileLimits = ReconcileLimits.default
-
-    /// Opens a session of ours over stream heads (on the loop); it replaces one still open,
-    /// whose waiters wait for this one.
-    func startReconcile(done: (@Sendable (Bool) -> Void)?) {
+    /// Opens a session of ours over stream heads (on the loop), its first message as `opening`
+    /// says; it replaces one still open, whose waiters wait for this one.
+    func startReconcile(opening: ReconcileSession.Opening = .fingerprint, done: (@Sendable (Bool) -> Void)?) {
         let local = localVector()
-        openSession(.streamHeads, done: done) { levels, limits throws(ReconcileError) in
+        openSession(.streamHeads, opening: opening, done: done) { levels, limits throws(ReconcileError) in
             .streamHeads(try StreamHeadItems(local: local, levels: levels, limit: limits.maxSetItems))
         }
     }
@@ -27,7 +24,7 @@ extension PeerLink {
     /// are those the peer may be given, read with them.
     func startCertificateSession(_ certificates: [DeviceCertificate]) {
         let excluded = endpoints()
-        openSession(.certificates, done: nil) { _, limits throws(ReconcileError) in
+        openSession(.certificates, opening: .fingerprint, done: nil) { _, limits throws(ReconcileError) in
             .certificates(try CertificateItems(certificates.filter { !excluded.contains($0.deviceID) }, limit: limits.maxSetItems))
         }
     }
@@ -45,10 +42,10 @@ extension PeerLink {
     /// thread pool from the common levels; it replaces one of ours over the same set still open,
     /// whose waiters wait for this one.
     private func openSession(
-        _ set: ReconcileSetKind, done: (@Sendable (Bool) -> Void)?,
+        _ set: ReconcileSetKind, opening: ReconcileSession.Opening, done: (@Sendable (Bool) -> Void)?,
         items build: @escaping @Sendable (Set<String>, ReconcileLimits) throws(ReconcileError) -> ReconcileRunItems
     ) {
-        let key = ReconcileKey(set: set, ours: true), limits = Self.reconcileLimits
+        let key = ReconcileKey(set: set, ours: true), limits = state.value.reconcile.limits
         let (number, levels) = state.withValue { state -> (UInt64, Set<String>) in
             state.reconcile.lastOpened += 1
             var run = ReconcileRun(number: state.reconcile.lastOpened)
@@ -62,7 +59,8 @@ extension PeerLink {
             Result { () throws(ReconcileError) -> (ReconcileRunItems, ReconcileSession, [UInt8]) in
                 let items = try build(levels, limits)
                 let (session, first) = try ReconcileSession.initiate(
-                    set: items.set, session: number, salt: SecureRandom.bytes(ReconcileSession.saltLength), limits: limits)
+                    set: items.set, session: number, salt: SecureRandom.bytes(ReconcileSession.saltLength), limits: limits,
+                    opening: opening)
                 return (items, session, first)
             }
         }) { result in
@@ -90,7 +88,7 @@ extension PeerLink {
         }
         let message: ReconcileMessage
         do throws(ReconcileError) {
-            message = try ReconcileMessage.decode(bytes, limits: Self.reconcileLimits)
+            message = try ReconcileMessage.decode(bytes, limits: state.value.reconcile.limits)
         } catch {
             // Not even its session is known: every session of the link goes.
             reconcileFailed(error, keys: Array(state.value.reconcile.runs.keys) + [ReconcileKey(set: .streamHeads, ours: true)])
@@ -143,7 +141,7 @@ extension PeerLink {
     /// answered on the serial queue, after the work of the admission, so that the trust objects
     /// this site sends at admission go out before any certificate.
     private func openPeerSession(_ message: ReconcileMessage, size: Int) {
-        let key = ReconcileKey(set: message.set, ours: false), limits = Self.reconcileLimits
+        let key = ReconcileKey(set: message.set, ours: false), limits = state.value.reconcile.limits
         enum Opening { case stale, flooding(SyncError), opened(Set<String>, DeviceCertificate) }
         let opening = state.withValue { state -> Opening? in
             guard var session = state.session, let peer = state.peer else { return nil }

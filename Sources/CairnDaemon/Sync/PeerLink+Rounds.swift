@@ -13,13 +13,19 @@ extension PeerLink {
     /// Starts a reconciliation round (from any thread; on the loop); `done` (if any) learns when
     /// it ends (true) or that it could not start or the link closed first (false).
     func startRound(done: (@Sendable (Bool) -> Void)? = nil) {
-        onLoop { self.startRoundOnLoop(done: done) }
+        onLoop { self.startRoundOnLoop(opening: false, done: done) }
+    }
+
+    /// The round that opens a connection (on the loop), when differences are likely: its
+    /// session opens eagerly (`ReconcileSession.Opening.eager`).
+    func startOpeningRound() {
+        startRoundOnLoop(opening: true, done: nil)
     }
 
     /// A reconcile session when both sides speak protocol 2, else a whole-vector round.
-    private func startRoundOnLoop(done: (@Sendable (Bool) -> Void)?) {
+    private func startRoundOnLoop(opening: Bool, done: (@Sendable (Bool) -> Void)?) {
         if state.value.reconcile.enabled {
-            startReconcile(done: done)
+            startReconcile(opening: opening ? .eager : .fingerprint, done: done)
         } else {
             startWholeVectorRound(done: done)
         }
@@ -154,7 +160,7 @@ extension PeerLink {
     func keepAlive(after interval: TimeInterval) {
         onLoop {
             self.sendAuditHeads(force: false)
-            if Date().timeIntervalSince(self.state.value.lastFrameSentAt) > interval { self.startRoundOnLoop(done: nil) }
+            if Date().timeIntervalSince(self.state.value.lastFrameSentAt) > interval { self.startRoundOnLoop(opening: false, done: nil) }
         }
     }
 

@@ -45,6 +45,9 @@ struct ReconcileLinkState: Sendable {
     /// Both Hellos announced `SyncFrame.reconcileFeature`: rounds are reconcile sessions over
     /// stream heads, whole vectors only as the fallback.
     var enabled = false
+    /// The peer's Hello announced `SyncFrame.reconcileListsFeature`: our sessions may answer
+    /// small differing ranges with whole lists.
+    var wholeLists = false
     /// The number of the last session this side opened (sessions count from 1).
     var lastOpened: UInt64 = 0
     /// The highest session number the peer opened, per set: a round 1 at or below it is a
@@ -58,6 +61,14 @@ struct ReconcileLinkState: Sendable {
     /// batch goes out, so that no delta is sent with its author's certificate beside it only
     /// because the session has not finished.
     var certificatesSettled = false
+
+    /// The limits of this link's sessions: the defaults, without whole lists for a peer that
+    /// does not take them.
+    var limits: ReconcileLimits {
+        var limits = ReconcileLimits.default
+        if !wholeLists { limits.wholeListItems = 0 }
+        return limits
+    }
 
     /// What a reconcile message of `size` bytes costs beyond itself in a sync frame: the
     /// 4-byte length prefix, the oneof tag (1 byte) and the varint length.

@@ -38,6 +38,11 @@ struct ReconcileAnswer {
         var items: Int
         /// Tags of the peer's items this piece marks missing.
         var expects: [UInt64] = []
+
+        var isWholeList: Bool {
+            if case .whole? = opens { return true }
+            return false
+        }
     }
 
     /// Answers `tasks` (sorted, disjoint) with `owed` values reserved.
@@ -70,6 +75,9 @@ struct ReconcileAnswer {
                 choices = [full] + halves + [deferral(ours, task: task)]
             case .items(let tags):
                 choices = reply(to: tags, ours: ours, task: task, itemsLeft: itemBudget - items) + [deferral(ours, task: task)]
+            case .whole(let tags):
+                choices =
+                    reply(to: tags, ours: ours, task: task, itemsLeft: itemBudget - items, owing: false) + [deferral(ours, task: task)]
             }
             guard let chosen = choices.firstIndex(where: fits) else {
                 throw .localLimit("no room to defer a range")
@@ -83,19 +91,51 @@ struct ReconcileAnswer {
         }
     }
 
-    /// The real answer to a fingerprint: nothing when equal, our tags when few, else a split.
+    /// The first message of an initiator (`ReconcileSession.Opening`): one fingerprint of the
+    /// whole key space (an empty list when there is nothing), or, `eagerly`, what this side
+    /// would answer to a differing one.
+    mutating func open(eagerly: Bool) {
+        let everything = 0..<set.count
+        if set.count == 0 {
+            emit([list(everything, lower: .zero, upper: .infinity)])
+        } else if eagerly {
+            emit(describe(everything, lower: .zero, upper: .infinity, parts: limits.branching))
+        } else {
+            emit([
+                Piece(
+                    lower: .zero, upper: .infinity, payload: .fingerprint(index.fingerprint(everything)),
+                    opens: .fingerprint(opening: false), items: 0)
+            ])
+        }
+    }
+
+    /// The real answer to a fingerprint: nothing when equal, else `describe`.
     private func settle(_ theirs: [UInt8], ours: Range<Int>, task: ReconcileSession.Task, parts: Int) -> [Piece] {
         if index.fingerprint(ours) == theirs { return [] }
+        return describe(ours, lower: task.lower, upper: task.upper, parts: parts)
+    }
+
+    /// Our items `ours` (the range from `bottom` to `top`) for a peer whose items there differ:
+    /// the items themselves when very few (a whole list), their tags when few, else a split
+    /// into `parts`.
+    private func describe(_ ours: Range<Int>, lower bottom: ReconcileBound, upper top: ReconcileBound, parts: Int) -> [Piece] {
+        if !ours.isEmpty, ours.count <= limits.wholeListItems {
+            return [
+                Piece(
+                    lower: bottom, upper: top, payload: .reply(items: ours.map { set[$0] }, missing: []), opens: .whole(ours),
+                    items: ours.count)
+            ]
+        }
         if ours.count <= limits.itemsThreshold {
-            return [list(ours, lower: task.lower, upper: task.upper)]
+            return [list(ours, lower: bottom, upper: top)]
         }
         let parts = min(parts, ours.count)
         var pieces: [Piece] = []
-        var lower = task.lower
+        var lower = bottom
         for part in 0..<parts {
             let start = ours.lowerBound + ours.count * part / parts
             let end = ours.lowerBound + ours.count * (part + 1) / parts
-            let upper = part == parts - 1 ? task.upper : set.bound(before: end)
+            let upper = part == parts - 1 ? top : set.bound(before: end)
             // A part of one or two items is listed at once: 8 bytes a tag beat a fingerprint.
             pieces.append(
                 end - start <= 2
@@ -114,8 +154,11 @@ struct ReconcileAnswer {
 
     /// The answers to a list of tags, best first: nothing when we hold exactly those items, a
     /// whole reply, or a reply in chunks (its first `itemsLeft` items, then our fingerprint of
-    /// the rest).
-    private func reply(to tags: [UInt64], ours: Range<Int>, task: ReconcileSession.Task, itemsLeft: Int) -> [[Piece]] {
+    /// the rest). The bitmap marks the listed items we lack; unless `owing` is false (the tags
+    /// of a whole list, whose values we have), their values are due next.
+    private func reply(
+        to tags: [UInt64], ours: Range<Int>, task: ReconcileSession.Task, itemsLeft: Int, owing: Bool = true
+    ) -> [[Piece]] {
         let theirs = Set(tags)
         let held = Set(index.tags[ours])
         let extra = ours.filter { !theirs.contains(index.tags[$0]) }
@@ -127,6 +170,7 @@ struct ReconcileAnswer {
         }
         if extra.isEmpty && expects.isEmpty { return [[]] }
         let bitmap = expects.isEmpty ? [] : missing
+        if !owing { expects = [] }
         var choices = [
             [
                 Piece(
@@ -170,7 +214,8 @@ struct ReconcileAnswer {
                 expectedValues += piece.expects.map { ReconcileSession.ExpectedValue(tag: $0, replyKeys: keys) }
             }
             if let opens = piece.opens { awaiting.append(.init(lower: piece.lower, upper: piece.upper, kind: opens)) }
-            if case .reply(let sent, _) = piece.payload {
+            // A whole list says what we hold, not what the peer lacks.
+            if case .reply(let sent, _) = piece.payload, !piece.isWholeList {
                 notHeldByPeer += sent.map(\.key)
             }
         }

@@ -11,6 +11,12 @@ public struct ReconcileLimits: Hashable, Sendable {
     /// (8 bytes each) rather than split further (64: one list of 64 tags costs about as much as
     /// the 16 fingerprints of a split, and ends the descent).
     public var itemsThreshold: Int
+    /// A differing range holding at most this many of the sender's items is answered with the
+    /// items themselves, values included (a whole list: a REPLY answering a FINGERPRINT), not
+    /// with their tags (8: at 72 bytes an item, the list costs about one split, and the peer
+    /// learns the values one round trip sooner). 0 never sends one, for a peer that did not
+    /// announce it (`SyncFrame.reconcileListsFeature`); receiving one is always allowed.
+    public var wholeListItems: Int
     /// Largest serialized message accepted or sent (2 MiB), checked before parsing. Any message
     /// within the range and item limits fits.
     public var maxMessageBytes: Int
@@ -34,6 +40,7 @@ public struct ReconcileLimits: Hashable, Sendable {
     public init(
         branching: Int = 16,
         itemsThreshold: Int = 64,
+        wholeListItems: Int = 8,
         maxMessageBytes: Int = 2 << 20,
         maxRangesPerMessage: Int = 4_096,
         maxItemsPerMessage: Int = 8_192,
@@ -43,6 +50,7 @@ public struct ReconcileLimits: Hashable, Sendable {
     ) {
         self.branching = branching
         self.itemsThreshold = itemsThreshold
+        self.wholeListItems = wholeListItems
         self.maxMessageBytes = maxMessageBytes
         self.maxRangesPerMessage = maxRangesPerMessage
         self.maxItemsPerMessage = maxItemsPerMessage
@@ -56,6 +64,7 @@ public struct ReconcileLimits: Hashable, Sendable {
     var defect: String? {
         if branching < 2 { return "branching below 2" }
         if itemsThreshold < 1 { return "items threshold below 1" }
+        if wholeListItems < 0 || wholeListItems > itemsThreshold { return "whole lists outside 0 through the items threshold" }
         if maxRangesPerMessage < 2 * branching + 2 { return "fewer ranges per message than one split needs" }
         if maxItemsPerMessage < itemsThreshold { return "fewer items per message than one list" }
         if maxMessages < 2 { return "fewer than two messages per session" }

@@ -30,18 +30,6 @@ public struct ReconcileMessage: Hashable, Sendable {
         self.values = values
     }
 
-    /// Whether the sender expects an answer: it asked something (a FINGERPRINT or ITEMS range)
-    /// or marked items it lacks (a REPLY bit), which the receiver owes as values.
-    public var asksForAnswer: Bool {
-        ranges.contains { range in
-            switch range.payload {
-            case .fingerprint, .items: return true
-            case .reply(_, let missing): return !missing.isEmpty
-            case .skip: return false
-            }
-        }
-    }
-
     /// Tags, reply items and values together: what `maxItemsPerMessage` bounds.
     var itemCount: Int {
         values.count + ranges.reduce(0) { total, range in

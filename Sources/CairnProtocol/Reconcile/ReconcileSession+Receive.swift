@@ -4,6 +4,8 @@ extension ReconcileSession {
         enum Kind: Hashable, Sendable {
             case fingerprint([UInt8])
             case items([UInt64])
+            /// The tags of the peer's whole list, whose items are learned already.
+            case whole([UInt64])
         }
 
         var lower: ReconcileBound
@@ -26,6 +28,10 @@ extension ReconcileSession {
         var owed: [(index: Int, reference: Int?)] = []
         /// Whether anything was settled or refined (not only deferred).
         var progress = false
+
+        /// Whether the peer's message asks for an answer: a range to answer or values owed. (A
+        /// bitmap answering our whole list asks for nothing: the peer has those values.)
+        var asked: Bool { !tasks.isEmpty || !owed.isEmpty }
     }
 
     mutating func handle(_ message: ReconcileMessage) throws(ReconcileError) -> ReconcileOutput {
@@ -58,7 +64,7 @@ extension ReconcileSession {
         for owed in answers.owed { notHeldByPeer.insert(set.key(owed.index)) }
         let finished = awaiting.isEmpty && expectedValues.isEmpty
         var reply: [UInt8]?
-        if message.asksForAnswer {
+        if answers.asked {
             let outgoing = ReconcileMessage(
                 set: set.kind, session: session, round: message.round + 1, ranges: builder.ranges,
                 values: answers.owed.map { owed in
@@ -70,10 +76,9 @@ extension ReconcileSession {
             }
             try count(sent: bytes.count)
             reply = bytes
-        } else if !finished || !builder.ranges.isEmpty {
-            // The peer asked nothing, so it answered every range we left open and owes nothing.
-            throw .inconsistent("an answer that asks nothing but leaves work open")
         }
+        // Nothing asked leaves nothing open: whatever this side awaits, it awaits by answering.
+        assert(answers.asked || finished)
         nextRound = message.round + 2
         if finished { phase = .finished }
         return ReconcileOutput(reply: reply, finished: finished)
@@ -159,12 +164,20 @@ extension ReconcileSession {
                     answers.tasks.append(Task(lower: entry.lower, upper: entry.range.upper, kind: .fingerprint(fingerprint)))
                 case .items(let tags):
                     answers.tasks.append(Task(lower: entry.lower, upper: entry.range.upper, kind: .items(tags)))
-                case .reply, .skip:
-                    throw .notRefining("a reply to a fingerprint")
+                case .reply(let items, let missing):
+                    // A whole list: the peer's every item in the range, values included.
+                    guard group.count == 1, missing.isEmpty else {
+                        throw .notRefining("a reply to a fingerprint that is not one whole list")
+                    }
+                    for item in items { try learn(item) }
+                    answers.tasks.append(Task(lower: entry.lower, upper: entry.range.upper, kind: .whole(items.map(index.tag(of:)))))
+                case .skip:
+                    throw .notRefining("a skip answering a fingerprint")
                 }
             }
-            if group.count > 1 || isItems(group[0]) { answers.progress = true }
-        case .items(let ours):
+            if group.count > 1 || !isFingerprint(group[0]) { answers.progress = true }
+        case .items(let ours), .whole(let ours):
+            let whole = open.kind == .whole(ours)
             if group.isEmpty {
                 // The peer holds exactly the items we listed.
                 answers.progress = true
@@ -175,12 +188,12 @@ extension ReconcileSession {
             case (1, .fingerprint(let fingerprint)):
                 answers.tasks.append(Task(lower: open.lower, upper: open.upper, kind: .fingerprint(fingerprint)))
             case (1, .reply(let items, let missing)):
-                try takeReply(items: items, missing: missing, ours: ours, into: &answers, index: index)
+                try takeReply(items: items, missing: missing, ours: ours, owing: !whole, into: &answers, index: index)
             case (2, .reply(let items, let missing)):
                 guard !items.isEmpty, case .fingerprint(let fingerprint) = group[1].range.payload else {
                     throw .notRefining("a reply in chunks without an item, or not followed by a fingerprint")
                 }
-                try takeReply(items: items, missing: missing, ours: ours, into: &answers, index: index)
+                try takeReply(items: items, missing: missing, ours: ours, owing: !whole, into: &answers, index: index)
                 answers.tasks.append(Task(lower: group[1].lower, upper: open.upper, kind: .fingerprint(fingerprint)))
             default:
                 throw .notRefining("an answer to a list that is neither a reply nor a deferral")
@@ -188,14 +201,17 @@ extension ReconcileSession {
         }
     }
 
-    private func isItems(_ entry: Entry) -> Bool {
-        if case .items = entry.range.payload { return true }
+    private func isFingerprint(_ entry: Entry) -> Bool {
+        if case .fingerprint = entry.range.payload { return true }
         return false
     }
 
-    /// Keeps the peer's items that we lacked and notes ours that it marked missing.
+    /// Keeps the peer's items that we lacked and notes ours that it marked missing: their
+    /// values are owed next, unless we listed them whole (`owing` false), when the bits only
+    /// say the peer does not hold them.
     private mutating func takeReply(
-        items: [ReconcileItem], missing: [UInt8], ours: Range<Int>, into answers: inout Answers, index: ReconcileIndex
+        items: [ReconcileItem], missing: [UInt8], ours: Range<Int>, owing: Bool, into answers: inout Answers,
+        index: ReconcileIndex
     ) throws(ReconcileError) {
         answers.progress = true
         if !missing.isEmpty {
@@ -207,7 +223,11 @@ extension ReconcileSession {
             for bit in 0..<missing.count * 8 where missing[bit / 8] & (1 << (bit % 8)) != 0 {
                 guard bit < ours.count else { throw .invalid(what: "reply", detail: "a bit past the listed items") }
                 let owed = ours.lowerBound + bit
-                answers.owed.append((owed, replied[set.key(owed)]))
+                if owing {
+                    answers.owed.append((owed, replied[set.key(owed)]))
+                } else {
+                    notHeldByPeer.insert(set.key(owed))
+                }
             }
         }
         let listed = Set(index.tags[ours])

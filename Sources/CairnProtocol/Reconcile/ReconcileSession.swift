@@ -61,6 +61,10 @@ public struct ReconcileSession: Sendable {
             case fingerprint(opening: Bool)
             /// The tags of our items `indices`.
             case items(Range<Int>)
+            /// Our items `indices` themselves (a whole list): the peer answers as to tags, but
+            /// its bitmap marks what it does not hold and asks for nothing, since it has the
+            /// values already.
+            case whole(Range<Int>)
         }
 
         var lower: ReconcileBound
@@ -68,13 +72,23 @@ public struct ReconcileSession: Sendable {
         var kind: Kind
     }
 
+    /// How an initiator's first message describes its set.
+    public enum Opening: Hashable, Sendable {
+        /// One fingerprint of the whole key space (an empty list when the set is empty): a
+        /// session between equal sets is one small message each way. For rounds on a link that
+        /// was in sync.
+        case fingerprint
+        /// What this side would answer to a differing fingerprint of everything (a split, a
+        /// list of tags or a whole list): one round trip less when the sets differ, a few
+        /// hundred bytes more when they do not. For the round that opens a connection.
+        case eager
+    }
+
     /// Opens a session: returns it and the first message to send. `salt` must be 16 fresh
     /// random bytes (`SecureRandom.bytes(16)`), `session` distinct for each session this side
-    /// opens on a connection. The first message is a fingerprint of the whole key space (an
-    /// empty list when `set` is empty), so that a session between equal sets is one small
-    /// message each way.
+    /// opens on a connection; `opening` chooses how the first message describes the set.
     public static func initiate(
-        set: ReconcileSet, session: UInt64, salt: [UInt8], limits: ReconcileLimits = .default
+        set: ReconcileSet, session: UInt64, salt: [UInt8], limits: ReconcileLimits = .default, opening: Opening = .fingerprint
     ) throws(ReconcileError) -> (ReconcileSession, [UInt8]) {
         if let defect = limits.defect { throw .invalidLocalSet("limits: \(defect)") }
         guard salt.count == ReconcileIndex.saltLength else {
@@ -87,15 +101,10 @@ public struct ReconcileSession: Sendable {
         state.session = session
         let index = ReconcileIndex(set: set, salt: salt)
         state.index = index
-        let everything = 0..<set.count
-        let payload: ReconcileRange.Payload =
-            set.count == 0 ? .items(tags: []) : .fingerprint(index.fingerprint(everything))
-        state.awaiting = [
-            Awaited(lower: .zero, upper: .infinity, kind: set.count == 0 ? .items(everything) : .fingerprint(opening: false))
-        ]
-        let message = ReconcileMessage(
-            set: set.kind, session: session, round: 1, salt: salt,
-            ranges: [ReconcileRange(upper: .infinity, payload: payload)])
+        var builder = ReconcileAnswer(index: index, limits: limits)
+        builder.open(eagerly: opening == .eager)
+        state.awaiting = builder.awaiting
+        let message = ReconcileMessage(set: set.kind, session: session, round: 1, salt: salt, ranges: builder.ranges)
         let bytes = message.encode()
         try state.count(sent: bytes.count)
         return (state, bytes)

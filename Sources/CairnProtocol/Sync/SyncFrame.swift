@@ -20,8 +20,12 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     /// `Hello.features` bit: the sender speaks protocol 2 (range-based reconciliation, `reconcile`
     /// frames). A round uses it only when both sides announce it; otherwise whole vectors.
     public static let reconcileFeature: UInt64 = 4
+    /// `Hello.features` bit: the sender's reconcile sessions accept a whole list (a REPLY
+    /// answering a FINGERPRINT: the items of a small differing range, values included). A side
+    /// sends whole lists only to a peer that announced it (`ReconcileLimits.wholeListItems`).
+    public static let reconcileListsFeature: UInt64 = 8
     /// The features this build announces in its `Hello`.
-    public static let features: UInt64 = auditHeadsFeature | grantCopiesFeature | reconcileFeature
+    public static let features: UInt64 = auditHeadsFeature | grantCopiesFeature | reconcileFeature | reconcileListsFeature
 
     /// The first message of each side: who it is and what federation it belongs to.
     case hello(HelloFrame)

@@ -13,13 +13,14 @@ struct ReconcileRun {
     /// Round trips, counting a last half trip as one.
     var roundTrips: Int { (messages.count + 1) / 2 }
 
-    /// Runs a session between `local` (initiator) and `remote` (responder) to the end.
+    /// Runs a session between `local` (initiator) and `remote` (responder) to the end; the
+    /// responder uses `responderLimits` when given (a peer of another release), else `limits`.
     static func run(
-        _ local: ReconcileSet, _ remote: ReconcileSet, limits: ReconcileLimits = .default, session: UInt64 = 1,
-        salt: [UInt8] = Array(repeating: 0x5A, count: 16)
+        _ local: ReconcileSet, _ remote: ReconcileSet, limits: ReconcileLimits = .default, responderLimits: ReconcileLimits? = nil,
+        session: UInt64 = 1, salt: [UInt8] = Array(repeating: 0x5A, count: 16), opening: ReconcileSession.Opening = .fingerprint
     ) throws -> ReconcileRun {
-        let (initiator, first) = try ReconcileSession.initiate(set: local, session: session, salt: salt, limits: limits)
-        var run = ReconcileRun(initiator: initiator, responder: ReconcileSession(responding: remote, limits: limits))
+        let (initiator, first) = try ReconcileSession.initiate(set: local, session: session, salt: salt, limits: limits, opening: opening)
+        var run = ReconcileRun(initiator: initiator, responder: ReconcileSession(responding: remote, limits: responderLimits ?? limits))
         run.messages.append(first)
         var pending: [UInt8]? = first
         var toResponder = true

@@ -113,8 +113,19 @@ import Testing
         let cases: [(ReconcileError, [ReconcileRange])] = [
             // One fingerprint over a part, the rest skipped: not a cover of the range asked.
             (.notRefining("a partial answer to a fingerprint"), [.init(upper: .key([0x80]), payload: .fingerprint(Self.fingerprint))]),
-            // A reply where no list was sent.
-            (.notRefining("a reply to a fingerprint"), [.init(upper: .infinity, payload: .reply(items: [], missing: []))]),
+            // A reply with a bitmap where no list was sent (a whole list has none).
+            (
+                .notRefining("a reply to a fingerprint that is not one whole list"),
+                [.init(upper: .infinity, payload: .reply(items: [], missing: [1]))]
+            ),
+            // A whole list that is only part of the answer.
+            (
+                .notRefining("a reply to a fingerprint that is not one whole list"),
+                [
+                    .init(upper: .key([0x80]), payload: .reply(items: [], missing: [])),
+                    .init(upper: .infinity, payload: .fingerprint(Self.fingerprint)),
+                ]
+            ),
             // A fingerprint over exactly the same range and nothing else: deferring everything.
             (.noProgress, [.init(upper: .infinity, payload: .fingerprint(Self.fingerprint))]),
         ]
@@ -176,8 +187,9 @@ import Testing
     @Test func aReplyItemTheReceiverListedIsRefused() throws {
         var random = SeededRandom(seed: 3)
         let items = (0..<3).map { _ in ReconcileFixtures.item(&random) }
-        var responder = ReconcileSession(responding: try ReconcileFixtures.set(items))
-        // Three items: the responder answers a differing fingerprint with its list of tags.
+        var responder = ReconcileSession(responding: try ReconcileFixtures.set(items), limits: ReconcileLimits(wholeListItems: 0))
+        // Three items, whole lists off: the responder answers a differing fingerprint with its
+        // list of tags.
         let answer = try responder.receive(Self.message(1, [.init(upper: .infinity, payload: .fingerprint(Self.fingerprint))]))
         let list = try ReconcileMessage.decode(try #require(answer.reply), limits: .default)
         guard case .items(let tags) = list.ranges.first?.payload else {
@@ -189,12 +201,15 @@ import Testing
         #expect(throws: ReconcileError.inconsistent("a reply item that we listed ourselves")) { try responder.receive(reply) }
     }
 
-    /// A bitmap of the wrong length, or with a bit past the listed items, is refused.
-    @Test func aBitmapThatDoesNotFitTheListIsRefused() throws {
+    /// A bitmap of the wrong length, or with a bit past the listed items, is refused, whether
+    /// the list was of tags or whole.
+    @Test(arguments: [0, 8])
+    func aBitmapThatDoesNotFitTheListIsRefused(_ wholeListItems: Int) throws {
         var random = SeededRandom(seed: 4)
         let items = (0..<3).map { _ in ReconcileFixtures.item(&random) }
         for missing: [UInt8] in [[0b1000], [1, 1]] {
-            var responder = ReconcileSession(responding: try ReconcileFixtures.set(items))
+            var responder = ReconcileSession(
+                responding: try ReconcileFixtures.set(items), limits: ReconcileLimits(wholeListItems: wholeListItems))
             _ = try responder.receive(Self.message(1, [.init(upper: .infinity, payload: .fingerprint(Self.fingerprint))]))
             let reply = Self.message(3, [.init(upper: .infinity, payload: .reply(items: [], missing: missing))])
             let error = #expect(throws: ReconcileError.self) { try responder.receive(reply) }
@@ -203,5 +218,29 @@ import Testing
                 continue
             }
         }
+    }
+
+    /// A side that sent its items whole cannot be sent one of them back as the peer's; an
+    /// honest answer's bitmap says what the peer lacks and asks for nothing.
+    @Test func answersToAWholeListAreChecked() throws {
+        var random = SeededRandom(seed: 6)
+        let items = (0..<3).map { _ in ReconcileFixtures.item(&random) }.sorted()
+        func opened() throws -> ReconcileSession {
+            var responder = ReconcileSession(responding: try ReconcileFixtures.set(items))
+            let answer = try responder.receive(Self.message(1, [.init(upper: .infinity, payload: .fingerprint(Self.fingerprint))]))
+            let list = try ReconcileMessage.decode(try #require(answer.reply), limits: .default)
+            #expect(list.ranges.map(\.payload) == [.reply(items: items, missing: [])])
+            return responder
+        }
+        var echoed = try opened()
+        let echo = Self.message(3, [.init(upper: .infinity, payload: .reply(items: [items[1]], missing: []))])
+        #expect(throws: ReconcileError.inconsistent("a reply item that we listed ourselves")) { try echoed.receive(echo) }
+
+        // An honest answer: one item of the peer's, and our second item marked as not held.
+        var answered = try opened()
+        let theirs = ReconcileItem(key: items[1].key, value: Array(repeating: 9, count: 40))
+        let output = try answered.receive(Self.message(3, [.init(upper: .infinity, payload: .reply(items: [theirs], missing: [0b010]))]))
+        #expect(output.reply == nil && output.finished)
+        #expect(answered.outcome?.differences == [ReconcileDifference(key: items[1].key, local: items[1].value, remote: theirs.value)])
     }
 }

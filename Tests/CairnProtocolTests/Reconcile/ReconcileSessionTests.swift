@@ -30,7 +30,88 @@ import Testing
         let kind: ReconcileSetKind = random.chance(0.5) ? .streamHeads : .certificates
         let (local, remote) = try ReconcileFixtures.pair(
             shared: shared, onlyLocal: onlyLocal, onlyRemote: onlyRemote, changed: changed, seed: random.next(), kind: kind)
-        try check(ReconcileRun.run(local, remote, session: random.next(), salt: random.bytes(16)), local, remote)
+        // Either opening, and whole lists on, off (a peer of an older release) or up to the
+        // threshold of tags, on each side.
+        let opening: ReconcileSession.Opening = random.chance(0.5) ? .eager : .fingerprint
+        let wholeLists = [0, 8, 64]
+        let limits = ReconcileLimits(wholeListItems: wholeLists[Int(random.next() % 3)])
+        let responderLimits = ReconcileLimits(wholeListItems: wholeLists[Int(random.next() % 3)])
+        try check(
+            ReconcileRun.run(
+                local, remote, limits: limits, responderLimits: responderLimits, session: random.next(), salt: random.bytes(16),
+                opening: opening),
+            local, remote)
+    }
+
+    /// The opening of a connection on a thin link, one stream changed among 100: the eager
+    /// opening (a split) is answered with the differing part's items themselves, and the
+    /// initiator's reply ends the session: three messages, where a fingerprint and tags take
+    /// five, and each side knows the other's value one round trip sooner.
+    @Test func anEagerOpeningWithWholeListsSavesARoundTrip() throws {
+        let (local, remote) = try ReconcileFixtures.pair(shared: 99, changed: 1, seed: 11)
+        let eager = try ReconcileRun.run(local, remote, opening: .eager)
+        try check(eager, local, remote)
+        #expect(eager.messages.count == 3, "\(eager.messages.map(\.count))")
+        // The second message is one whole list: the responder's items of the differing part.
+        let second = try ReconcileMessage.decode(eager.messages[1], limits: .default)
+        #expect(second.ranges.count(where: { if case .reply(let items, []) = $0.payload { !items.isEmpty } else { false } }) == 1)
+        // The initiator knew everything once it had the list.
+        var initiator = try ReconcileSession.initiate(set: local, session: 1, salt: Array(repeating: 0x5A, count: 16), opening: .eager).0
+        let output = try initiator.receive(eager.messages[1])
+        #expect(output.finished && output.reply == eager.messages[2])
+        #expect(initiator.outcome?.differences == ReconcileFixtures.expected(local, remote))
+
+        let before = try ReconcileRun.run(local, remote, limits: ReconcileLimits(wholeListItems: 0))
+        try check(before, local, remote)
+        #expect(before.messages.count == 5)
+        // In sync, the eager opening costs a split instead of one fingerprint, and still one
+        // message each way.
+        let same = try ReconcileRun.run(local, local, opening: .eager)
+        try check(same, local, local)
+        #expect(same.messages.count == 2)
+        #expect(same.bytes < 600, "\(same.messages.map(\.count))")
+    }
+
+    /// A side of an older release (whole lists off) is never sent one, and still answers ours.
+    @Test func wholeListsGoOnlyToAPeerThatTakesThem() throws {
+        let (local, remote) = try ReconcileFixtures.pair(shared: 99, onlyRemote: 1, changed: 2, seed: 12)
+        let old = ReconcileLimits(wholeListItems: 0)
+        var wholeListsSent = 0
+        for (mine, theirs) in [(old, ReconcileLimits.default), (ReconcileLimits.default, old), (old, old)] {
+            let run = try ReconcileRun.run(local, remote, limits: mine, responderLimits: theirs, opening: .eager)
+            try check(run, local, remote)
+            let messages = try run.messages.map { try ReconcileMessage.decode($0, limits: .default) }
+            for (position, message) in messages.enumerated() {
+                // Every reply answers a list of the message before (of tags, or a whole list),
+                // unless it is itself a whole list, which only a side with whole lists may send.
+                let listed =
+                    position == 0
+                    ? [] : Self.spans(messages[position - 1]).filter { if case .fingerprint = $0.payload { false } else { true } }
+                for span in Self.spans(message) {
+                    guard case .reply = span.payload else { continue }
+                    if listed.contains(where: { $0.lower == span.lower && span.upper <= $0.upper }) { continue }
+                    // Even positions are the initiator's.
+                    let sender = position % 2 == 0 ? mine : theirs
+                    #expect(sender.wholeListItems > 0, "a whole list in message \(position + 1) from a side without them")
+                    wholeListsSent += 1
+                }
+            }
+        }
+        // The sides with whole lists did send some (the check above is not vacuous).
+        #expect(wholeListsSent >= 2)
+    }
+
+    private typealias Span = (lower: ReconcileBound, upper: ReconcileBound, payload: ReconcileRange.Payload)
+
+    /// The non-skip ranges of a message with their lower bounds.
+    private static func spans(_ message: ReconcileMessage) -> [Span] {
+        var lower = ReconcileBound.zero
+        var spans: [Span] = []
+        for range in message.ranges {
+            if range.payload != .skip { spans.append((lower, range.upper, range.payload)) }
+            lower = range.upper
+        }
+        return spans
     }
 
     /// Limits far below the defaults force replies in chunks and deferred ranges; the result is
