@@ -340,6 +340,25 @@ import Testing
         }
     }
 
+    /// The peer never answers alpha's opening (it dropped the session, or the message was
+    /// lost): once the session has been open for the idle timeout, alpha ends it, counts it,
+    /// and runs a whole-vector round instead; the connection stays.
+    @Test func aSessionThePeerStopsAnsweringEndsInAWholeVectorRound() async throws {
+        try await SyncLinkChannelTests.withHarness { harness in
+            _ = try harness.alpha.records.put(PutRecordRequest(id: "c-1", type: "note", classification: "CONFIDENTIAL", fields: ["n": 1]))
+            _ = try await Self.admitSpeakingProtocol2(&harness)
+            let link = try #require(harness.peerLink)
+            link.checkReconcile(timeout: 3_600)
+            // The check runs on the loop: let it (and what it may send) go first.
+            try await harness.channel.testingEventLoop.executeInContext {}
+            #expect(try await harness.reader.isQuiet(harness.channel), "a session younger than the timeout was ended")
+            link.checkReconcile(timeout: 0)
+            guard case .summary = try await harness.next() else { throw FixtureError("no whole-vector round after the timeout") }
+            #expect(SyncChannel.counter(harness.alpha, "cairn_sync_reconcile_failures_total", "reason=\"timeout\"") == 1)
+            #expect(harness.channel.isActive)
+        }
+    }
+
     /// The peer answers alpha's opening with a message that only defers (it settles nothing):
     /// the session ends, the peer is audited, and alpha runs a whole-vector round instead; the
     /// connection stays.

@@ -143,6 +143,27 @@ extension PeerLink {
         }
     }
 
+    /// Ends the sessions open for longer than `timeout` (from any thread; on the loop): the
+    /// peer stopped answering (it dropped the session after an error of its own, or a message
+    /// was lost), so without this a session would stay open, and whoever waits for it would
+    /// wait, until the link closed. Counted as `reason="timeout"` and logged, not audited (a
+    /// slow link looks the same); ours over stream heads is replaced by a whole-vector round,
+    /// whose end its waiters learn, and the certificates of an unsettled opening are sent.
+    func checkReconcile(timeout: TimeInterval) {
+        onLoop {
+            let stalled = self.state.value.reconcile.runs.filter { Date().timeIntervalSince($0.value.openedAt) > timeout }.keys
+            guard !stalled.isEmpty else { return }
+            let waiters = stalled.flatMap { self.dropReconcile($0) }
+            self.logger.warning(
+                "sync.reconcile_stalled",
+                metadata: ["peer": "\(self.name)", "sessions": "\(stalled.count)", "timeout_s": "\(Int(timeout))"])
+            self.context.metrics.count("cairn_sync_reconcile_failures_total", [("reason", "timeout")], by: stalled.count)
+            self.settleCertificatesByFallback()
+            guard stalled.contains(ReconcileKey(set: .streamHeads, ours: true)) else { return }
+            self.startWholeVectorRound(done: waiters.isEmpty ? nil : { @Sendable success in for waiter in waiters { waiter(success) } })
+        }
+    }
+
     /// Forgets a session (on the loop) and returns who waited for it.
     @discardableResult
     func dropReconcile(_ key: ReconcileKey) -> [@Sendable (Bool) -> Void] {

@@ -1,4 +1,5 @@
 import CairnProtocol
+import Foundation
 
 /// Which of a link's reconcile sessions a message belongs to: its item set and its initiator,
 /// read from the round's parity (the initiator sends the odd rounds). A link holds at most one
@@ -23,6 +24,8 @@ struct ReconcileRun: Sendable {
     /// The sync framing around the session's messages (length prefix, tag, length), for the
     /// round's cost in `cairn_sync_round_bytes_total`.
     var framing = 0
+    /// When the session was opened (by either side), for `PeerLink.checkReconcile`.
+    var openedAt = Date()
 }
 
 /// What a session reconciles, with what each use needs once it is finished.

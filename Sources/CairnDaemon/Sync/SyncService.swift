@@ -176,8 +176,9 @@ final class SyncService: Service, Sendable {
         return channel
     }
 
-    /// Every `antiEntropySeconds` (with jitter): a round with one random connected peer, and a
-    /// round on any connection that has been quiet for a third of the idle timeout.
+    /// Every `antiEntropySeconds` (with jitter): a round with one random connected peer, a
+    /// round on any connection that has been quiet for a third of the idle timeout, and the
+    /// end of batches unacknowledged and reconcile sessions unanswered for the idle timeout.
     private func antiEntropy() async {
         let base = Double(config.antiEntropySeconds)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -190,6 +191,7 @@ final class SyncService: Service, Sendable {
             for link in links {
                 link.keepAlive(after: Double(config.idleTimeoutSeconds) / 3)
                 link.checkAcknowledgements(timeout: Double(config.idleTimeoutSeconds))
+                link.checkReconcile(timeout: Double(config.idleTimeoutSeconds))
             }
         }
     }
