@@ -126,6 +126,8 @@ final class GatedSite: SyncSite {
         site.flushWitnessed(device)
     }
 
+    func noteConnection(of device: DeviceID, connected: Bool) { site.noteConnection(of: device, connected: connected) }
+
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void) {
         log.note("ingest")
         ingests?.pass()

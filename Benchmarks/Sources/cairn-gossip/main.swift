@@ -9,6 +9,11 @@ import Foundation
 // Watches the change stream of every listed site (GET /v1/watch), then writes WRITES records,
 // one at a time, at the writer site; for each, the time from the write being acknowledged
 // until the last watched site reports it. Prints `gossip_p50_ms=… gossip_p99_ms=… …`.
+//
+// With --steady N (a federation from cold): writes go on, each waited for at most 1 s, until N
+// in a row have each reached every site in under a second (or --max-seconds pass); prints
+// `gossip_steady_after_s=…`, the time of the first of those writes since --since (Unix
+// seconds; default: when cairn-gossip started), and how many writes it took.
 
 var writer = ""
 var watched: [String] = []
@@ -16,6 +21,9 @@ var writes = 100
 var level = "SECRET"
 var intervalMs = 200
 var timeout = 30.0
+var steady = 0
+var since = Date().timeIntervalSince1970
+var maxSeconds = 300.0
 var iterator = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = iterator.next() {
     guard let value = iterator.next() else { fail("\(flag) needs a value", code: 2) }
@@ -26,6 +34,9 @@ while let flag = iterator.next() {
     case "--class": level = value
     case "--interval-ms": intervalMs = Int(value) ?? intervalMs
     case "--timeout": timeout = Double(value) ?? timeout
+    case "--steady": steady = Int(value) ?? steady
+    case "--since": since = Double(value) ?? since
+    case "--max-seconds": maxSeconds = Double(value) ?? maxSeconds
     default: fail("unknown option \(flag)", code: 2)
     }
 }
@@ -86,18 +97,53 @@ for (index, socket) in watched.enumerated() {
 guard arrivals.waitReady(watched.count, until: Date().addingTimeInterval(30)) else { fail("not every site started watching within 30 s") }
 
 let client = ControlClient(socketPath: writer, timeout: 30)
+
+/// Writes record `n` at the writer; exits on a failed write.
+@MainActor func write(_ n: Int) -> Date {
+    do {
+        _ = try client.putRecord(
+            PutRecordRequest(
+                id: "gossip-\(run)-\(n)", type: "incident", classification: level, fields: ["title": .string("gossip \(n)")]))
+    } catch {
+        fail("write \(n) failed: \(error)")
+    }
+    return Date()
+}
+
+if steady > 0 {
+    let deadline = Date().addingTimeInterval(maxSeconds)
+    var streak: [(write: Int, at: Date)] = []
+    var n = 0
+    while streak.count < steady {
+        guard Date() < deadline else {
+            print("gossip_steady_after_s=nan gossip_steady_writes=\(n) gossip_steady_streak=\(streak.count)")
+            exit(1)
+        }
+        let written = write(n)
+        if arrivals.waitAll("gossip-\(run)-\(n)", sites: watched.count, until: written.addingTimeInterval(1)) != nil {
+            streak.append((n, written))
+        } else {
+            streak = []
+        }
+        // Progress on stderr: how far each write got within its second.
+        let reached = arrivals.count("gossip-\(run)-\(n)")
+        FileHandle.standardError.write(
+            Data(String(format: "cairn-gossip: %.1f s: write %d reached %d/%d sites within 1 s\n", written.timeIntervalSince1970 - since, n, reached, watched.count).utf8))
+        n += 1
+        Thread.sleep(forTimeInterval: Double(intervalMs) / 1000)
+    }
+    print(
+        String(
+            format: "gossip_steady_after_s=%.1f gossip_steady_writes=%d gossip_steady_first=%d", streak[0].at.timeIntervalSince1970 - since,
+            n, streak[0].write))
+    exit(0)
+}
 var latencies: [Double] = []
 var byWrite: [(write: Int, ms: Double)] = []
 var missed = 0
 for n in 0..<writes {
     let id = "gossip-\(run)-\(n)"
-    do {
-        _ = try client.putRecord(
-            PutRecordRequest(id: id, type: "incident", classification: level, fields: ["title": .string("gossip \(n)")]))
-    } catch {
-        fail("write \(n) failed: \(error)")
-    }
-    let written = Date()
+    let written = write(n)
     if let last = arrivals.waitAll(id, sites: watched.count, until: written.addingTimeInterval(timeout)) {
         latencies.append(max(0, last.timeIntervalSince(written)) * 1000)
         byWrite.append((n, latencies.last!))

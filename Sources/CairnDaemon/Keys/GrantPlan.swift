@@ -24,6 +24,8 @@ struct GrantNeed {
 /// holder grants at once; any other holder grants only to a device it has known for `grace`
 /// seconds that still lacks the key: so a device that meets only some holders (a laptop that
 /// only ever meets site B) still gets A's key from B, without every holder granting every newcomer.
+/// A device this site is serving (connected to it now, or about to be sent a bundle) is granted
+/// at once by any holder: at most one grant per holder it is connected to, bounded by its links.
 struct GrantPlan {
     /// How long a holder that is not responsible for a key waits before it closes a gap.
     static let grace: Int64 = 120
@@ -34,9 +36,10 @@ struct GrantPlan {
     let withdrawals: Withdrawals
     let grantsSeen: Set<GrantSeen>
     let now: Int64
-    /// A device this site is serving through a channel nobody else may reach it by (a bundle
-    /// exported for it): it is granted what it lacks at once, whoever is responsible.
-    var serving: DeviceID? = nil
+    /// Devices this site is serving: connected to it now, or about to be sent a bundle (a
+    /// channel nobody else may reach them by). Each is granted what it lacks at once, whoever is
+    /// responsible.
+    var serving: Set<DeviceID> = []
 
     /// Devices that may be granted a key of `level` now.
     func eligible(level: String) -> [DeviceCertificate] {
@@ -66,7 +69,7 @@ struct GrantPlan {
             let lacking = candidates.filter { !held.contains($0.deviceID.bytes) }
             guard !lacking.isEmpty else { continue }
             let recipients = responsible(for: epoch, holders: held)
-                ? lacking : lacking.filter { $0.deviceID == serving || waitedLongEnough($0) }
+                ? lacking : lacking.filter { serving.contains($0.deviceID) || waitedLongEnough($0) }
             if !recipients.isEmpty { result.append(GrantNeed(level: level, epoch: epoch, key: key, recipients: recipients)) }
         }
         return result

@@ -14,13 +14,14 @@ extension KeysService {
     /// Grants what `GrantPlan` says this site owes: each key to the known, currently valid,
     /// cleared devices not known to hold it, in one GRANT delta per key (copies form, at most
     /// `GrantCopies.maxRecipients` recipients each) in this device's stream of the key's level,
-    /// so it travels only to sites cleared for that level, like the data it unlocks.
+    /// so it travels only to sites cleared for that level, like the data it unlocks. The devices
+    /// connected now and `serving` are granted what they lack at once (`GrantPlan`).
     func issueGrants(
         in context: inout WriteContext, now: Int64 = Int64(Date().timeIntervalSince1970), serving: DeviceID? = nil
     ) {
         let plan = GrantPlan(
             me: identity.deviceID, levels: identity.levels, devices: context.devices, withdrawals: context.withdrawals,
-            grantsSeen: context.grantsSeen, now: now, serving: serving)
+            grantsSeen: context.grantsSeen, now: now, serving: served(serving))
         for need in plan.needs(context.keyring) {
             do {
                 try grant(need.key, level: need.level, epoch: need.epoch, to: need.recipients, in: &context, now: now)
@@ -60,8 +61,15 @@ extension KeysService {
         ledger.read { state in
             let plan = GrantPlan(
                 me: identity.deviceID, levels: identity.levels, devices: state.devices, withdrawals: state.withdrawals,
-                grantsSeen: state.grantsSeen, now: now, serving: serving)
+                grantsSeen: state.grantsSeen, now: now, serving: served(serving))
             return !plan.needs(state.keyring).isEmpty
         }
+    }
+
+    /// The devices connected now, and `serving`.
+    private func served(_ serving: DeviceID?) -> Set<DeviceID> {
+        var devices = kernel.connected.devices
+        if let serving { devices.insert(serving) }
+        return devices
     }
 }

@@ -40,6 +40,8 @@ final class SiteKernel: Sendable {
     let auditAnchor: AuditAnchor
     /// The newest signed audit head of each peer. Audit.
     let auditWitnesses: AuditWitnesses
+    /// The devices connected to this site now (kept by sync). Keys.
+    let connected = ConnectedDevices()
 
     init(
         identity: SiteIdentity, store: any SiteStore, indexKey: SecureBytes, state: LedgerState,

@@ -42,6 +42,7 @@ extension PeerLink {
             close(reason: "too many connections from \(certificate.ref)", code: "too_many_connections")
             return
         }
+        site.noteConnection(of: certificate.deviceID, connected: true)
         if direction == .inbound { send(.hello(context.hello)) }
         logger.info(
             "sync.peer_connected",

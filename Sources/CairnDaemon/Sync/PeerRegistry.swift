@@ -22,11 +22,16 @@ final class PeerRegistry: Sendable {
         }
     }
 
-    func remove(_ link: PeerLink) {
-        guard let peer = link.peer else { return }
-        links.withLock { links in
+    /// Forgets a link; true when it was registered.
+    @discardableResult
+    func remove(_ link: PeerLink) -> Bool {
+        guard let peer = link.peer else { return false }
+        return links.withLock { links in
+            let before = links[peer.deviceID]?.count ?? 0
             links[peer.deviceID]?.removeAll { $0 === link }
-            if links[peer.deviceID]?.isEmpty == true { links[peer.deviceID] = nil }
+            let after = links[peer.deviceID]?.count ?? 0
+            if after == 0 { links[peer.deviceID] = nil }
+            return after < before
         }
     }
 

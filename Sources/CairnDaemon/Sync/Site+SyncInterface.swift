@@ -59,6 +59,10 @@ extension Site: SyncServiceSite {
         return try trust.accept(revocations: revocations, from: source)
     }
 
+    func noteConnection(of device: DeviceID, connected: Bool) {
+        if connected { kernel.connected.connected(device) } else { kernel.connected.disconnected(device) }
+    }
+
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void) {
         Self.assertOffLoop()
         ingest.ingest(envelopes, from: source, done: done)

@@ -111,7 +111,9 @@ final class SyncHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelInactive(context channelContext: ChannelHandlerContext) {
         if let link {
-            context.registry.remove(link)
+            if context.registry.remove(link), let peer = link.peer {
+                context.site.noteConnection(of: peer.deviceID, connected: false)
+            }
             link.closed()
             if link.isAdmitted {
                 context.logger.info("sync.peer_disconnected", metadata: ["peer": "\(link.name)"])

@@ -70,6 +70,9 @@ protocol SyncSite: Sendable {
     /// amendments that came with them first). Returns how many were new.
     @discardableResult
     func accept(revocations: [[UInt8]], from source: String) throws -> Int
+    /// A peer's connection was admitted (`connected`) or closed: a key holder grants what the
+    /// devices connected to it lack at once. In memory, from any thread.
+    func noteConnection(of device: DeviceID, connected: Bool)
     /// Verifies a batch of received envelopes (on the calling thread) and queues the storing of
     /// what is valid as one ledger job; `done` gets the report once the group is durable, from
     /// the ledger's queue (it must only hand the result on).
