@@ -134,6 +134,8 @@ final class GatedSite: SyncSite {
         site.ingest(envelopes, from: source, done: done)
     }
 
+    func recordIngest(_ report: IngestReport, from source: DeltaSource) { site.recordIngest(report, from: source) }
+
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])] {
         log.note("deltas")
         reads?.pass()

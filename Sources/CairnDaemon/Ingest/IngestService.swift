@@ -67,7 +67,8 @@ extension IngestService {
     /// `ingest` without waiting for the store: the envelopes are checked on the calling thread,
     /// the store work is queued on the ledger, and `done` gets the report once the group is
     /// durable (on the ledger's queue: it must only hand the result on). A link verifies its
-    /// next batch while this one is stored, and batches queued together share one commit.
+    /// next batch while this one is stored, and batches queued together share one commit. The
+    /// caller counts and logs the refusals (`record`) once the report is off the ledger's queue.
     func ingest(
         _ envelopes: [[UInt8]], from source: DeltaSource, now: Int64 = Int64(Date().timeIntervalSince1970),
         done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void
@@ -77,10 +78,7 @@ extension IngestService {
             done(.success(report))
             return
         }
-        ledger.submit(storing(accepted, report: report, from: source, now: now)) { [self] result in
-            if case .success(let final) = result { record(final, from: source) }
-            done(result)
-        }
+        ledger.submit(storing(accepted, report: report, from: source, now: now), done: done)
     }
 
     /// The checks that need no store, on every core (`DeltaCheck.checkAll`): the deltas that
@@ -137,7 +135,7 @@ extension IngestService {
     }
 
     /// Counts a finished batch's refusals and logs them (counts and reasons only).
-    private func record(_ report: IngestReport, from source: DeltaSource) {
+    func record(_ report: IngestReport, from source: DeltaSource) {
         for (reason, count) in report.refusals {
             metrics.count("cairn_deltas_rejected_total", [("reason", reason)], by: count)
         }

@@ -16,6 +16,7 @@ extension PeerLink {
                 // Unacknowledged, the batch would hold the peer's window forever: start over.
                 self.storeFailed("ingest", error)
             case .success(let report):
+                site.recordIngest(report, from: source)
                 self.stored(report, batch: batch, from: peer)
             }
         }

@@ -68,6 +68,10 @@ extension Site: SyncServiceSite {
         ingest.ingest(envelopes, from: source, done: done)
     }
 
+    func recordIngest(_ report: IngestReport, from source: DeltaSource) {
+        ingest.record(report, from: source)
+    }
+
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])] {
         Self.assertOffLoop()
         return try ingest.deltas(of: stream, from: from, limit: limit)

@@ -75,8 +75,12 @@ protocol SyncSite: Sendable {
     func noteConnection(of device: DeviceID, connected: Bool)
     /// Verifies a batch of received envelopes (on the calling thread) and queues the storing of
     /// what is valid as one ledger job; `done` gets the report once the group is durable, from
-    /// the ledger's queue (it must only hand the result on).
+    /// the ledger's queue (it must only hand the result on). The caller then passes the report
+    /// to `recordIngest`, off that queue.
     func ingest(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void)
+    /// Counts and logs the refusals of a stored batch (counts and reasons only). From any
+    /// thread but the ledger's.
+    func recordIngest(_ report: IngestReport, from source: DeltaSource)
     /// Up to `limit` stored deltas of `stream` from sequence `from` on, in sequence order: what a
     /// `Deltas` batch is built from.
     func deltas(of stream: StreamID, from: UInt64, limit: Int) throws -> [(sequence: UInt64, envelope: [UInt8])]
