@@ -9,6 +9,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need.
 SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps systemd
+# What only the tests need: promtool (Debian's prometheus package) checks the metrics exposition.
+TEST_PACKAGES := prometheus
 PROTO_PACKAGES := protobuf-compiler
 
 .PHONY: all deps build release test torture demo bench install install-files man completions proto clean
@@ -18,7 +20,7 @@ all: build
 # Installs missing system packages with apt-get when run as root; otherwise prints the command.
 deps:
 	@missing=""; \
-	for p in $(SYSTEM_PACKAGES); do \
+	for p in $(SYSTEM_PACKAGES) $(EXTRA_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -37,7 +39,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test:
+	$(MAKE) deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -63,6 +63,8 @@ final class SiteKernel: Sendable {
             state.deletedCounts = DeletedTally.open((try? store.meta(MetaKey.deletedTally)) ?? nil, key: tallyKey)
         }
         let metrics = SiteMetrics()
+        metrics.start(
+            levels: identity.readableLevels, version: StatusService.version, certificateExpiry: identity.certificate.notAfter)
         self.metrics = metrics
         self.ledger = Ledger(state: state, commit: AuditedCommit(store: store, logger: logger), metrics: metrics, logger: logger)
     }

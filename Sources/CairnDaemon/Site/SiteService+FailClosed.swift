@@ -1,7 +1,7 @@
 import CairnStore
 
 /// The security paths whose store reads fail closed, as a metric label.
-enum StorePath: String, Sendable {
+enum StorePath: String, Sendable, CaseIterable {
     /// Receiving or writing a record's withdrawal (reclassification, retraction).
     case withdrawal
     /// Replacing delta envelopes by their redacted form.

@@ -57,11 +57,30 @@ extension StatusService {
         if quarantined > 0 {
             problems.append("\(quarantined) corrupt delta(s) were quarantined; see the daemon log")
         }
+        if let warning = Self.certificateWarning(notAfter: identity.certificate.notAfter, now: Int64(Date().timeIntervalSince1970)) {
+            problems.append(warning)
+        }
         return SiteStatus(
             // The newest charter accepted, which an amendment may have replaced since start.
             charter: trust.charter(), levels: levels, storePath: database.path, storeSizeBytes: size,
             quarantinedDeltas: quarantined, problems: problems, checking: storeCheck.isRunning, testMode: testMode,
             startedAt: startedAt, audit: audit)
+    }
+
+    /// How long before its certificate expires a site starts warning in `status`.
+    static let certificateWarningSeconds: Int64 = 30 * 86_400
+
+    /// The warning `status` gives when this device's certificate expires within 30 days (or has
+    /// expired), else nil.
+    static func certificateWarning(notAfter: Int64, now: Int64) -> String? {
+        let left = notAfter - now
+        guard left < certificateWarningSeconds else { return nil }
+        let when = Date(timeIntervalSince1970: TimeInterval(notAfter)).formatted(.iso8601)
+        let renew = "renew it with `cairn device certify` (the same request) and restart the daemon"
+        if left <= 0 { return "this device's certificate expired at \(when): peers refuse it; \(renew)" }
+        let days = left / 86_400
+        let span = days == 0 ? "less than a day" : days == 1 ? "1 day" : "\(days) days"
+        return "this device's certificate expires at \(when), in \(span): \(renew)"
     }
 
     /// The deleted records per level: from the tally kept in the store, or, when the store has
