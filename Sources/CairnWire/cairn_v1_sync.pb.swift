@@ -392,6 +392,11 @@ public nonisolated struct Cairn_V1_Goodbye: Sendable {
 
   public var reason: String = String()
 
+  /// The refusal code (Protocol.md, "Refusing a peer") when the sender refused a device this
+  /// federation certified, so that the dialler can tell a lasting refusal (`revoked`,
+  /// `certificate_expired`, `self`…) from a passing one; empty otherwise, and from older senders.
+  public var code: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1027,7 +1032,7 @@ nonisolated extension Cairn_V1_Certificates: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Cairn_V1_Goodbye: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Goodbye"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reason\0\u{1}code\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1036,6 +1041,7 @@ nonisolated extension Cairn_V1_Goodbye: SwiftProtobuf.Message, SwiftProtobuf._Me
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.code) }()
       default: break
       }
     }
@@ -1045,11 +1051,15 @@ nonisolated extension Cairn_V1_Goodbye: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 1)
     }
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Cairn_V1_Goodbye, rhs: Cairn_V1_Goodbye) -> Bool {
     if lhs.reason != rhs.reason {return false}
+    if lhs.code != rhs.code {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -44,7 +44,7 @@ import Testing
     }
 
     static func goodbyes(_ frames: [SyncFrame]) -> [String] {
-        frames.compactMap { if case .goodbye(let text) = $0 { return text } else { return nil } }
+        frames.compactMap { if case .goodbye(let text, _) = $0 { return text } else { return nil } }
     }
 
     @Test func aFrameBeforeHelloIsRefusedWithTheStrangersGoodbye() throws {

@@ -221,7 +221,7 @@ import Testing
             while true {
                 let frame = try await harness.next()
                 frames.append(frame)
-                if case .goodbye(let reason) = frame {
+                if case .goodbye(let reason, _) = frame {
                     #expect(reason.hasPrefix("sent deltas refused as"))
                     break
                 }
@@ -236,7 +236,7 @@ import Testing
         try await Self.withHarness { harness in
             _ = try await harness.admit()
             try await harness.send(.hello(SyncChannel.hello("bravo/hq")))
-            guard case .goodbye(let reason) = try await harness.next() else { throw FixtureError("no Goodbye") }
+            guard case .goodbye(let reason, _) = try await harness.next() else { throw FixtureError("no Goodbye") }
             #expect(reason == "Hello sent twice")
             try await harness.channel.closeFuture.get()
         }

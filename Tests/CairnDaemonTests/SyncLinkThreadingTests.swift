@@ -84,7 +84,7 @@ import Testing
             // One batch is held in ingest; the link allows `maxQueuedFrames` outstanding in all.
             let allowed = link.maxQueuedFrames
             for batch in 2...allowed + 1 { try await harness.send(.deltas(batch: UInt64(batch), envelopes: envelopes)) }
-            guard case .goodbye(let reason) = try await harness.next() else { throw FixtureError("no Goodbye") }
+            guard case .goodbye(let reason, _) = try await harness.next() else { throw FixtureError("no Goodbye") }
             #expect(reason == "sent \(allowed + 1) frames that need the store without waiting for answers")
             try await harness.channel.closeFuture.get()
             #expect(SyncChannel.counter(harness.alpha, "cairn_sync_connections_refused_total", "reason=\"flooding\"") == 1)

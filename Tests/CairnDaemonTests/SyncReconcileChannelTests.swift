@@ -310,7 +310,7 @@ import Testing
             try await harness.send(.reconcile(ReconcileMessage(set: .streamHeads, session: 1, round: 1, ranges: []).encode()))
             while true {
                 let frame = try await harness.next()
-                if case .goodbye(let reason) = frame {
+                if case .goodbye(let reason, _) = frame {
                     #expect(reason.contains("protocol 2"))
                     break
                 }

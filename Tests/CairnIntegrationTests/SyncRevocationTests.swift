@@ -77,19 +77,30 @@ extension IntegrationSuite {
             #expect(throws: ControlClientError.self) { try laptop.getRecord(id: "c-after") }
             let audit = try bravo.auditEntries()
             #expect(audit.contains { $0.kind == "device.revoked" && $0.actor.hasPrefix("peer:") })
-            // The laptop keeps dialling; each attempt is refused once, for being revoked, and what
-            // it sends after its refused Hello is not refused again as a protocol error. Refusals
-            // before admission are audited aggregated (one entry per reason and source a minute,
-            // issue 13), so the metric counts every redial and the audit log holds the first.
-            try FederationWait.until("HQ refused redials of the laptop", timeout: 20) {
+            // The laptop redials; the HQ refuses it for being revoked, hands it the revocation and
+            // says why (issue 17): the laptop then knows it is revoked, shows why in `peer list`,
+            // does not audit the HQ as faulty, and stops redialling for an hour.
+            try FederationWait.until("the HQ refused a redial of the laptop", timeout: 20) {
                 let count = try federation.counter("alpha/hq", "cairn_sync_connections_refused_total", containing: "reason=\"revoked\"")
-                return count >= 3 ? nil : "\(count) refusals"
+                return count >= 1 ? nil : "\(count) refusals"
             }
+            try FederationWait.until("the laptop knows it is revoked and why it is refused", timeout: 20) {
+                let own = try laptop.devices().first { $0.device == "alpha/laptop" }
+                let errors = try laptop.peers().peers.compactMap(\.lastError)
+                return own?.withdrawn != nil && errors.contains { $0.contains("refused by the peer") && $0.contains("(revoked)") }
+                    ? nil : "withdrawn \(String(describing: own?.withdrawn)), errors \(errors)"
+            }
+            let settled = try federation.counter("alpha/hq", "cairn_sync_connections_refused_total", containing: "reason=\"revoked\"")
+            Thread.sleep(forTimeInterval: 8)
+            let later = try federation.counter("alpha/hq", "cairn_sync_connections_refused_total", containing: "reason=\"revoked\"")
+            #expect(later == settled, "the laptop kept redialling: \(settled) then \(later) refusals")
             for client in [hq, bravo] {
                 let refusals = try client.auditEntries().filter { $0.kind == "sync.peer_refused" }
                 #expect(refusals.contains { $0.detail.contains("\"revoked\"") })
                 #expect(!refusals.contains { $0.detail.contains("\"protocol\"") }, "\(refusals.map(\.detail))")
             }
+            let laptopRefusals = try laptop.auditEntries().filter { $0.kind == "sync.peer_refused" }
+            #expect(laptopRefusals.isEmpty, "the laptop audited its peers as faulty: \(laptopRefusals.map(\.detail))")
         }
 
         /// A revoked device that says Hello and goes on talking is refused once, for being
@@ -119,5 +130,22 @@ extension IntegrationSuite {
             #expect(refusals.count == 1, "\(refusals.map(\.detail))")
             #expect(refusals.first?.detail.contains("\"revoked\"") == true)
         }
+    }
+}
+
+extension IntegrationSuite.SyncRevocationTests {
+    /// A site that dials itself (a loop in its peer list) is told `self`, as documented, and
+    /// shows it in `peer list`; it does not audit its own refusal as the peer's protocol fault.
+    @Test func dialingOneselfShowsSelf() throws {
+        let federation = try Federation(devices: ["alpha/hq"])
+        defer { federation.shutdown() }
+        let hq = federation.member("alpha/hq")
+        _ = try hq.client.addPeer(AddPeerRequest(name: "loop", address: "127.0.0.1:\(hq.port)"))
+        try FederationWait.until("peer list shows the refusal as self", timeout: 20) {
+            let loop = try hq.client.peers().peers.first { $0.name == "loop" }
+            return loop?.lastError?.contains("(self)") == true ? nil : "loop: \(String(describing: loop?.lastError))"
+        }
+        let protocolFaults = try hq.client.auditEntries().filter { $0.kind == "sync.peer_refused" && $0.detail.contains("\"protocol\"") }
+        #expect(protocolFaults.isEmpty, "\(protocolFaults.map(\.detail))")
     }
 }

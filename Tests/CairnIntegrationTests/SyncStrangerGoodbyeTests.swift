@@ -66,7 +66,7 @@ extension IntegrationSuite {
             #expect(!closed.admitted, "\(stranger): admitted")
             let frames = closed.received.filter { if case .goodbye? = $0.frame { return true } else { return false } }
             #expect(closed.received.count == frames.count, "\(stranger): the site sent more than a Goodbye")
-            guard let frame = frames.first, case .goodbye(let text)? = frame.frame else {
+            guard let frame = frames.first, case .goodbye(let text, _)? = frame.frame else {
                 throw TestFailure("\(stranger): closed without a Goodbye")
             }
             return (frame.bytes, text)

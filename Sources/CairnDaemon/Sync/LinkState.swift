@@ -36,6 +36,9 @@ struct LinkState: Sendable {
     var certificatesSent: Set<DeviceID> = []
     /// Why the connection was closed by either side, when known.
     var closeReason: String?
+    /// The refusal code that ended the link, whichever side refused: the code the peer's
+    /// Goodbye gave, or this site's own. The dialler waits long after a lasting one (`PeerDialer`).
+    var refusedByPeer: String?
     /// Rounds that callers of `cairn sync --wait` wait for, by round id.
     var roundWaiters: [UInt64: [@Sendable (Bool) -> Void]] = [:]
     /// The audit heads exchanged on this link.
@@ -48,7 +51,7 @@ struct LinkState: Sendable {
     /// What other threads may read of this state (see `LinkPublished`).
     var published: LinkPublished {
         LinkPublished(
-            peer: peer, closeReason: closeReason, commonLevels: commonLevels, knowledge: session?.peer,
+            peer: peer, closeReason: closeReason, refusedByPeer: refusedByPeer, commonLevels: commonLevels, knowledge: session?.peer,
             sentByLevel: sentByLevel, receivedByLevel: receivedByLevel, deltasSent: outbox?.counters.deltasSent ?? 0,
             deltasReceived: deltasReceived, duplicatesReceived: duplicatesReceived, lastRoundAt: lastRoundAt,
             drained: outbox?.isIdle ?? true)
@@ -61,6 +64,7 @@ struct LinkState: Sendable {
 struct LinkPublished: Sendable {
     var peer: DeviceCertificate?
     var closeReason: String?
+    var refusedByPeer: String?
     var commonLevels: Set<String> = []
     /// What the peer is known to hold (the session's knowledge).
     var knowledge: PeerKnowledge?

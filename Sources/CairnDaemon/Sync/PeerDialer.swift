@@ -8,7 +8,10 @@ import Synchronization
 
 /// Keeps one configured peer connected: dials, waits for the connection to end, and dials again
 /// after a backoff that doubles from 1 s to 60 s (with jitter) and resets once a connection got
-/// as far as an admitted peer.
+/// as far as an admitted peer. A link refused for a lasting reason, by the peer or by this site
+/// (revoked, certificate expired, a loop to itself: `lastingRefusals`), is dialled again only after an hour,
+/// or at once after a reload or a restart: retrying every minute would change nothing but fill
+/// the other site's audit log.
 ///
 /// Each dialer is a child task of `SyncService.run()` (so of the daemon's service group): it
 /// ends when the service stops (cancellation) or when `stop()` is called (the peer was removed
@@ -48,6 +51,12 @@ final class PeerDialer: Sendable {
         stopped.signal()
     }
 
+    /// Refusal codes that another dial cannot change: only an operator can (a new certificate,
+    /// a corrected peer list, a fixed clock).
+    static let lastingRefusals: Set<String> = ["revoked", "certificate_expired", "certificate_not_yet_valid", "self", "protocol_version"]
+    /// The wait after a lasting refusal.
+    static let lastingRefusalBackoff = 3600.0
+
     private func loop() async {
         var backoff = 1.0
         while !Task.isCancelled {
@@ -59,10 +68,18 @@ final class PeerDialer: Sendable {
                 await Self.closed(link.channel)
                 continue
             }
-            let admitted = await connectOnce()
+            let (admitted, refused) = await connectOnce()
             if admitted { backoff = 1.0 }
             guard !Task.isCancelled else { break }
-            let delay = backoff * Double.random(in: 0.8...1.2)
+            var delay = backoff * Double.random(in: 0.8...1.2)
+            if let refused, Self.lastingRefusals.contains(refused) {
+                delay = Self.lastingRefusalBackoff
+                service.logger.warning(
+                    "sync.dial_paused", metadata: ["peer": "\(peer.name)", "reason": "\(refused)", "seconds": "\(Int(delay))"])
+                lastError.withLock { error in
+                    error = (error ?? "refused by the peer (\(refused))") + "; not dialled again for an hour, or until a reload or restart"
+                }
+            }
             // Throws only when the task is cancelled, which the loop's condition handles.
             try? await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
             backoff = min(backoff * 2, 60)
@@ -91,8 +108,9 @@ final class PeerDialer: Sendable {
         return try await connecting.get()
     }
 
-    /// One connection, from dialling to its end. Returns whether the peer was admitted.
-    private func connectOnce() async -> Bool {
+    /// One connection, from dialling to its end. Returns whether the peer was admitted, and the
+    /// code it gave if it refused this site.
+    private func connectOnce() async -> (admitted: Bool, refused: String?) {
         let context = service.context, tls = service.clientTLS, options = service.transportOptions, name = peer.name
         let seen = LinkBox()
         let channel: any Channel
@@ -115,10 +133,10 @@ final class PeerDialer: Sendable {
                 .connect(host: peer.host, port: peer.port)
             channel = try await Self.connected(connecting)
         } catch is CancellationError {
-            return false
+            return (false, nil)
         } catch {
             note("cannot connect to \(peer.address): \(error)", log: .error(error))
-            return false
+            return (false, nil)
         }
         // Closing the channel when the dialer stops ends the wait below.
         // Reached: the address it answers at has a configured peer's precedence at our gate.
@@ -141,7 +159,7 @@ final class PeerDialer: Sendable {
                 seen.link.withLock { $0?.closeReason } ?? "the connection to \(peer.address) ended before the peer was admitted (see the log)",
                 log: ["reason": "not_admitted"])
         }
-        return admitted
+        return (admitted, seen.link.withLock { $0?.refusedByPeerCode })
     }
 
     /// Keeps `error` for the peers API; the log gets `log` (codes, never the text).

@@ -16,6 +16,20 @@ extension PeerLink {
     /// store work that follows an admission runs on the serial queue.
     func receiveHello(_ hello: HelloFrame) {
         switch context.admit(hello, tlsKey: tlsKey) {
+        case .failure(let refusal) where refusal.code == "revoked":
+            // A revoked device is given the signed objects that withdrew it before the Goodbye:
+            // it can verify them against its own charter, and then knows it is revoked (its
+            // `device list` says so) instead of dialling again and again.
+            let site = self.site, known = hello.charterVersion
+            // Refusing already: whatever the device sends meanwhile is neither answered nor
+            // refused a second time (`receive` drops frames once a close reason is set).
+            state.value.closeReason = refusal.message
+            offLoop({ try site.trust(after: known) }) { result in
+                if case .success(let trust) = result, !trust.isEmpty {
+                    self.send(.trust(revocations: trust.revocations, charters: trust.charters))
+                }
+                self.refuse(refusal.message, code: refusal.code, answer: refusal.answer)
+            }
         case .failure(let refusal):
             refuse(refusal.message, code: refusal.code, answer: refusal.answer)
         case .success(let certificate):

@@ -68,6 +68,9 @@ final class PeerLink: Sendable {
     }
 
     var closeReason: String? { published.withLock { $0.closeReason } }
+    /// The refusal code that ended the link, the peer's (see `refusedByPeer(_:code:)`) or this
+    /// site's own (`close(reason:code:answer:)`).
+    var refusedByPeerCode: String? { published.withLock { $0.refusedByPeer } }
 
     /// Runs `body` on the event loop: at once when called there, else as the loop's next task.
     func onLoop(_ body: @escaping @Sendable () -> Void) {
@@ -102,6 +105,7 @@ final class PeerLink: Sendable {
         onLoop {
             let admitted = self.state.withValue { state -> Bool in
                 state.closeReason = reason
+                state.refusedByPeer = code
                 return state.peer != nil
             }
             self.publish()
@@ -113,7 +117,10 @@ final class PeerLink: Sendable {
                 self.logger.debug("sync.connection_refused", metadata: ["remote": "\(self.source)", "reason": "\(code)"])
             }
             self.context.metrics.count("cairn_sync_connections_refused_total", [("reason", code)])
-            self.send(.goodbye(answer ?? (admitted ? reason : SyncContext.strangerGoodbye)))
+            // The code goes with the text: to an admitted peer, and to a dialler that is told why
+            // (a device this federation certified); never to a stranger.
+            let told = admitted || (answer != nil && answer != SyncContext.strangerGoodbye)
+            self.send(.goodbye(answer ?? (admitted ? reason : SyncContext.strangerGoodbye), code: told ? code : ""))
             self.channel.close(promise: nil)
         }
     }
@@ -141,11 +148,19 @@ final class PeerLink: Sendable {
             return
         }
         guard isAdmitted else {
-            guard case .hello(let hello) = frame else {
+            switch frame {
+            case .hello(let hello):
+                receiveHello(hello)
+            case .goodbye(let reason, let code) where direction == .outbound:
+                // The site this one dialled refused it, and says why: not a fault of that site.
+                refusedByPeer(reason, code: code)
+            case .trust(let revocations, let charters) where direction == .outbound:
+                // What a site sends before refusing a revoked device: the signed objects that
+                // withdrew it, verified here against this site's own charter like any others.
+                receiveTrust(revocations: revocations, charters: charters)
+            default:
                 refuse("the first message must be Hello", code: "protocol")
-                return
             }
-            receiveHello(hello)
             return
         }
         switch frame {
@@ -166,12 +181,27 @@ final class PeerLink: Sendable {
             receiveAuditHeads(own: own, yours: yours)
         case .reconcile(let bytes):
             receiveReconcile(bytes)
-        case .goodbye(let reason):
+        case .goodbye(let reason, _):
             logger.notice("sync.peer_goodbye", metadata: ["peer": "\(name)", "reason": "\(Self.printable(reason))"])
             state.value.closeReason = "the peer closed the connection: \(Self.printable(reason))"
             publish()
             channel.close(promise: nil)
         }
+    }
+
+    /// The site this one dialled refused it before admitting it: kept for `peer list` and the
+    /// dialler, logged, and the connection closed. Not audited as a refusal of the peer's: the
+    /// peer did nothing wrong (the refusing site audits it).
+    func refusedByPeer(_ reason: String, code: String) {
+        let text = Self.printable(reason)
+        let code = Self.printable(code)
+        logger.warning("sync.refused_by_peer", metadata: ["peer": "\(name)", "reason": "\(code.isEmpty ? "unknown" : code)"])
+        state.withValue { state in
+            state.closeReason = "refused by the peer: \(text)" + (code.isEmpty ? "" : " (\(code))")
+            state.refusedByPeer = code.isEmpty ? nil : code
+        }
+        publish()
+        channel.close(promise: nil)
     }
 
     /// Refuses the peer's behaviour: audited (aggregated by source before admission), logged,

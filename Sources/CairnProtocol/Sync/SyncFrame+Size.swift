@@ -27,8 +27,8 @@ extension SyncFrame {
                 + WireSize.scalar(UInt64(counts.refused))
         case .certificates(let certificates):
             body = certificates.reduce(0) { $0 + WireSize.element($1.count) }
-        case .goodbye(let reason):
-            body = WireSize.bytes(reason.utf8.count)
+        case .goodbye(let reason, let code):
+            body = WireSize.bytes(reason.utf8.count) + WireSize.bytes(code.utf8.count)
         case .trust(let revocations, let charters):
             body = (revocations + charters).reduce(0) { $0 + WireSize.element($1.count) }
         case .auditHeads(let own, let yours):

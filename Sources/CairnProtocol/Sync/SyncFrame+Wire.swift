@@ -80,7 +80,11 @@ extension SyncFrame {
             guard size <= limits.maxReasonBytes else {
                 throw .tooLarge(what: "goodbye reason", size: size, limit: limits.maxReasonBytes)
             }
-            return .goodbye(goodbye.reason)
+            let codeSize = goodbye.code.utf8.count
+            guard codeSize <= SyncFrame.maxGoodbyeCodeBytes else {
+                throw .tooLarge(what: "goodbye code", size: codeSize, limit: SyncFrame.maxGoodbyeCodeBytes)
+            }
+            return .goodbye(goodbye.reason, code: goodbye.code)
         }
     }
 
@@ -151,9 +155,10 @@ extension SyncFrame {
             message.auditHeads = wire
         case .reconcile(let bytes):
             message.reconcile = Data(bytes)
-        case .goodbye(let reason):
+        case .goodbye(let reason, let code):
             var wire = Cairn_V1_Goodbye()
             wire.reason = reason
+            wire.code = code
             message.goodbye = wire
         }
         return message

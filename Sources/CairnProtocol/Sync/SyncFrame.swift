@@ -41,8 +41,12 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     case ack(AckCounts)
     /// Serialized device certificates of authors the receiver may be sent deltas of.
     case certificates([[UInt8]])
-    /// Sent before closing on purpose.
-    case goodbye(String)
+    /// Longest refusal code a Goodbye may carry (codes are short identifiers).
+    public static let maxGoodbyeCodeBytes = 64
+
+    /// Sent before closing on purpose: why, and the refusal code when the sender refused a
+    /// device this federation certified (empty otherwise, and from older senders).
+    case goodbye(String, code: String = "")
     /// Revocations and charter amendments: what changes whom the receiver trusts.
     case trust(revocations: [[UInt8]], charters: [[UInt8]])
     /// The sender's signed audit head, and the receiver's that the sender holds (at least one).
@@ -84,7 +88,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
             return "ack(batch \(counts.batch): \(counts.stored) stored, \(counts.duplicate) duplicate, "
                 + "\(counts.pending) pending, \(counts.refused) refused)"
         case .certificates(let certificates): return "certificates(\(certificates.count))"
-        case .goodbye(let reason): return "goodbye(\(reason.utf8.count) bytes)"
+        case .goodbye(let reason, _): return "goodbye(\(reason.utf8.count) bytes)"
         case .trust(let revocations, let charters): return "trust(\(revocations.count) revocations, \(charters.count) charters)"
         case .auditHeads(let own, let yours):
             return "audit_heads(own \(own.map { "\($0.seq)" } ?? "none"), yours \(yours.map { "\($0.seq)" } ?? "none"))"

@@ -25,7 +25,7 @@ final class TestPeerRecorder: @unchecked Sendable {
         var frames: [SyncFrame] { received.compactMap(\.frame) }
         /// The reason of the daemon's Goodbye, if it sent one.
         var goodbye: String? {
-            for frame in frames { if case .goodbye(let reason) = frame { return reason } }
+            for frame in frames { if case .goodbye(let reason, _) = frame { return reason } }
             return nil
         }
         /// The daemon admitted us: after its Hello came something only an admitted peer gets.
