@@ -149,3 +149,25 @@ extension IntegrationSuite.SyncRevocationTests {
         #expect(protocolFaults.isEmpty, "\(protocolFaults.map(\.detail))")
     }
 }
+
+extension IntegrationSuite.SyncRevocationTests {
+    /// A peer that only ever dialled in stays in `peer list` after it disconnects: not
+    /// connected, with when and why (issue 17: it used to vanish).
+    @Test func anInboundOnlyPeerIsStillListedAfterItLeaves() throws {
+        var options = Federation.Options()
+        options.meshed = false
+        let federation = try Federation(devices: ["alpha/hq", "alpha/laptop"], options: options)
+        defer { federation.shutdown() }
+        let hq = federation.member("alpha/hq")
+        _ = try federation.client("alpha/laptop").addPeer(AddPeerRequest(name: "hq", address: hq.address))
+        try FederationWait.until("the HQ sees the laptop", timeout: 20) {
+            try hq.client.peers().peers.contains { $0.device == "alpha/laptop" && $0.connected } ? nil : "not connected"
+        }
+        _ = try federation.stop("alpha/laptop")
+        try FederationWait.until("the HQ lists the laptop as gone", timeout: 20) {
+            let rows = try hq.client.peers().peers.filter { $0.device == "alpha/laptop" }
+            return rows.count == 1 && !rows[0].connected && rows[0].source == "inbound"
+                && rows[0].lastError?.hasPrefix("disconnected at ") == true ? nil : "\(rows)"
+        }
+    }
+}

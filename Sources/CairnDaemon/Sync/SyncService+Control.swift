@@ -19,6 +19,18 @@ extension SyncService {
         for link in context.registry.primaries where !covered.contains(ObjectIdentifier(link)) {
             documents.append(document(name: link.name, address: nil, source: "inbound", link: link, lastError: nil))
         }
+        // Peers that only dialled in and have gone: still listed, as not connected, with when and
+        // why their last connection closed (a dialer reports its own peer above).
+        let dialled = Set(dialers.compactMap { $0.device.withLock { $0 } })
+        for gone in context.registry.departedPeers.sorted(by: { $0.ref < $1.ref })
+        where !gone.dialled && !dialled.contains(gone.device) && context.registry.links(of: gone.device).isEmpty {
+            let when = DocumentMapping.time(seconds: Int64(gone.at.timeIntervalSince1970))
+            documents.append(
+                PeerDocument(
+                    name: gone.ref, address: nil, source: "inbound", device: gone.ref, clearance: gone.clearance, connected: false,
+                    lastRound: nil, lastError: "disconnected at \(when)" + (gone.reason.map { ": \($0)" } ?? ""), bytesSent: 0,
+                    bytesReceived: 0, levels: []))
+        }
         return documents
     }
 
