@@ -7,11 +7,25 @@ struct AgencyKeyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The agency root key file.", valueName: "file"))
     var key: String
 
-    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp("The key file's passphrase.", valueName: "file"))
+    @Option(
+        name: .customLong("passphrase-file"),
+        help: ArgumentHelp("The key file's passphrase, from this file; - reads standard input (a prompt on a terminal).", valueName: "file"))
     var passphraseFile: String?
 
-    /// Loads the key, unsealing it with the passphrase file if one is given.
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("The key file's passphrase, from this open file descriptor.", valueName: "n"))
+    var passphraseFD: Int32?
+
+    /// Loads the key, unsealing it with the passphrase given; a sealed key given without one is
+    /// asked for on the terminal, when there is one.
     func load() throws -> AgencyRootKey {
-        try AgencyRootKey.load(from: key, passphrase: try Ceremony.passphrase(file: passphraseFile))
+        if let passphrase = try Ceremony.passphrase(file: passphraseFile, fd: passphraseFD) {
+            return try AgencyRootKey.load(from: key, passphrase: passphrase)
+        }
+        do {
+            return try AgencyRootKey.load(from: key, passphrase: nil)
+        } catch TrustError.passphraseRequired {
+            guard let typed = try Ceremony.promptForSealedKey(key) else { throw TrustError.passphraseRequired }
+            return try AgencyRootKey.load(from: key, passphrase: typed)
+        }
     }
 }

@@ -29,8 +29,13 @@ struct AgencyKeygenCommand: ParsableCommand {
 
     @Option(
         name: .customLong("passphrase-file"),
-        help: ArgumentHelp("Seal the key with the passphrase in this file.", valueName: "file"))
+        help: ArgumentHelp(
+            "Seal the key with the passphrase in this file; - reads standard input (on a terminal, a prompt that asks twice).",
+            valueName: "file"))
     var passphraseFile: String?
+
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("Seal the key with the passphrase read from this open file descriptor.", valueName: "n"))
+    var passphraseFD: Int32?
 
     func validate() throws {
         do {
@@ -42,7 +47,7 @@ struct AgencyKeygenCommand: ParsableCommand {
     }
 
     func run() throws {
-        let passphrase = try Ceremony.passphrase(file: passphraseFile)
+        let passphrase = try Ceremony.passphrase(file: passphraseFile, fd: passphraseFD, confirm: true)
         let key = AgencyRootKey.generate(name: try AgencyName(name))
         try key.write(to: out, passphrase: passphrase)
         if passphrase == nil {

@@ -26,7 +26,7 @@ extension CairnCommand {
             let mapped = CLIError(error)
             fail(mapped.description, code: mapped.exitCode)
         } catch TrustError.passphraseRequired {
-            fail("\(TrustError.passphraseRequired) Give it with --passphrase-file FILE.", code: 1)
+            fail("\(TrustError.passphraseRequired) Give it with --passphrase-file FILE (- for standard input), --passphrase-fd N, or run on a terminal to be asked.", code: 1)
         } catch let error as TrustError {
             fail(error.description, code: 1)
         } catch let error as ExitCode {

@@ -5,16 +5,32 @@ import Foundation
 
 /// Helpers shared by the offline key-ceremony commands (agency, charter, device, lab).
 enum Ceremony {
-    /// Reads a passphrase file: its bytes without trailing newlines, kept in `SecureBytes`.
-    static func passphrase(file path: String?) throws -> SecureBytes? {
-        guard let path else { return nil }
-        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
-            throw CLIError.failure("cannot read the passphrase file \(path)")
+    /// The passphrase given with `--passphrase-file` (a path; `-` is standard input, a prompt
+    /// with echo off on a terminal; pipes such as `/dev/stdin` and `<(…)` work) or
+    /// `--passphrase-fd` (an open descriptor), without trailing newlines, kept in `SecureBytes`;
+    /// nil when neither is given. `confirm`: a prompt asks twice (a new key's passphrase).
+    static func passphrase(file path: String?, fd: Int32? = nil, confirm: Bool = false) throws -> SecureBytes? {
+        do {
+            if let path, fd != nil {
+                throw CLIError.usage("give --passphrase-file \(path) or --passphrase-fd, not both")
+            }
+            if let fd { return try PassphraseInput.read(fd: fd) }
+            guard let path else { return nil }
+            return try PassphraseInput.read(path: path, confirm: confirm)
+        } catch let failure as PassphraseInput.Failure {
+            throw CLIError.failure(failure.description)
         }
-        defer { for index in bytes.indices { bytes[index] = 0 } }
-        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-        guard !bytes.isEmpty else { throw CLIError.usage("the passphrase file \(path) is empty") }
-        return SecureBytes(copying: bytes)
+    }
+
+    /// A prompt on the terminal for a sealed key given without a passphrase option, or nil when
+    /// standard input is not a terminal (the caller then says which option to use).
+    static func promptForSealedKey(_ path: String) throws -> SecureBytes? {
+        guard PassphraseInput.canPrompt else { return nil }
+        do {
+            return try PassphraseInput.prompt("Passphrase for \(path): ")
+        } catch let failure as PassphraseInput.Failure {
+            throw CLIError.failure(failure.description)
+        }
     }
 
     /// The current time in Unix seconds.

@@ -55,8 +55,11 @@ struct CharterCreateCommand: ParsableCommand {
 
     @Option(
         name: .customLong("passphrase-file"),
-        help: ArgumentHelp("Passphrase for sealed agency key files given as KEY.", valueName: "file"))
+        help: ArgumentHelp("Passphrase for sealed agency key files given as KEY; - reads standard input.", valueName: "file"))
     var passphraseFile: String?
+
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("Passphrase for sealed agency key files, from this open file descriptor.", valueName: "n"))
+    var passphraseFD: Int32?
 
     @Option(name: .long, help: ArgumentHelp("The charter file to create.", valueName: "file"))
     var out: String
@@ -73,7 +76,7 @@ struct CharterCreateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let passphrase = try Ceremony.passphrase(file: passphraseFile)
+        let passphrase = try Ceremony.passphrase(file: passphraseFile, fd: passphraseFD)
         let members = try agency.map { spec in
             let (name, key, ceiling) = try Self.split(spec)
             return (

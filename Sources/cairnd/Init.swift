@@ -24,8 +24,13 @@ struct Init: ParsableCommand {
     @Option(help: "Directory to write device.keys and device.request into (created 0700 if missing).")
     var out: String
 
-    @Option(name: .customLong("passphrase-file"), help: "Seal device.keys with the passphrase in this file (Argon2id).")
+    @Option(
+        name: .customLong("passphrase-file"),
+        help: "Seal device.keys with the passphrase in this file (Argon2id); - reads standard input (on a terminal, a prompt that asks twice).")
     var passphraseFile: String?
+
+    @Option(name: .customLong("passphrase-fd"), help: "Seal device.keys with the passphrase read from this open file descriptor.")
+    var passphraseFD: Int32?
 
     func run() throws {
         do {
@@ -33,13 +38,15 @@ struct Init: ParsableCommand {
             if !FileManager.default.fileExists(atPath: out) {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            let passphrase = try passphraseFile.map { path -> SecureBytes in
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    throw ValidationError("cannot read the passphrase file \(path)")
-                }
-                var bytes = Array(data)
-                while let last = bytes.last, last == 0x0a || last == 0x0d { bytes.removeLast() }
-                return SecureBytes(copying: bytes)
+            if passphraseFile != nil && passphraseFD != nil {
+                throw ValidationError("give --passphrase-file or --passphrase-fd, not both")
+            }
+            let passphrase: SecureBytes?
+            do {
+                passphrase = try passphraseFD.map { try PassphraseInput.read(fd: $0) }
+                    ?? passphraseFile.map { try PassphraseInput.read(path: $0, confirm: true) }
+            } catch let failure as PassphraseInput.Failure {
+                throw ValidationError(failure.description)
             }
             let keys = DeviceSecretKeys.generate()
             let request: SignedObject = try CertificationRequest.create(

@@ -88,12 +88,12 @@ struct SiteLoader {
             path = directory + "/device-passphrase"
         }
         guard let path else { return nil }
-        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
-            throw DaemonError.startup("cannot read the passphrase file \(path)")
+        do {
+            // The reason comes with the errno (a file the daemon's user cannot read says so).
+            return try PassphraseInput.read(path: path)
+        } catch let failure as PassphraseInput.Failure {
+            throw DaemonError.startup("\(failure) (as uid \(getuid()))")
         }
-        defer { bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-        while let last = bytes.last, last == 0x0a || last == 0x0d { bytes.removeLast() }
-        return SecureBytes(copying: bytes)
     }
 
     /// A store belongs to one device for life: one identity on two machines forks its history.
