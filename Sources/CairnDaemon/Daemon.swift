@@ -11,7 +11,12 @@ public enum Daemon {
     public static func run(configPath: String) async throws {
         let config = try DaemonConfig.load(path: configPath)
         let logger = makeLogger(level: config.logLevel)
-        let site = try SiteLoader(config: config, logger: logger).load()
+        // Every problem at once, before anything is created or written.
+        let (problems, keys) = StartupCheck.run(config)
+        guard problems.isEmpty else { throw DaemonError.config(path: configPath, problems: problems) }
+        var loader = SiteLoader(config: config, logger: logger)
+        loader.keys = keys
+        let site = try loader.load()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Blocking store work runs here; writers waiting on a commit group hold a thread each, so the
         // pool is larger than the core count to let groups form.
@@ -80,8 +85,7 @@ public enum Daemon {
     /// Checks a configuration file and returns every problem (empty when it is valid).
     public static func checkConfig(path: String) -> [String] {
         do {
-            _ = try DaemonConfig.load(path: path)
-            return []
+            return StartupCheck.run(try DaemonConfig.load(path: path)).problems.map(\.description)
         } catch DaemonError.config(_, let problems) {
             return problems.map(\.description)
         } catch {

@@ -52,7 +52,9 @@ final class ControlServer: Service, Sendable {
         let gate = ControlGate(
             limits: Self.fitted(limits, logger: logger), authorizer: authorizer, site: api.site, threadPool: threadPool, logger: logger)
         let api = self.api, threadPool = self.threadPool, logger = self.logger
-        let channel = try await ServerBootstrap(group: group)
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -71,6 +73,9 @@ final class ControlServer: Service, Sendable {
                 }
             }
             .bind(unixDomainSocketPath: pending, cleanupExistingSocketFile: true).get()
+        } catch {
+            throw DaemonError.socket(path: socketPath, reason: "cannot bind \(pending): \(error)")
+        }
         // Group may connect (the gid decides read or write); others may not even connect. The
         // socket is bound under another name and renamed once its mode is set, so that nobody
         // ever finds it at `socketPath` with the mode the umask gave it (a client could connect

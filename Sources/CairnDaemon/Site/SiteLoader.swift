@@ -15,10 +15,12 @@ struct SiteLoader {
     let config: DaemonConfig
     let logger: Logger
     var now: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// The device keys, when `StartupCheck` opened them already.
+    var keys: DeviceSecretKeys?
 
     func load() throws -> Site {
         try StateDirectory.prepare(config.stateDirectory)
-        let keys = try trust("load the device keys") {
+        let keys = try self.keys ?? trust("load the device keys") {
             try DeviceSecretKeys.load(from: config.deviceKeys, passphrase: try passphrase())
         }
         let offered = try trust("read the charter") { try SignedObject.read(from: config.charter, kind: .charter) }
