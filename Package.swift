@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "cairnd",
             dependencies: [
-                "CairnDaemon", "CairnTrust", "CairnCrypto",
+                "CairnDaemon", "CairnControl", "CairnTrust", "CairnCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
