@@ -186,7 +186,7 @@ _cairn() {
 
 _cairn_status() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0
@@ -290,7 +290,7 @@ _cairn_record_get() {
 
 _cairn_record_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--conflicts --wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --class --type --tag --deleted)
     __cairn_offer_flags_options 0
@@ -480,7 +480,7 @@ _cairn_charter_create() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--level --agency)
-    non_repeating_options=(--federation --threshold --version --previous --passphrase-file --out)
+    non_repeating_options=(--federation --threshold --charter-version --previous --passphrase-file --out)
     __cairn_offer_flags_options 0
 
     # Offer option value completions
@@ -497,7 +497,7 @@ _cairn_charter_create() {
     '--threshold')
         return
         ;;
-    '--version')
+    '--charter-version')
         return
         ;;
     '--previous')
@@ -621,7 +621,7 @@ _cairn_device_certify() {
 
 _cairn_device_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --wide --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0
@@ -722,7 +722,7 @@ _cairn_peer() {
 
 _cairn_peer_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0
@@ -776,7 +776,7 @@ _cairn_peer_remove() {
 
 _cairn_sync() {
     repeating_flags=()
-    non_repeating_flags=(--wait --json --version -h --help)
+    non_repeating_flags=(--wait --wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --peer --wait-seconds)
     __cairn_offer_flags_options 0
@@ -903,7 +903,7 @@ _cairn_audit() {
 
 _cairn_audit_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --after --limit)
     __cairn_offer_flags_options 0
@@ -1067,7 +1067,7 @@ _cairn_keys() {
 
 _cairn_keys_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --wide --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0

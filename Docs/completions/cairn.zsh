@@ -85,6 +85,7 @@ _cairn_status() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON document (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -176,6 +177,8 @@ _cairn_record_list() {
         '--type[Only records of this type.]:type:'
         '--tag[Only records with this tag.]:tag:'
         '--deleted[Include deleted records (include) or show only them (only).]:include|only:{__cairn_complete "${___deleted[@]}"}'
+        '--conflicts[Only records with unresolved conflicts.]'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON array (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -331,7 +334,7 @@ _cairn_charter_create() {
         '*--level[A classification level, lowest first (repeatable).]:level:'
         '*--agency[A member agency\: NAME\:PUBKEYHEX_OR_KEYFILE\:CEILING (repeatable).]:agency:'
         '--threshold[Agency signatures needed for this and the next version.]:k:'
-        '--version[The version (1 for a genesis; previous + 1 for an amendment).]:n:'
+        '--charter-version[The charter'\''s version (1 for a genesis; previous + 1 for an amendment).]:n:'
         '--previous[The current charter, for an amendment.]:file:'
         '--passphrase-file[Passphrase for sealed agency key files given as KEY.]:file:'
         '--out[The charter file to create.]:file:'
@@ -439,6 +442,7 @@ _cairn_device_list() {
     local -i ret=1
     local -ar arg_specs=(
         '--json[Print the API'\''s JSON document.]'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--version[Show the version.]'
@@ -523,6 +527,7 @@ _cairn_peer_list() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -570,6 +575,7 @@ _cairn_sync() {
         '--peer[Only this peer (its name or agency/device).]:name:'
         '--wait[Wait for the rounds to finish.]'
         '--wait-seconds[With --wait\: give up after this many seconds (1 to 3600).]:seconds:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -715,6 +721,7 @@ _cairn_audit_list() {
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--after[Show entries after this sequence number.]:after:'
         '--limit[Show at most this many entries (1-10000).]:limit:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON array (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -785,7 +792,7 @@ _cairn_watch() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
-        '--class[Show only records of this classification level.]:class:'
+        '--class[Show only records of this classification level (the daemon filters).]:level:'
         '--json[Print each event as one JSON line.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -841,6 +848,7 @@ _cairn_keys_list() {
     local -i ret=1
     local -ar arg_specs=(
         '--json[Print the API'\''s JSON document.]'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--version[Show the version.]'
