@@ -17,6 +17,12 @@ PROTO_PACKAGES := protobuf-compiler
 
 all: build
 
+# The Swift driver makes a /tmp/TemporaryDirectory.XXXXXX for each compile it runs and does not
+# remove it when it execs the frontend in its place (issue 17 counted ~26 per `make test`). Builds
+# here point TMPDIR into .build, emptied before each build and removed by `make clean`.
+BUILD_TMP := $(CURDIR)/.build/tmp
+SWIFT_BUILD = rm -rf "$(BUILD_TMP)" && mkdir -p "$(BUILD_TMP)" && TMPDIR="$(BUILD_TMP)" $(SWIFT)
+
 # Installs missing system packages with apt-get when run as root; otherwise prints the command.
 deps:
 	@missing=""; \
@@ -34,14 +40,14 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT_BUILD) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT_BUILD) build -c release
 
 test:
 	$(MAKE) deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
-	$(SWIFT) build --build-tests
+	$(SWIFT_BUILD) build --build-tests
 	$(SWIFT) test --skip-build
 
 # Long runs of the crash and network-fault harness (scripts/torture.sh sets the sizes;
@@ -81,7 +87,7 @@ install-files:
 # Regenerates the committed man pages (swift-argument-parser's generate-manual plugin) and
 # shell completions from the CLI definitions. A test fails when the completions are stale.
 man: deps
-	$(SWIFT) package --allow-writing-to-package-directory generate-manual
+	$(SWIFT_BUILD) package --allow-writing-to-package-directory generate-manual
 	cp .build/plugins/GenerateManual/outputs/cairn/cairn.1 .build/plugins/GenerateManual/outputs/cairnd/cairnd.1 Docs/man/
 
 completions: build

@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "cairnd",
             dependencies: [
-                "CairnDaemon", "CairnTrust", "CairnCrypto",
+                "CairnDaemon", "CairnControl", "CairnTrust", "CairnCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -143,6 +143,8 @@ let package = Package(
         .testTarget(name: "CairnProtocolTests", dependencies: ["CairnProtocol", "CairnTestSupport"]),
         .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnTestSupport"]),
         .testTarget(name: "CairnControlTests", dependencies: ["CairnControl"]),
+        // The CLI's layout and wording, without a daemon (`@testable import cairn`).
+        .testTarget(name: "cairnTests", dependencies: ["cairn", "CairnControl"]),
         .testTarget(
             name: "CairnTransportTests",
             dependencies: [

@@ -186,7 +186,7 @@ _cairn() {
 
 _cairn_status() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0
@@ -290,7 +290,7 @@ _cairn_record_get() {
 
 _cairn_record_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--conflicts --wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --class --type --tag --deleted)
     __cairn_offer_flags_options 0
@@ -436,7 +436,7 @@ _cairn_agency_keygen() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --out --passphrase-file)
+    non_repeating_options=(--name --out --passphrase-file --passphrase-fd)
     __cairn_offer_flags_options 0
 
     # Offer option value completions
@@ -448,6 +448,9 @@ _cairn_agency_keygen() {
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    '--passphrase-fd')
         return
         ;;
     esac
@@ -480,7 +483,7 @@ _cairn_charter_create() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--level --agency)
-    non_repeating_options=(--federation --threshold --version --previous --passphrase-file --out)
+    non_repeating_options=(--federation --threshold --charter-version --previous --passphrase-file --passphrase-fd --out)
     __cairn_offer_flags_options 0
 
     # Offer option value completions
@@ -497,13 +500,16 @@ _cairn_charter_create() {
     '--threshold')
         return
         ;;
-    '--version')
+    '--charter-version')
         return
         ;;
     '--previous')
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    '--passphrase-fd')
         return
         ;;
     '--out')
@@ -516,7 +522,7 @@ _cairn_charter_sign() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--key --passphrase-file)
+    non_repeating_options=(--key --passphrase-file --passphrase-fd)
     __cairn_offer_flags_options 1
 
     # Offer option value completions
@@ -525,6 +531,9 @@ _cairn_charter_sign() {
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    '--passphrase-fd')
         return
         ;;
     esac
@@ -590,7 +599,7 @@ _cairn_device_certify() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--charter)
-    non_repeating_options=(--request --key --passphrase-file --clearance --days --out)
+    non_repeating_options=(--request --key --passphrase-file --passphrase-fd --clearance --days --out)
     __cairn_offer_flags_options 0
 
     # Offer option value completions
@@ -602,6 +611,9 @@ _cairn_device_certify() {
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    '--passphrase-fd')
         return
         ;;
     '--charter')
@@ -621,7 +633,7 @@ _cairn_device_certify() {
 
 _cairn_device_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --wide --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0
@@ -641,7 +653,7 @@ _cairn_device_revoke() {
     repeating_flags=()
     non_repeating_flags=(--offline --json --version -h --help)
     repeating_options=(--charter)
-    non_repeating_options=(--key --passphrase-file --certificate --serial --reason --effective-at --out --socket --timeout)
+    non_repeating_options=(--key --passphrase-file --passphrase-fd --certificate --serial --reason --effective-at --out --socket --timeout)
     __cairn_offer_flags_options 1
 
     # Offer option value completions
@@ -650,6 +662,9 @@ _cairn_device_revoke() {
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    '--passphrase-fd')
         return
         ;;
     '--charter')
@@ -722,7 +737,7 @@ _cairn_peer() {
 
 _cairn_peer_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0
@@ -776,7 +791,7 @@ _cairn_peer_remove() {
 
 _cairn_sync() {
     repeating_flags=()
-    non_repeating_flags=(--wait --json --version -h --help)
+    non_repeating_flags=(--wait --wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --peer --wait-seconds)
     __cairn_offer_flags_options 0
@@ -903,7 +918,7 @@ _cairn_audit() {
 
 _cairn_audit_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--wide --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --after --limit)
     __cairn_offer_flags_options 0
@@ -1067,7 +1082,7 @@ _cairn_keys() {
 
 _cairn_keys_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --wide --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
     __cairn_offer_flags_options 0

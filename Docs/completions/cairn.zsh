@@ -85,6 +85,7 @@ _cairn_status() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON document (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -176,6 +177,8 @@ _cairn_record_list() {
         '--type[Only records of this type.]:type:'
         '--tag[Only records with this tag.]:tag:'
         '--deleted[Include deleted records (include) or show only them (only).]:include|only:{__cairn_complete "${___deleted[@]}"}'
+        '--conflicts[Only records with unresolved conflicts.]'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON array (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -284,7 +287,8 @@ _cairn_agency_keygen() {
     local -ar arg_specs=(
         '--name[The agency'\''s name, as the charter will list it.]:name:'
         '--out[The key file to create.]:file:'
-        '--passphrase-file[Seal the key with the passphrase in this file.]:file:'
+        '--passphrase-file[Seal the key with the passphrase in this file; - reads standard input (on a terminal, a prompt that asks twice).]:file:'
+        '--passphrase-fd[Seal the key with the passphrase read from this open file descriptor.]:n:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -331,9 +335,10 @@ _cairn_charter_create() {
         '*--level[A classification level, lowest first (repeatable).]:level:'
         '*--agency[A member agency\: NAME\:PUBKEYHEX_OR_KEYFILE\:CEILING (repeatable).]:agency:'
         '--threshold[Agency signatures needed for this and the next version.]:k:'
-        '--version[The version (1 for a genesis; previous + 1 for an amendment).]:n:'
+        '--charter-version[The charter'\''s version (1 for a genesis; previous + 1 for an amendment).]:n:'
         '--previous[The current charter, for an amendment.]:file:'
-        '--passphrase-file[Passphrase for sealed agency key files given as KEY.]:file:'
+        '--passphrase-file[Passphrase for sealed agency key files given as KEY; - reads standard input.]:file:'
+        '--passphrase-fd[Passphrase for sealed agency key files, from this open file descriptor.]:n:'
         '--out[The charter file to create.]:file:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -348,7 +353,8 @@ _cairn_charter_sign() {
     local -ar arg_specs=(
         ':file:'
         '--key[The agency root key file.]:file:'
-        '--passphrase-file[The key file'\''s passphrase.]:file:'
+        '--passphrase-file[The key file'\''s passphrase, from this file; - reads standard input (a prompt on a terminal).]:file:'
+        '--passphrase-fd[The key file'\''s passphrase, from this open file descriptor.]:n:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -422,7 +428,8 @@ _cairn_device_certify() {
     local -ar arg_specs=(
         '--request[The device'\''s certification request file.]:file:'
         '--key[The agency root key file.]:file:'
-        '--passphrase-file[The key file'\''s passphrase.]:file:'
+        '--passphrase-file[The key file'\''s passphrase, from this file; - reads standard input (a prompt on a terminal).]:file:'
+        '--passphrase-fd[The key file'\''s passphrase, from this open file descriptor.]:n:'
         '*--charter[The charter in force (repeat for its history, genesis first).]:file:'
         '--clearance[The clearance level to certify.]:level:'
         '--days[Days the certificate is valid.]:n:'
@@ -439,6 +446,7 @@ _cairn_device_list() {
     local -i ret=1
     local -ar arg_specs=(
         '--json[Print the API'\''s JSON document.]'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--version[Show the version.]'
@@ -454,7 +462,8 @@ _cairn_device_revoke() {
     local -ar arg_specs=(
         ':agency/name:'
         '--key[The agency root key file.]:file:'
-        '--passphrase-file[The key file'\''s passphrase.]:file:'
+        '--passphrase-file[The key file'\''s passphrase, from this file; - reads standard input (a prompt on a terminal).]:file:'
+        '--passphrase-fd[The key file'\''s passphrase, from this open file descriptor.]:n:'
         '*--charter[The charter in force (repeat for its history, genesis first).]:file:'
         '--certificate[The device'\''s certificate, to read its serial from.]:file:'
         '--serial[The certificate serial (32 hex digits).]:hex:'
@@ -523,6 +532,7 @@ _cairn_peer_list() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -570,6 +580,7 @@ _cairn_sync() {
         '--peer[Only this peer (its name or agency/device).]:name:'
         '--wait[Wait for the rounds to finish.]'
         '--wait-seconds[With --wait\: give up after this many seconds (1 to 3600).]:seconds:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON document.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -715,6 +726,7 @@ _cairn_audit_list() {
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--after[Show entries after this sequence number.]:after:'
         '--limit[Show at most this many entries (1-10000).]:limit:'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--json[Print the API'\''s JSON array (pretty, sorted keys).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -785,7 +797,7 @@ _cairn_watch() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
-        '--class[Show only records of this classification level.]:class:'
+        '--class[Show only records of this classification level (the daemon filters).]:level:'
         '--json[Print each event as one JSON line.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -841,6 +853,7 @@ _cairn_keys_list() {
     local -i ret=1
     local -ar arg_specs=(
         '--json[Print the API'\''s JSON document.]'
+        '--wide[Show every column and every cell whole, however wide the table gets.]'
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--version[Show the version.]'

@@ -206,7 +206,7 @@ _cairnd_init() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--agency --device --out --passphrase-file)
+    non_repeating_options=(--agency --device --out --passphrase-file --passphrase-fd)
     __cairnd_offer_flags_options 0
 
     # Offer option value completions
@@ -221,6 +221,9 @@ _cairnd_init() {
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    '--passphrase-fd')
         return
         ;;
     esac

@@ -25,7 +25,7 @@ function __cairnd_parse_tokens -S
         case 'serve'
             __cairnd_parse_subcommand 0 'config=' 'check-config=' 'version' 'h/help'
         case 'init'
-            __cairnd_parse_subcommand 0 'agency=' 'device=' 'out=' 'passphrase-file=' 'version' 'h/help'
+            __cairnd_parse_subcommand 0 'agency=' 'device=' 'out=' 'passphrase-file=' 'passphrase-fd=' 'version' 'h/help'
         case 'help'
             __cairnd_parse_subcommand -r 1 'version'
         end
@@ -93,7 +93,8 @@ complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options 
 complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" agency' -l 'agency' -d 'The agency this device belongs to.' -rfka ''
 complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" device' -l 'device' -d 'This device\'s name within its agency ([a-z0-9-], at most 32).' -rfka ''
 complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" out' -l 'out' -d 'Directory to write device.keys and device.request into (created 0700 if missing).' -rfka ''
-complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" passphrase-file' -l 'passphrase-file' -d 'Seal device.keys with the passphrase in this file (Argon2id).' -rfka ''
+complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" passphrase-file' -l 'passphrase-file' -d 'Seal device.keys with the passphrase in this file (Argon2id); - reads standard input (on a terminal, a prompt that asks twice).' -rfka ''
+complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" passphrase-fd' -l 'passphrase-fd' -d 'Seal device.keys with the passphrase read from this open file descriptor.' -rfka ''
 complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" version' -l 'version' -d 'Show the version.'
 complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd init" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'cairnd' -n '__cairnd_should_offer_completions_for_flags_or_options "cairnd help" version' -l 'version' -d 'Show the version.'

@@ -87,7 +87,8 @@ _cairnd_init() {
         '--agency[The agency this device belongs to.]:agency:'
         '--device[This device'\''s name within its agency (\[a-z0-9-\], at most 32).]:device:'
         '--out[Directory to write device.keys and device.request into (created 0700 if missing).]:out:'
-        '--passphrase-file[Seal device.keys with the passphrase in this file (Argon2id).]:passphrase-file:'
+        '--passphrase-file[Seal device.keys with the passphrase in this file (Argon2id); - reads standard input (on a terminal, a prompt that asks twice).]:passphrase-file:'
+        '--passphrase-fd[Seal device.keys with the passphrase read from this open file descriptor.]:passphrase-fd:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

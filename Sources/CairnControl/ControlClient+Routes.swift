@@ -47,11 +47,12 @@ extension ControlClient {
 
     /// `GET /v1/records`: the records matching every given filter, sorted by id.
     public func listRecords(
-        class level: String? = nil, type: String? = nil, tag: String? = nil, deleted: DeletedFilter? = nil
+        class level: String? = nil, type: String? = nil, tag: String? = nil, deleted: DeletedFilter? = nil,
+        conflicts: Bool? = nil
     ) throws(ControlClientError) -> [RecordDocument] {
         let path = ControlPath.withQuery(
             "/v1/records",
-            [("class", level), ("type", type), ("tag", tag), ("deleted", deleted?.rawValue)])
+            [("class", level), ("type", type), ("tag", tag), ("deleted", deleted?.rawValue), ("conflicts", conflicts.map { "\($0)" })])
         return try call([RecordDocument].self, method: "GET", path: path).0
     }
 
@@ -129,9 +130,9 @@ extension ControlClient {
 
     /// `GET /v1/watch`: calls `onEvent` for each change as it is committed, until `onEvent`
     /// returns false or the daemon closes the stream. The overall deadline does not apply.
-    public func watch(_ onEvent: (WatchEvent) -> Bool) throws(ControlClientError) {
+    public func watch(class level: String? = nil, _ onEvent: (WatchEvent) -> Bool) throws(ControlClientError) {
         let connection = try UnixSocketConnection(path: socketPath, timeout: 100 * 365 * 86_400)
-        try connection.writeAll(Self.request(method: "GET", path: "/v1/watch", body: nil))
+        try connection.writeAll(Self.request(method: "GET", path: ControlPath.withQuery("/v1/watch", [("class", level)]), body: nil))
         _ = try Self.readLines(from: connection) { line throws(ControlClientError) in
             do {
                 return onEvent(try ControlJSON.decoder().decode(WatchEvent.self, from: Data(line)))

@@ -150,6 +150,8 @@ public struct StatusDocument: Codable, Hashable, Sendable {
     public var records: Int
     /// Deltas across the listed levels.
     public var deltas: Int
+    /// How many of `deltas` grant epoch keys rather than change records (0 from an older daemon).
+    public var keyGrantDeltas: Int = 0
     /// The store.
     public var store: Store
     /// Whether the daemon runs in test mode (test keys allowed; labs use it).
@@ -184,8 +186,8 @@ public struct StatusDocument: Codable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case device, clearance, federation, levels, records, deltas, store, testMode, startedAt, version, certificateExpires, sync,
-            audit
+        case device, clearance, federation, levels, records, deltas, keyGrantDeltas, store, testMode, startedAt, version,
+            certificateExpires, sync, audit
     }
 
     /// Decodes a status; one from a daemon without sync reads as no peers.
@@ -197,6 +199,7 @@ public struct StatusDocument: Codable, Hashable, Sendable {
         levels = try c.decode([Level].self, forKey: .levels)
         records = try c.decode(Int.self, forKey: .records)
         deltas = try c.decode(Int.self, forKey: .deltas)
+        keyGrantDeltas = try c.decodeIfPresent(Int.self, forKey: .keyGrantDeltas) ?? 0
         store = try c.decode(Store.self, forKey: .store)
         testMode = try c.decode(Bool.self, forKey: .testMode)
         startedAt = try c.decode(String.self, forKey: .startedAt)

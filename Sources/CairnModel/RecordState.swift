@@ -101,6 +101,12 @@ public struct RecordState: Hashable, Sendable {
         }
     }
 
+    /// Whether a field has concurrent writes no later write resolved: what `view()` lists as
+    /// `conflicts`, without building the view.
+    public var hasConflicts: Bool {
+        fields.values.contains { $0.visibleWrites.count > 1 }
+    }
+
     /// What a reader sees: winning values, open conflicts and present tags.
     public func view() -> RecordView {
         var values: [String: FieldValue] = [:]

@@ -43,6 +43,13 @@ extension CairnDatabase {
         try countsPerLevel("delta")
     }
 
+    /// How many stored deltas are of `kind` (the wire number), at every level.
+    public func deltaCount(kind: Int) throws -> Int {
+        try read("count deltas of one kind") { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM delta WHERE kind = ?"), arguments: [kind]) ?? 0
+        }
+    }
+
     /// Calls `body` with every stored delta in arrival (row id) order until it returns false,
     /// holding only one page of deltas in memory: for rebuilding state or exporting.
     ///

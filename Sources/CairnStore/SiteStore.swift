@@ -38,6 +38,7 @@ public protocol SiteStore: AnyObject, Sendable {
     func deltas(author: [UInt8], level: String, fromSequence: UInt64, limit: Int) throws -> [StoredDelta]
     func forEachDelta(_ body: (StoredDelta) throws -> Bool) throws
     func deltaCounts() throws -> [String: Int]
+    func deltaCount(kind: Int) throws -> Int
     func streamHeads() throws -> [StreamHeadRow]
     func positionID(author: [UInt8], level: String, sequence: UInt64) throws -> [UInt8]?
     func firstSequences(author: [UInt8], stampedFrom wallMillis: UInt64) throws -> [String: UInt64]

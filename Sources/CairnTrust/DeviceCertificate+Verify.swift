@@ -12,7 +12,7 @@ extension DeviceCertificate {
         notBefore: Int64, notAfter: Int64, serial: [UInt8]? = nil
     ) throws -> SignedObject {
         guard request.agency == agencyKey.name else {
-            throw TrustError.agencyMismatch(expected: agencyKey.name.value, found: request.agency.value)
+            throw TrustError.wrongAgencyKey(keyOf: agencyKey.name.value, needed: request.agency.value)
         }
         guard let agency = charter.agency(named: agencyKey.name) else {
             throw TrustError.agencyNotInCharter(agencyKey.name.value)

@@ -41,7 +41,7 @@ public struct Revocation: Hashable, Sendable {
         reason: String
     ) throws -> SignedObject {
         guard ref.agency == agencyKey.name else {
-            throw TrustError.agencyMismatch(expected: agencyKey.name.value, found: ref.agency.value)
+            throw TrustError.wrongAgencyKey(keyOf: agencyKey.name.value, needed: ref.agency.value)
         }
         guard let agency = charter.agency(named: agencyKey.name) else {
             throw TrustError.agencyNotInCharter(agencyKey.name.value)

@@ -37,7 +37,8 @@ extension TrustError: CustomStringConvertible {
         case .insufficientSignatures(let have, let need, let ignored):
             let note = ignored.isEmpty
                 ? "" : " (not counted, as they are not members of the governing charter: \(ignored.joined(separator: ", ")))"
-            return "The object has valid signatures by \(have) member agencies but needs \(need)\(note); collect more signatures from member agencies."
+            let agencies = have == 1 ? "1 member agency" : "\(have) member agencies"
+            return "The object has valid signatures by \(agencies) but needs \(need)\(note); collect more signatures from member agencies."
         case .unexpectedSignatureCount(let expected, let found):
             return "The object must carry exactly \(expected) signature(s) but carries \(found); obtain a correctly issued copy."
         case .signerMismatch(let signer, let expected):
@@ -93,7 +94,9 @@ extension TrustError: CustomStringConvertible {
         case .invalidValidityWindow(let notBefore, let notAfter):
             return "The validity window ends (\(notAfter)) at or before it starts (\(notBefore)); give an end after the start."
         case .agencyMismatch(let expected, let found):
-            return "The object names agency \(found) where \(expected) was required; use the matching agency's key and request."
+            return "The object names agency \(found) but is signed with agency \(expected)'s root key; only \(found)'s root key may sign it."
+        case .wrongAgencyKey(let keyOf, let needed):
+            return "The key given is agency \(keyOf)'s root key, but this is for a device of agency \(needed); use \(needed)'s root key."
         case .keyReuse(let what):
             return "\(what) use one key for two purposes; generate separate keys for signing and TLS."
         case .certificateKeysMismatch(let ref):

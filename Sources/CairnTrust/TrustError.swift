@@ -108,8 +108,13 @@ public enum TrustError: Error, Equatable, Sendable {
     case certificateNotYetValid(notBefore: Int64, now: Int64)
     /// A validity window ends at or before it starts.
     case invalidValidityWindow(notBefore: Int64, notAfter: Int64)
-    /// An object names one agency where another was required (body vs. signer, request vs. key).
+    /// A signed object names one agency but is signed by another's root key (`expected` is the
+    /// signer, `found` what the body names).
     case agencyMismatch(expected: String, found: String)
+    /// An agency root key was given to sign something of another agency (certifying its
+    /// device's request, revoking its device): `keyOf` owns the key, `needed` is the agency
+    /// whose key would do.
+    case wrongAgencyKey(keyOf: String, needed: String)
     /// A device's signing and TLS keys are the same key; each key has one purpose.
     case keyReuse(String)
     /// A certificate was issued for other keys than the ones this device holds.

@@ -25,6 +25,8 @@ struct AuditListCommand: ParsableCommand {
     @Option(help: "Show at most this many entries (1-10000).")
     var limit: Int = 1000
 
+    @OptionGroup var layout: TableOptions
+
     @Flag(name: .long, help: "Print the API's JSON array (pretty, sorted keys).")
     var json = false
 
@@ -37,8 +39,13 @@ struct AuditListCommand: ParsableCommand {
         let entries = try connection.client.auditEntries(after: after, limit: limit)
         if json { return try Output.json(entries) }
         if entries.isEmpty { return Output.line("No audit entries after \(after).") }
-        Output.table(
-            ["SEQ", "AT", "KIND", "ACTOR", "DETAIL"],
-            entries.map { [String($0.seq), $0.at, $0.kind, $0.actor, $0.detail] })
+        Output.table(Self.table(entries), width: layout.width)
+    }
+
+    /// The entries as a table whose details wrap, whole, to fit; times as ISO 8601 UTC.
+    static func table(_ entries: [AuditEntryDocument]) -> TextTable {
+        TextTable(
+            [.init("SEQ"), .init("AT"), .init("KIND"), .init("ACTOR"), .init("DETAIL", fit: .wrap)],
+            rows: entries.map { [String($0.seq), $0.at, $0.kind, $0.actor, Format.auditDetail($0.detail)] })
     }
 }

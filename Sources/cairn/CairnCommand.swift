@@ -25,7 +25,7 @@ struct CairnCommand: ParsableCommand {
               cairn record list --class SECRET --json
               cairn lab create /tmp/lab && cairn lab up /tmp/lab
             """,
-        version: "0.1.0",
+        version: CairnVersion.string,
         subcommands: [
             StatusCommand.self, RecordCommand.self, AgencyCommand.self, CharterCommand.self,
             DeviceCommand.self, PeerCommand.self, SyncCommand.self, LabCommand.self, AuditCommand.self, MetricsCommand.self,

@@ -20,7 +20,7 @@ struct CharterCreateCommand: ParsableCommand {
             and CEILING is the highest level its devices may be cleared for.
 
             For an amendment, --previous is the current charter: the new one keeps its \
-            federation id and gets version previous + 1 (--version, if given, must agree).
+            federation id and gets version previous + 1 (--charter-version, if given, must agree).
 
             Examples:
               cairn charter create --federation coalition \\
@@ -45,10 +45,11 @@ struct CharterCreateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Agency signatures needed for this and the next version.", valueName: "k"))
     var threshold: Int
 
+    // Not `--version`: that is the tool's own version flag.
     @Option(
-        name: .long, help: ArgumentHelp("The version (1 for a genesis; previous + 1 for an amendment).", valueName: "n")
-    )
-    var version: UInt64?
+        name: .customLong("charter-version"),
+        help: ArgumentHelp("The charter's version (1 for a genesis; previous + 1 for an amendment).", valueName: "n"))
+    var charterVersion: UInt64?
 
     @Option(name: .long, help: ArgumentHelp("The current charter, for an amendment.", valueName: "file"))
     var previous: String?
@@ -69,8 +70,8 @@ struct CharterCreateCommand: ParsableCommand {
         guard threshold >= 1, threshold <= agency.count else {
             throw ValidationError("--threshold must be between 1 and the number of agencies (\(agency.count)).")
         }
-        if let version, previous == nil, version != 1 {
-            throw ValidationError("--version \(version) needs --previous (the charter it amends).")
+        if let charterVersion, previous == nil, charterVersion != 1 {
+            throw ValidationError("--charter-version \(charterVersion) needs --previous (the charter it amends).")
         }
         for spec in agency { _ = try Self.split(spec) }
     }
@@ -84,7 +85,7 @@ struct CharterCreateCommand: ParsableCommand {
             )
         }
         var federationID: [UInt8]? = nil
-        var newVersion: UInt64 = version ?? 1
+        var newVersion: UInt64 = charterVersion ?? 1
         if let previous {
             let current = try Ceremony.readCharter(previous)
             guard current.federationName == federation else {
@@ -93,9 +94,9 @@ struct CharterCreateCommand: ParsableCommand {
             }
             federationID = current.federationID
             newVersion = current.version + 1
-            if let version, version != newVersion {
+            if let charterVersion, charterVersion != newVersion {
                 throw CLIError.usage(
-                    "--version \(version) does not follow the previous charter's version \(current.version)")
+                    "--charter-version \(charterVersion) does not follow the previous charter's version \(current.version)")
             }
         }
         let draft = try Charter.make(

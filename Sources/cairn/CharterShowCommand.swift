@@ -122,7 +122,7 @@ struct CharterShowCommand: ParsableCommand {
                     [
                         signature.signer,
                         (signature.valid ? "valid" : "INVALID")
-                            + (signature.member ? "" : " (not a member of this version)"),
+                            + (signature.member ? "" : " (non-member)"),
                         signature.publicKey,
                     ]
                 })

@@ -178,8 +178,9 @@ struct DeviceListCommand: ParsableCommand {
         abstract: "List the devices the local daemon knows, with revocations.",
         discussion: """
             Every device certificate the daemon has verified: its own and those its peers \
-            presented or passed on. WITHDRAWN says why a device is no longer trusted (revoked, \
-            or withdrawn by a charter amendment).
+            presented or passed on. WITHDRAWN says from when a device is no longer trusted; \
+            why (revoked, or withdrawn by a charter amendment) follows the table. The serial is \
+            shown with --wide.
 
             Examples:
               cairn device list
@@ -189,20 +190,30 @@ struct DeviceListCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the API's JSON document.")
     var json = false
 
+    @OptionGroup var layout: TableOptions
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         let devices = try connection.client.devices()
         if json { return try Output.json(devices) }
         guard !devices.isEmpty else { return Output.line("no devices") }
-        Output.table(
-            ["DEVICE", "CLEARANCE", "SERIAL", "VALID UNTIL", "WITHDRAWN"],
-            devices.map { device in
+        Output.table(Self.table(devices), width: layout.width)
+    }
+
+    /// The devices as a table; the serial is left out to fit, and why a device was withdrawn
+    /// follows the table, whole.
+    static func table(_ devices: [DeviceDocument]) -> TextTable {
+        TextTable(
+            [.init("DEVICE"), .init("CLEARANCE"), .init("SERIAL", dropRank: 1), .init("VALID UNTIL"), .init("WITHDRAWN")],
+            rows: devices.map { device in
                 [
                     device.device + (device.this ? " (this)" : ""), device.clearance, device.serial,
-                    Ceremony.iso(device.notAfter),
-                    device.withdrawn.map { "\(Ceremony.iso($0.effectiveAt)) \(Format.cell($0.reason, limit: 50))" } ?? "-",
+                    Ceremony.iso(device.notAfter), device.withdrawn.map { "from " + Ceremony.iso($0.effectiveAt) } ?? "-",
                 ]
+            },
+            notes: devices.compactMap { device in
+                device.withdrawn.map { "\(device.device): withdrawn: \(TextTable.flat($0.reason))" }
             })
     }
 }

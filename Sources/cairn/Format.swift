@@ -38,7 +38,44 @@ enum Format {
     }
 
     /// A per-level count of a peer for a table cell: `SECRET=3 CONFIDENTIAL=0`, `-` for none.
-    static func levels(_ peer: PeerDocument, _ count: (PeerDocument.Level) -> UInt64) -> String {
-        peer.levels.isEmpty ? "-" : peer.levels.map { "\($0.name)=\(count($0))" }.joined(separator: " ")
+    /// `compact` (tables fitted to the terminal) names only the levels whose count is not zero,
+    /// and is `0` when all are.
+    static func levels(_ peer: PeerDocument, _ count: (PeerDocument.Level) -> UInt64, compact: Bool = false) -> String {
+        guard !peer.levels.isEmpty else { return "-" }
+        let shown = compact ? peer.levels.filter { count($0) != 0 } : peer.levels
+        return shown.isEmpty ? "0" : shown.map { "\($0.name)=\(count($0))" }.joined(separator: " ")
+    }
+
+    /// The last connection error of each peer that is not connected, one line each, for the
+    /// notes under a peer table (an error is never cut to fit a cell).
+    static func connectionErrors(_ peers: [PeerDocument]) -> [String] {
+        peers.compactMap { peer in peer.connected ? nil : peer.lastError.map { "\(peer.name): \(TextTable.flat($0))" } }
+    }
+
+    /// What the store holds, saying how many deltas only grant keys: an empty site holds
+    /// the grants of its levels' first keys and nothing else.
+    static func holdings(records: Int, deltas: Int, keyGrants: Int) -> String {
+        let base = "\(count(records, "live record")) in \(count(deltas, "delta"))"
+        switch keyGrants {
+        case 0: return base
+        case deltas: return base + (deltas == 1 ? ", a key grant" : ", all key grants")
+        case 1: return base + ", 1 of them a key grant"
+        default: return base + ", \(keyGrants) of them key grants"
+        }
+    }
+
+    /// An audit entry's detail (its stored JSON object) for people: `key=value` pairs in key
+    /// order, values with spaces quoted, and `effectiveAt` (Unix seconds) as ISO 8601 UTC.
+    /// Text that is not a JSON object of scalars is shown as it is.
+    static func auditDetail(_ detail: String) -> String {
+        guard case .object(let fields)? = try? ControlJSON.decoder().decode(JSONValue.self, from: Data(detail.utf8)) else {
+            return detail
+        }
+        return fields.keys.sorted().map { key in
+            var text = value(fields[key]!)
+            if key == "effectiveAt", let seconds = Int64(text) { text = Ceremony.iso(seconds) }
+            let plain = !text.isEmpty && !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
+            return "\(key)=" + (plain ? text : (try? ControlJSON.compactText(JSONValue.string(text))) ?? text)
+        }.joined(separator: " ")
     }
 }

@@ -31,20 +31,24 @@ struct KeysListCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the API's JSON document.")
     var json = false
 
+    @OptionGroup var layout: TableOptions
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         let document = try connection.client.keys()
         if json { return try Output.json(document) }
         Output.table(
-            ["LEVEL", "EPOCH", "KEY ID", "HELD", "CURRENT", "HOLDERS"],
-            document.levels.flatMap { level in
+            TextTable(
+                [.init("LEVEL"), .init("EPOCH"), .init("KEY ID"), .init("HELD"), .init("CURRENT"), .init("HOLDERS", fit: .wrap)],
+                rows: document.levels.flatMap { level in
                 level.epochs.map { epoch in
                     [
                         level.name, "\(epoch.number)", String(epoch.keyId.prefix(16)), epoch.held ? "yes" : "no",
                         epoch.current ? "yes" : "", epoch.holders.joined(separator: " "),
                     ]
                 }
-            })
+            }),
+            width: layout.width)
     }
 }

@@ -32,19 +32,15 @@ enum Output {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
-    /// Prints rows as columns padded to their widest cell; the last column is not padded.
+    /// Prints rows as columns padded to their widest cell, every cell whole; the last column is
+    /// not padded. For tables whose cells are short enough to always fit.
     static func table(_ header: [String], _ rows: [[String]]) {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        for row in all {
-            let cells = row.indices.map { column in
-                column == row.count - 1
-                    ? row[column] : row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }
-            var text = cells.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
-            line(text)
-        }
+        table(TextTable(header.map { TextTable.Column($0) }, rows: rows), width: nil)
+    }
+
+    /// Prints `table` fitted to `width` (nil: every column and cell whole).
+    static func table(_ table: TextTable, width: Int?) {
+        for text in table.lines(width: width) { line(text) }
     }
 
     /// Prints `label: value` pairs with the values aligned.

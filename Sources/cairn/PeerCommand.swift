@@ -27,12 +27,19 @@ struct PeerListCommand: ParsableCommand {
             acknowledgements. MISSING is the other way: what the peer showed it holds that \
             this site has not stored yet (a catch-up in progress, or deltas refused here).
 
+            The table fits 100 columns: it names only the levels that lack or miss something \
+            (0 when none does) and leaves out columns as needed; --wide shows every column and \
+            every level. Each disconnected peer's last connection error follows the table, \
+            whole, on a line of its own.
+
             Examples:
               cairn peer list
               cairn peer list --json | jq '.peers[] | select(.connected | not) | .name'
             """)
 
     @OptionGroup var connection: ConnectionOptions
+
+    @OptionGroup var layout: TableOptions
 
     @Flag(name: .long, help: "Print the API's JSON document.")
     var json = false
@@ -42,17 +49,28 @@ struct PeerListCommand: ParsableCommand {
         if json { return try Output.json(document) }
         Output.line("listening on \(document.listen ?? "nothing (sync.listen is not set)")")
         guard !document.peers.isEmpty else { return Output.line("no peers") }
-        Output.table(
-            ["PEER", "ADDRESS", "SOURCE", "DEVICE", "CLEARANCE", "CONNECTED", "LAST ROUND", "LACKING", "MISSING", "SENT/RECEIVED"],
-            document.peers.map { peer in
+        Output.table(Self.table(document.peers, wide: layout.wide), width: layout.width)
+    }
+
+    /// The peers as a table. Fitted to the terminal it leaves out the traffic, the source, the
+    /// address, the clearance and the last round, in that order, as far as needed, and names
+    /// only the levels that lack something; connection errors are printed whole under it.
+    static func table(_ peers: [PeerDocument], wide: Bool) -> TextTable {
+        TextTable(
+            [
+                .init("PEER"), .init("ADDRESS", dropRank: 3), .init("SOURCE", dropRank: 4), .init("DEVICE"),
+                .init("CLEARANCE", dropRank: 2), .init("CONNECTED"), .init("LAST ROUND", dropRank: 1),
+                .init("LACKING", fit: .wrap), .init("MISSING", fit: .wrap), .init("SENT/RECEIVED", dropRank: 5),
+            ],
+            rows: peers.map { peer in
                 [
                     peer.name, peer.address ?? "-", peer.source, peer.device ?? "-", peer.clearance ?? "-",
-                    peer.connected ? "yes" : "no" + (peer.lastError.map { " (\(Format.cell($0, limit: 40)))" } ?? ""),
-                    peer.lastRound ?? "-",
-                    Format.levels(peer, \.lacking), Format.levels(peer, \.missing),
+                    peer.connected ? "yes" : "no", peer.lastRound ?? "-",
+                    Format.levels(peer, \.lacking, compact: !wide), Format.levels(peer, \.missing, compact: !wide),
                     "\(Format.bytes(Int64(peer.bytesSent)))/\(Format.bytes(Int64(peer.bytesReceived)))",
                 ]
-            })
+            },
+            notes: Format.connectionErrors(peers))
     }
 }
 

@@ -9,12 +9,17 @@ struct RecordListCommand: ParsableCommand {
         discussion: """
             Lists the records the daemon holds at levels up to its clearance, sorted by id, as a \
             table of id, type, classification, last update and a summary (the title, name or \
-            summary field, else the first field). Filters combine: a record must match all.
+            summary field, else the first field). Filters combine: a record must match all. \
+            --conflicts keeps the records with a field whose concurrent writes are still \
+            unresolved (`cairn record get ID` shows them; writing the field resolves them). The \
+            table fits 100 columns by cutting the summary, and then leaving out the time of the \
+            last update; --wide shows both (the summary up to 48 characters).
 
             Examples:
               cairn record list
               cairn record list --class SECRET --type incident --tag north
               cairn record list --deleted only
+              cairn record list --conflicts
               cairn record list --json | jq -r '.[].id'
             """)
 
@@ -36,6 +41,11 @@ struct RecordListCommand: ParsableCommand {
         help: ArgumentHelp("Include deleted records (include) or show only them (only).", valueName: "include|only"))
     var deleted: DeletedChoice?
 
+    @Flag(name: .long, help: "Only records with unresolved conflicts.")
+    var conflicts = false
+
+    @OptionGroup var layout: TableOptions
+
     @Flag(name: .long, help: "Print the API's JSON array (pretty, sorted keys).")
     var json = false
 
@@ -45,12 +55,17 @@ struct RecordListCommand: ParsableCommand {
 
     func run() throws {
         let filter = deleted.map { DeletedFilter(rawValue: $0.rawValue)! }
-        let records = try connection.client.listRecords(class: classification, type: type, tag: tag, deleted: filter)
+        let records = try connection.client.listRecords(
+            class: classification, type: type, tag: tag, deleted: filter, conflicts: conflicts ? true : nil)
         if json { return try Output.json(records) }
-        if records.isEmpty { return Output.line("No records.") }
-        Output.table(
-            ["ID", "TYPE", "CLASS", "UPDATED", "SUMMARY"],
-            records.map { [$0.id, $0.type, $0.classification, $0.updated.at, Self.summary($0)] })
+        if records.isEmpty { return Output.line(conflicts ? "No records with unresolved conflicts." : "No records.") }
+        Output.table(Self.table(records), width: layout.width)
+    }
+
+    static func table(_ records: [RecordDocument]) -> TextTable {
+        TextTable(
+            [.init("ID"), .init("TYPE"), .init("CLASS"), .init("UPDATED", dropRank: 1), .init("SUMMARY", fit: .cut)],
+            rows: records.map { [$0.id, $0.type, $0.classification, $0.updated.at, Self.summary($0)] })
     }
 
     /// A title-ish cell: a well-known descriptive field, else the first field, with markers.

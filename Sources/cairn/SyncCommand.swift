@@ -37,6 +37,8 @@ struct SyncCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --wait: give up after this many seconds (1 to 3600).", valueName: "seconds"))
     var waitSeconds = 60
 
+    @OptionGroup var layout: TableOptions
+
     @Flag(name: .long, help: "Print the API's JSON document.")
     var json = false
 
@@ -66,13 +68,18 @@ struct SyncCommand: ParsableCommand {
             return Output.line("started a round with \(result.rounds.map(\.peer).joined(separator: ", "))")
         }
         Output.table(
-            ["PEER", "COMPLETED", "DELTAS SENT", "DELTAS RECEIVED", "BYTES SENT", "BYTES RECEIVED", "MISSING"],
-            result.rounds.map { round in
+            TextTable(
                 [
-                    round.peer, round.completed ? "yes" : "no", "\(round.deltasSent)", "\(round.deltasReceived)",
-                    Format.bytes(Int64(round.bytesSent)), Format.bytes(Int64(round.bytesReceived)), "\(round.missing)",
-                ]
-            })
+                    .init("PEER"), .init("COMPLETED"), .init("DELTAS SENT"), .init("DELTAS RECEIVED"),
+                    .init("BYTES SENT", dropRank: 2), .init("BYTES RECEIVED", dropRank: 1), .init("MISSING"),
+                ],
+                rows: result.rounds.map { round in
+                    [
+                        round.peer, round.completed ? "yes" : "no", "\(round.deltasSent)", "\(round.deltasReceived)",
+                        Format.bytes(Int64(round.bytesSent)), Format.bytes(Int64(round.bytesReceived)), "\(round.missing)",
+                    ]
+                }),
+            width: layout.width)
         if result.rounds.contains(where: { !$0.completed }) {
             throw CLIError.failure("some rounds did not complete (the peer disconnected or took over \(waitSeconds) s)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnControl
 import CairnDaemon
 
 /// `cairnd`: the Cairn site daemon.
@@ -14,11 +15,7 @@ struct Cairnd: AsyncParsableCommand {
 
             The daemon stops gracefully on SIGTERM or SIGINT. See Docs/Operations.md.
             """,
-        version: CairndVersion.string,
+        version: CairnVersion.string,
         subcommands: [Serve.self, Init.self],
         defaultSubcommand: Serve.self)
-}
-
-enum CairndVersion {
-    static let string = "0.1.0"
 }

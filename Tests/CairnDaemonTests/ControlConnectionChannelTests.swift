@@ -31,8 +31,11 @@ import Testing
         }
     }
 
-    static func withHarness(limits: ControlLimits = ControlLimits(), readUIDs: [UInt32] = [], _ body: (Harness) throws -> Void) throws {
-        try SiteFixture.withAlphaSite { site in
+    static func withHarness(
+        device: String = "alpha/hq", limits: ControlLimits = ControlLimits(), readUIDs: [UInt32] = [],
+        _ body: (Harness) throws -> Void
+    ) throws {
+        try withTemporaryDirectory { directory in try SiteFixture.withSite(try SiteFixture.config(in: directory, device: device)) { site in
             let pool = NIOThreadPool(numberOfThreads: 1)
             pool.start()
             defer { try? pool.syncShutdownGracefully() }
@@ -44,7 +47,7 @@ import Testing
                 limits: limits, authorizer: Authorizer(config: config, daemonUID: 990), site: site, threadPool: pool,
                 logger: SiteFixture.logger)
             try body(Harness(gate: gate, api: ControlAPI(site: site, logger: SiteFixture.logger), pool: pool))
-        }
+        } }
     }
 
     /// Everything written to the client so far, as text.
@@ -136,6 +139,24 @@ import Testing
             channel.embeddedEventLoop.advanceTime(by: .hours(2))
             #expect(channel.isActive)
             _ = try channel.finish(acceptAlreadyClosed: true)
+        }
+    }
+
+    /// Issue 17: watching a level above the clearance waited for ever; `record list` refuses it.
+    @Test func watchingALevelAboveTheClearanceIsRefusedAsAListingIs() throws {
+        try Self.withHarness(device: "bravo/hq") { harness in  // cleared CONFIDENTIAL
+            let refused = try harness.connect(Self.root)
+            try Self.send(refused, "GET /v1/watch?class=SECRET HTTP/1.1\r\nHost: x\r\n\r\n")
+            let reply = try Self.written(refused)
+            #expect(reply.contains("above_clearance"), "\(reply)")
+            #expect(!reply.contains("watching"))
+            let unknown = try harness.connect(Self.root)
+            try Self.send(unknown, "GET /v1/watch?class=TOPSECRET HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try Self.written(unknown).contains("unknown_level"))
+            let allowed = try harness.connect(Self.root)
+            try Self.send(allowed, "GET /v1/watch?class=CONFIDENTIAL HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try Self.written(allowed).contains("{\"event\":\"watching\"}"))
+            _ = try allowed.finish(acceptAlreadyClosed: true)
         }
     }
 

@@ -46,6 +46,16 @@ import Testing
         #expect(
             try route("GET", "/v1/records?tag=%C3%A9t%C3%A9") == .listRecords(level: nil, type: nil, tag: "été", deleted: .exclude))
         #expect(try route("GET", "/v1/records?class") == .listRecords(level: "", type: nil, tag: nil, deleted: .exclude))
+        #expect(
+            try route("GET", "/v1/records?conflicts=true")
+                == .listRecords(level: nil, type: nil, tag: nil, deleted: .exclude, conflicts: true))
+        #expect(try route("GET", "/v1/records?conflicts=false") == .listRecords(level: nil, type: nil, tag: nil, deleted: .exclude))
+    }
+
+    @Test func watchTakesALevel() throws {
+        #expect(try route("GET", "/v1/watch") == .watch(level: nil))
+        #expect(try route("GET", "/v1/watch?class=SECRET") == .watch(level: "SECRET"))
+        #expect(ControlRoute.watch(level: "SECRET").requiredRight == .read)
     }
 
     @Test func idsArePercentDecoded() throws {
@@ -65,6 +75,8 @@ import Testing
         #expect(refusal("GET", "/v1/records?colour=red") == .badRequest)
         #expect(refusal("GET", "/v1/records?tag=a&tag=b") == .badRequest)
         #expect(refusal("GET", "/v1/records?deleted=maybe") == .badRequest)
+        #expect(refusal("GET", "/v1/records?conflicts=yes") == .badRequest)
+        #expect(refusal("GET", "/v1/watch?colour=red") == .badRequest)
         #expect(refusal("GET", "/v1/records?tag=%zz") == .badRequest)
         #expect(refusal("GET", "/v1/records?tag=%4") == .badRequest)
         #expect(refusal("GET", "/v1/records?tag=abc%") == .badRequest)

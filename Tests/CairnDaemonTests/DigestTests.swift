@@ -37,6 +37,12 @@ import Testing
 
             // The concurrent writes to one field left a conflict, so the digest covers one.
             #expect(try alpha.records.document(id: "shared-1").conflicts["status"]?.count == 1)
+            // `record list --conflicts` (issue 17): the records with such a field, and only them.
+            let all = try alpha.records.list(level: nil, type: nil, tag: nil, deleted: .include)
+            let conflicted = try alpha.records.list(level: nil, type: nil, tag: nil, deleted: .include, conflictsOnly: true)
+            #expect(conflicted.map(\.id.rawValue).contains("shared-1"))
+            #expect(conflicted.map(\.id.rawValue) == all.filter { !$0.view().conflicts.isEmpty }.map(\.id.rawValue))
+            #expect(conflicted.count < all.count)
             #expect(try bravo.records.document(id: "shared-1") == alpha.records.document(id: "shared-1"))
 
             let (a, b, l) = (try alpha.status.stateDigest(), try bravo.status.stateDigest(), try laptop.status.stateDigest())

@@ -1,3 +1,4 @@
+import CairnControl
 import Foundation
 import Testing
 
@@ -10,13 +11,13 @@ import Testing
         (["record"], ["conflicts", "put", "history"]),
         (["record", "put"], ["NAME:=JSON", "NAME=@FILE", "--from", "--remove-field", "--untag", "generated id"]),
         (["record", "get"], ["(conflict:", "--json"]),
-        (["record", "list"], ["--deleted", "--class", "sorted by id"]),
+        (["record", "list"], ["--deleted", "--class", "sorted by id", "--conflicts", "--wide"]),
         (["record", "delete"], ["Deletes the record"]),
         (["record", "history"], ["oldest first", "sequence number"]),
         (["agency"], ["keygen"]),
         (["agency", "keygen"], ["--passphrase-file", "public key", "0600"]),
         (["charter"], ["threshold", "fingerprint"]),
-        (["charter", "create"], ["NAME:KEY:CEILING", "--threshold", "--previous"]),
+        (["charter", "create"], ["NAME:KEY:CEILING", "--threshold", "--previous", "--charter-version"]),
         (["charter", "sign"], ["atomically", "fingerprint"]),
         (["charter", "show"], ["--previous", "valid or invalid"]),
         (["device"], ["certify"]),
@@ -41,6 +42,16 @@ import Testing
         (["audit", "verify"], ["anchor", "chain break", "cairn audit acknowledge"]),
         (["audit", "acknowledge"], ["--break", "audit.break_acknowledged", "signed by the device", "write right"]),
     ]
+
+    /// `--version` is the tool's version flag, listed once; no command's option may take it.
+    @Test func charterCreateListsVersionOnce() throws {
+        let help = try cairn(["charter", "create", "--help"]).stdout
+        #expect(help.components(separatedBy: "--version").count == 2, "\(help)")
+        #expect(help.contains("--charter-version <n>"))
+        let version = try cairn(["--version"])
+        #expect(version.stdout == CairnVersion.string + "\n")
+        #expect(try ProcessRunner.run(Binaries.cairnd, ["--version"]).stdout == CairnVersion.string + "\n")
+    }
 
     @Test(arguments: commands.indices)
     func helpExplainsPurposeArgumentsAndExamples(_ index: Int) throws {

@@ -31,6 +31,19 @@ struct FieldConflictTests {
         #expect(view.type == "incident")
     }
 
+    @Test("hasConflicts says what the view's conflicts say, before, during and after a conflict")
+    func hasConflictsFollowsTheView() throws {
+        var (alice, bob, _, _) = try concurrentWrites()
+        var single = RecordSet()
+        try single.write(id, by: Fixture.alice, at: Fixture.hlc(100), type: "incident", set: ["status": .string("open")])
+        #expect(single[id]?.hasConflicts == false)
+        #expect(alice[id]?.hasConflicts == true)
+        let resolve = try bob.write(id, by: Fixture.bob, at: Fixture.hlc(300), set: ["status": .string("resolved")])
+        try alice.apply(resolve)
+        #expect(alice[id]?.hasConflicts == false)
+        #expect(alice[id]?.view().conflicts.isEmpty == true)
+    }
+
     @Test("equal clock readings are broken by device id")
     func tieBrokenByDevice() throws {
         var alice = RecordSet()

@@ -76,9 +76,13 @@ import Testing
     }
 
     @Test func requestMustBeForTheIssuingAgency() throws {
-        #expect(throws: TrustError.agencyMismatch(expected: "bravo", found: "alpha")) {
+        #expect(throws: TrustError.wrongAgencyKey(keyOf: "bravo", needed: "alpha")) {
             try issue(Fixture.request("alpha/x"), key: Fixture.bravo)
         }
+        // Says which key was given and which is needed (issue 17: it spoke of "the object").
+        #expect(
+            "\(TrustError.wrongAgencyKey(keyOf: "bravo", needed: "alpha"))"
+                == "The key given is agency bravo's root key, but this is for a device of agency alpha; use alpha's root key.")
     }
 
     @Test func suppliedSerialMustBeSixteenBytes() throws {

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func onlyTheDevicesAgencyMayRevokeIt() throws {
-        #expect(throws: TrustError.agencyMismatch(expected: "bravo", found: "alpha")) {
+        #expect(throws: TrustError.wrongAgencyKey(keyOf: "bravo", needed: "alpha")) {
             try Revocation.issue(certificate: certificate, agencyKey: Fixture.bravo, charter: charter, effectiveAt: 0, reason: "")
         }
         let fields = RevocationFields(

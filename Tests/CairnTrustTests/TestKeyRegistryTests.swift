@@ -49,4 +49,15 @@ import Testing
         #expect(TrustError.keyFilePermissions(path: "/k", mode: 0o644).description.contains("644"))
         #expect(TrustError.insufficientSignatures(have: 1, need: 2, ignored: ["delta"]).description.contains("delta"))
     }
+
+    @Test func signatureCountsReadAsEnglish() {
+        #expect(TrustError.insufficientSignatures(have: 1, need: 2, ignored: []).description.contains("by 1 member agency but"))
+        #expect(TrustError.insufficientSignatures(have: 0, need: 2, ignored: []).description.contains("by 0 member agencies but"))
+        #expect(TrustError.insufficientSignatures(have: 2, need: 3, ignored: []).description.contains("by 2 member agencies but"))
+    }
+
+    @Test func anotherAgencysKeyIsNamedAsSuch() {
+        let text = TrustError.agencyMismatch(expected: "bravo", found: "alpha").description
+        #expect(text == "The object names agency alpha but is signed with agency bravo's root key; only alpha's root key may sign it.")
+    }
 }

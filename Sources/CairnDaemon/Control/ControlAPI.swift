@@ -89,9 +89,11 @@ struct ControlAPI: Sendable {
                     200, DocumentMapping.document(try site.trust.amendCharter(DocumentMapping.signedBytes(request), actor: "uid:\(caller.uid)")))
             case .digest:
                 return .json(200, DocumentMapping.document(try site.status.stateDigest()))
-            case .listRecords(let level, let type, let tag, let deleted):
+            case .listRecords(let level, let type, let tag, let deleted, let conflicts):
                 let mapping = DocumentMapping(site: site)
-                return .json(200, try site.records.list(level: level, type: type, tag: tag, deleted: deleted).map(mapping.document))
+                return .json(
+                    200,
+                    try site.records.list(level: level, type: type, tag: tag, deleted: deleted, conflictsOnly: conflicts).map(mapping.document))
             case .getRecord(let id, let level):
                 return .json(200, DocumentMapping(site: site).document(try site.records.get(id: id, level: level)))
             case .history(let id, let level):

@@ -57,7 +57,14 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch current {
             case .idle, .answered: return
             case .refusing(let reply, let keepAlive): write(reply, keepAlive: keepAlive, context: context)
-            case .reading(.watch, _, _): startWatch(context: context)
+            case .reading(.watch(let level), let keepAlive, _):
+                // A level is checked before the stream starts, as a listing's is: one above
+                // the clearance is refused at once rather than watched in silence for ever.
+                if let refusal = api.watchRefusal(level: level, caller: caller!.peer) {
+                    write(refusal, keepAlive: keepAlive, context: context)
+                } else {
+                    startWatch(level: level, context: context)
+                }
             case .reading(let route, _, var body) where route.streamsProgress:
                 runStreaming(route, body: body.readBytes(length: body.readableBytes) ?? [], context: context)
             case .reading(let route, let keepAlive, var body): run(route, body: body.readBytes(length: body.readableBytes) ?? [], keepAlive: keepAlive, context: context)
@@ -188,8 +195,9 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Turns this connection into a change stream: a chunked response with one JSON line per
     /// committed change. A watcher that does not read (the channel stops being writable) is
-    /// disconnected rather than buffered without bound; it can reconnect.
-    private func startWatch(context: ChannelHandlerContext) {
+    /// disconnected rather than buffered without bound; it can reconnect. With `level`, only
+    /// the changes of records at that level are written.
+    private func startWatch(level: String?, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/x-ndjson")
         headers.add(name: "transfer-encoding", value: "chunked")
@@ -206,7 +214,8 @@ final class ControlHandler: ChannelInboundHandler, RemovableChannelHandler {
         watchID = site.feeds.changes.subscribe { committed in
             // Encoded here, on the ledger's queue after the group's callers have their results,
             // so that the event loop only writes.
-            let line = WatchLines.encode(committed, identity: identity)
+            let line = WatchLines.encode(committed, identity: identity, level: level)
+            guard !line.isEmpty else { return }
             loop.execute {
                 let (handler, context) = bound.value
                 guard channel.isActive, handler.watchID != nil else { return }

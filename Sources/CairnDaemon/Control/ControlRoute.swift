@@ -13,7 +13,8 @@ enum AccessRight: Int, Comparable, Sendable {
 /// right it needs) or a refusal out. Handlers run only after the caller's right is checked.
 enum ControlRoute: Equatable, Sendable {
     case status
-    case listRecords(level: String?, type: String?, tag: String?, deleted: DeletedFilter)
+    /// `conflicts`: only records with a field whose concurrent writes are unresolved.
+    case listRecords(level: String?, type: String?, tag: String?, deleted: DeletedFilter, conflicts: Bool = false)
     case putRecord
     /// The record routes name an id and, with `?class=`, the level of the record with that id
     /// (a site may hold one id at several levels; Docs/DataModel.md).
@@ -27,7 +28,9 @@ enum ControlRoute: Equatable, Sendable {
     case auditExport
     case auditAcknowledge
     case metrics
-    case watch
+    /// The change stream; with `?class=`, of that level only (checked against the clearance
+    /// before the stream starts, as a listing's level is).
+    case watch(level: String? = nil)
     case listPeers
     case addPeer
     case removePeer(String)
@@ -124,7 +127,7 @@ enum ControlRoute: Equatable, Sendable {
         }
         if rest == ["watch"] {
             guard method == "GET" else { throw DaemonError.request(.methodNotAllowed, "\(method) is not allowed on \(path)") }
-            return .watch
+            return .watch(level: try recordLevel(query))
         }
         let actions = ["history", "reclassify", "retract"]
         let known = (rest == ["status"]) || (rest.first == "records" && (rest.count == 1 || rest.count == 2 || (rest.count == 3 && actions.contains(rest[2]))))
@@ -201,9 +204,14 @@ enum ControlRoute: Equatable, Sendable {
     }
 
     private static func listRoute(_ query: [String: String]) throws -> ControlRoute {
-        let unknown = Set(query.keys).subtracting(["class", "type", "tag", "deleted"])
+        let unknown = Set(query.keys).subtracting(["class", "type", "tag", "deleted", "conflicts"])
         if let key = unknown.sorted().first {
-            throw DaemonError.request(.badRequest, "unknown query parameter \"\(key)\" (known: class, type, tag, deleted)")
+            throw DaemonError.request(.badRequest, "unknown query parameter \"\(key)\" (known: class, type, tag, deleted, conflicts)")
+        }
+        var conflicts = false
+        if let raw = query["conflicts"] {
+            guard let parsed = Bool(raw) else { throw DaemonError.request(.badRequest, "conflicts must be true or false") }
+            conflicts = parsed
         }
         var deleted = DeletedFilter.exclude
         if let raw = query["deleted"] {
@@ -212,7 +220,7 @@ enum ControlRoute: Equatable, Sendable {
             }
             deleted = parsed
         }
-        return .listRecords(level: query["class"], type: query["type"], tag: query["tag"], deleted: deleted)
+        return .listRecords(level: query["class"], type: query["type"], tag: query["tag"], deleted: deleted, conflicts: conflicts)
     }
 
     private static func notFound(_ path: String) -> DaemonError {

@@ -21,8 +21,9 @@ extension DocumentMapping {
             store: .init(
                 path: status.storePath, sizeBytes: status.storeSizeBytes, quarantinedDeltas: status.quarantinedDeltas,
                 problems: status.problems, checking: status.checking),
-            testMode: status.testMode, startedAt: Self.time(status.startedAt), version: StatusService.version,
+            testMode: status.testMode, startedAt: Self.time(status.startedAt), version: CairnVersion.string,
             certificateExpires: Self.time(seconds: certificate.notAfter))
+        document.keyGrantDeltas = status.keyGrantDeltas
         document.audit = Self.document(status.audit)
         return document
     }

@@ -51,6 +51,7 @@ extension TrustError: LoggableError {
         case .certificateNotYetValid: return "trust.certificate_not_yet_valid"
         case .invalidValidityWindow: return "trust.invalid_validity_window"
         case .agencyMismatch: return "trust.agency_mismatch"
+        case .wrongAgencyKey: return "trust.wrong_agency_key"
         case .keyReuse: return "trust.key_reuse"
         case .certificateKeysMismatch: return "trust.certificate_keys_mismatch"
         case .testKeyOutsideTestMode: return "trust.test_key_outside_test_mode"

@@ -105,7 +105,7 @@ extension RecordsService {
     }
 
     /// Records matching every filter given, sorted by id (highest level first among equal ids).
-    func list(level: String?, type: String?, tag: String?, deleted: DeletedFilter) throws -> [RecordState] {
+    func list(level: String?, type: String?, tag: String?, deleted: DeletedFilter, conflictsOnly: Bool = false) throws -> [RecordState] {
         if let level { try checkLevel(level) }
         let keyring = keyring()
         var states: [RecordState] = []
@@ -115,6 +115,7 @@ extension RecordsService {
                 guard deleted.admits(state.isDeleted) else { return true }
                 if let type, state.type != type { return true }
                 if let tag, state.tags[tag]?.isPresent != true { return true }
+                if conflictsOnly, !state.hasConflicts { return true }
                 states.append(state)
                 return true
             }

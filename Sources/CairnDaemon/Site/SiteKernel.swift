@@ -1,3 +1,4 @@
+import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnStore
@@ -64,7 +65,7 @@ final class SiteKernel: Sendable {
         }
         let metrics = SiteMetrics()
         metrics.start(
-            levels: identity.readableLevels, version: StatusService.version, certificateExpiry: identity.certificate.notAfter)
+            levels: identity.readableLevels, version: CairnVersion.string, certificateExpiry: identity.certificate.notAfter)
         self.metrics = metrics
         self.ledger = Ledger(state: state, commit: AuditedCommit(store: store, logger: logger), metrics: metrics, logger: logger)
     }

@@ -1,3 +1,4 @@
+import CairnControl
 import CairnCrypto
 import CairnModel
 import CairnProtocol
@@ -62,7 +63,7 @@ struct SiteLoader {
                 kind: "daemon.started",
                 detail: [
                     "device": identity.ref, "charterVersion": "\(charter.version)", "testMode": "\(config.testMode)",
-                    "version": StatusService.version,
+                    "version": CairnVersion.string,
                 ]))
         let indexKey = try loadIndexKey(database: database, keys: keys)
         try RecordKeyMigration(database: database, keys: RecordKeys(indexKey: indexKey), keyring: state.keyring, logger: logger).run()

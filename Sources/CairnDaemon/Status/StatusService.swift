@@ -22,6 +22,8 @@ struct SiteStatus: Sendable {
 
     let charter: Charter
     let levels: [Level]
+    /// Stored deltas that grant epoch keys (no record data), at every level this site holds.
+    let keyGrantDeltas: Int
     let storePath: String
     let storeSizeBytes: Int64
     let quarantinedDeltas: Int
@@ -33,15 +35,13 @@ struct SiteStatus: Sendable {
 }
 
 extension StatusService {
-    /// The software version reported by `status` and `--version`.
-    static let version = "0.1.0"
-
     /// What this site is and holds. Only levels within this device's clearance are listed;
     /// nothing above it is held, so nothing above it can be counted.
     func status() throws -> SiteStatus {
         let (keyring, deletedCounts) = try deletedCountsAndKeyring()
         let recordCounts = try storeAccess { try database.recordCounts() }
         let deltaCounts = try storeAccess { try database.deltaCounts() }
+        let keyGrantDeltas = try storeAccess { try database.deltaCount(kind: DeltaKind.grant.rawValue) }
         let quarantined = try storeAccess { try database.quarantined().count }
         let size = try storeAccess { try database.databaseSizeBytes() }
         let levels = identity.readableLevels.map { level in
@@ -62,7 +62,7 @@ extension StatusService {
         }
         return SiteStatus(
             // The newest charter accepted, which an amendment may have replaced since start.
-            charter: trust.charter(), levels: levels, storePath: database.path, storeSizeBytes: size,
+            charter: trust.charter(), levels: levels, keyGrantDeltas: keyGrantDeltas, storePath: database.path, storeSizeBytes: size,
             quarantinedDeltas: quarantined, problems: problems, checking: storeCheck.isRunning, testMode: testMode,
             startedAt: startedAt, audit: audit)
     }
