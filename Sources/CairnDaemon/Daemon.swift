@@ -12,10 +12,10 @@ public enum Daemon {
         let config = try DaemonConfig.load(path: configPath)
         let logger = makeLogger(level: config.logLevel)
         // Every problem at once, before anything is created or written.
-        let (problems, keys) = StartupCheck.run(config)
-        guard problems.isEmpty else { throw DaemonError.config(path: configPath, problems: problems) }
+        let checked = StartupCheck.run(config, forStart: true)
+        guard checked.problems.isEmpty else { throw DaemonError.config(path: configPath, problems: checked.problems) }
         var loader = SiteLoader(config: config, logger: logger)
-        loader.keys = keys
+        loader.keys = checked.keys
         let site = try loader.load()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Blocking store work runs here; writers waiting on a commit group hold a thread each, so the
@@ -82,14 +82,16 @@ public enum Daemon {
         logger.info("daemon.stopped")
     }
 
-    /// Checks a configuration file and returns every problem (empty when it is valid).
-    public static func checkConfig(path: String) -> [String] {
+    /// Checks a configuration file and what a start needs, and returns every problem (empty
+    /// when it is valid) and what could not be checked here (see `StartupCheck`).
+    public static func checkConfig(path: String) -> (problems: [String], notes: [String]) {
         do {
-            return StartupCheck.run(try DaemonConfig.load(path: path)).problems.map(\.description)
+            let checked = StartupCheck.run(try DaemonConfig.load(path: path), forStart: false)
+            return (checked.problems.map(\.description), checked.notes)
         } catch DaemonError.config(_, let problems) {
-            return problems.map(\.description)
+            return (problems.map(\.description), [])
         } catch {
-            return ["\(error)"]
+            return (["\(error)"], [])
         }
     }
 

@@ -16,7 +16,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         if let path = checkConfig {
-            let problems = Daemon.checkConfig(path: path)
+            let (problems, notes) = Daemon.checkConfig(path: path)
+            for note in notes { print("\(path): note: \(note)") }
             if problems.isEmpty {
                 print("\(path): ok")
                 return

@@ -41,7 +41,7 @@ import Testing
             #expect(problems.count == 1)
             #expect(problems.first?.message.contains("writable by its group or by others") == true, "\(problems)")
             #expect(problems.first?.message.contains("chmod go-w \(config)") == true)
-            #expect(Daemon.checkConfig(path: config) == problems.map(\.description))
+            #expect(Daemon.checkConfig(path: config).problems == problems.map(\.description))
         }
     }
 

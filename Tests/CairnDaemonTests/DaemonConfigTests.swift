@@ -238,7 +238,7 @@ import Testing
             let error = #expect(throws: DaemonError.self) { try DaemonConfig.load(path: bad) }
             guard case .config(_, let problems)? = error else { return }
             #expect(problems.count == 5)  // keys has the wrong type; four required keys are missing
-            #expect(Daemon.checkConfig(path: bad).count == 5)
+            #expect(Daemon.checkConfig(path: bad).problems.count == 5)
             #expect("\(error!)".contains("5 problems"))
         }
     }

@@ -11,15 +11,40 @@ import NIOCore
 ///
 /// What needs the store is left to start-up (the charter history a store holds, the device the
 /// store belongs to): it runs only once all of this passed.
+///
+/// Run by hand before the unit ever started (`forStart` false), three things may be missing that
+/// systemd provides to the service (the state and socket directories, `StateDirectory=` and
+/// `RuntimeDirectory=`, and the passphrase credential, `LoadCredential=`): the check then says so
+/// in `notes` and does not fail on them. At start they are problems.
 enum StartupCheck {
-    /// Every problem found, and the device keys when they opened (start-up goes on with them
-    /// rather than deriving the passphrase's key a second time).
-    static func run(_ config: DaemonConfig, daemonUID: uid_t = getuid()) -> (problems: [ConfigProblem], keys: DeviceSecretKeys?) {
+    struct Outcome {
         var problems: [ConfigProblem] = []
-        func add(_ key: String, _ message: String) { problems.append(ConfigProblem(line: 0, key: key, message: message)) }
+        /// What could not be checked here and will be at start.
+        var notes: [String] = []
+        /// The device keys when they opened (start-up goes on with them rather than deriving the
+        /// passphrase's key a second time).
+        var keys: DeviceSecretKeys?
+    }
 
-        if let problem = stateDirectoryProblem(config.stateDirectory, daemonUID: daemonUID) { add("store.state_dir", problem) }
-        if let problem = socketProblem(config.socketPath) { add("control.socket", problem) }
+    static func run(_ config: DaemonConfig, forStart: Bool, daemonUID: uid_t = getuid()) -> Outcome {
+        var outcome = Outcome()
+        func add(_ key: String, _ message: String) { outcome.problems.append(ConfigProblem(line: 0, key: key, message: message)) }
+        /// A problem at start; before, only a note when systemd would provide what is missing.
+        func addOrNote(_ key: String, _ message: String, providedBySystemd: Bool) {
+            if forStart || !providedBySystemd {
+                add(key, message)
+            } else {
+                outcome.notes.append("\(key): \(message) (not a problem if the systemd unit provides it; the start checks again)")
+            }
+        }
+
+        if let problem = stateDirectoryProblem(config.stateDirectory, daemonUID: daemonUID) {
+            addOrNote("store.state_dir", problem, providedBySystemd: !FileManager.default.fileExists(atPath: config.stateDirectory))
+        }
+        if let problem = socketProblem(config.socketPath) {
+            let directory = (config.socketPath as NSString).deletingLastPathComponent
+            addOrNote("control.socket", problem, providedBySystemd: !FileManager.default.fileExists(atPath: directory))
+        }
 
         var passphrase: SecureBytes?
         var passphraseOK = true
@@ -35,10 +60,15 @@ enum StartupCheck {
         if passphraseOK {
             do {
                 keys = try DeviceSecretKeys.load(from: config.deviceKeys, passphrase: passphrase)
+            } catch TrustError.passphraseRequired where passphrase == nil {
+                addOrNote(
+                    "device.keys", "\(config.deviceKeys) is sealed and no passphrase is given here (device.passphrase_file, or the "
+                        + "unit's LoadCredential=device-passphrase)", providedBySystemd: true)
             } catch {
                 add("device.keys", "\(config.deviceKeys): \(error)")
             }
         }
+        outcome.keys = keys
         var charter: Charter?
         do {
             let signed = try SignedObject.read(from: config.charter, kind: .charter)
@@ -69,7 +99,7 @@ enum StartupCheck {
         if let listen = config.syncListen, let address = ListenAddress(listen), let problem = bindProblem(address) {
             add("sync.listen", "cannot listen for sync on \(listen): \(problem)")
         }
-        return (problems, keys)
+        return outcome
     }
 
     /// The systemd credential that holds the passphrase, when the unit passes one.
