@@ -195,11 +195,22 @@ public struct SyncResultDocument: Codable, Hashable, Sendable {
         /// returned: 0 when caught up; otherwise they stopped arriving (refused, or waiting for
         /// something the peer does not have) or the wait ran out.
         public var missing: UInt64
+        /// Deltas this site holds that the peer is not known to hold when the command returned
+        /// (the peer's lag; 0 when it is up to date).
+        public var lacking: UInt64
+        /// When the current connection to the peer was made (ISO 8601 UTC), and the deltas sent
+        /// and stored on it since: what gossip and the catch-up at connection moved before this
+        /// round (`deltasSent` and `deltasReceived` count only the round). Absent from older
+        /// daemons.
+        public var connectedAt: String?
+        public var connectionDeltasSent: UInt64?
+        public var connectionDeltasReceived: UInt64?
 
         /// Creates a round entry.
         public init(
             peer: String, completed: Bool, deltasSent: UInt64, deltasReceived: UInt64, bytesSent: UInt64, bytesReceived: UInt64,
-            missing: UInt64 = 0
+            missing: UInt64 = 0, lacking: UInt64 = 0, connectedAt: String? = nil, connectionDeltasSent: UInt64? = nil,
+            connectionDeltasReceived: UInt64? = nil
         ) {
             self.peer = peer
             self.completed = completed
@@ -208,10 +219,15 @@ public struct SyncResultDocument: Codable, Hashable, Sendable {
             self.bytesSent = bytesSent
             self.bytesReceived = bytesReceived
             self.missing = missing
+            self.lacking = lacking
+            self.connectedAt = connectedAt
+            self.connectionDeltasSent = connectionDeltasSent
+            self.connectionDeltasReceived = connectionDeltasReceived
         }
 
         private enum CodingKeys: String, CodingKey {
-            case peer, completed, deltasSent, deltasReceived, bytesSent, bytesReceived, missing
+            case peer, completed, deltasSent, deltasReceived, bytesSent, bytesReceived, missing, lacking, connectedAt
+            case connectionDeltasSent, connectionDeltasReceived
         }
 
         /// Decodes a round; `missing` may be absent (older daemons).
@@ -224,6 +240,10 @@ public struct SyncResultDocument: Codable, Hashable, Sendable {
             bytesSent = try container.decode(UInt64.self, forKey: .bytesSent)
             bytesReceived = try container.decode(UInt64.self, forKey: .bytesReceived)
             missing = try container.decodeIfPresent(UInt64.self, forKey: .missing) ?? 0
+            lacking = try container.decodeIfPresent(UInt64.self, forKey: .lacking) ?? 0
+            connectedAt = try container.decodeIfPresent(String.self, forKey: .connectedAt)
+            connectionDeltasSent = try container.decodeIfPresent(UInt64.self, forKey: .connectionDeltasSent)
+            connectionDeltasReceived = try container.decodeIfPresent(UInt64.self, forKey: .connectionDeltasReceived)
         }
     }
 

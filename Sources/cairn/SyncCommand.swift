@@ -80,6 +80,11 @@ struct SyncCommand: ParsableCommand {
                     ]
                 }),
             width: layout.width)
+        // What the round moved can be nothing although the peers exchanged deltas: gossip pushes
+        // each write at once, and a connection catches up when it is made. So the connection's
+        // totals follow (issue 17: "DELTAS SENT 0 although the laptop's edit arrived").
+        Output.line()
+        for line in Self.connectionLines(result.rounds) { Output.line(line) }
         if result.rounds.contains(where: { !$0.completed }) {
             throw CLIError.failure("some rounds did not complete (the peer disconnected or took over \(waitSeconds) s)")
         }
@@ -87,6 +92,20 @@ struct SyncCommand: ParsableCommand {
             Output.warning(
                 "\(behind.peer) holds \(Format.count(Int(behind.missing), "delta")) this site lacks that stopped arriving "
                     + "(see cairn audit list for refusals, cairn status for waiting deltas)")
+        }
+    }
+
+    /// One line per peer: what the current connection moved since it was made, and the lag
+    /// each way after the round.
+    static func connectionLines(_ rounds: [SyncResultDocument.Round]) -> [String] {
+        rounds.map { round in
+            var line = "\(round.peer): "
+            if let since = round.connectedAt, let sent = round.connectionDeltasSent, let received = round.connectionDeltasReceived {
+                line += "connected since \(since): \(Format.count(Int(sent), "delta")) sent, \(received) received; "
+            }
+            line += round.lacking == 0 && round.missing == 0
+                ? "up to date both ways" : "the peer lacks \(round.lacking), this site lacks \(round.missing)"
+            return line
         }
     }
 }

@@ -42,6 +42,19 @@ extension IntegrationSuite {
             #expect(piped.stderr.isEmpty && !piped.stdout.contains("\r"))
             let result = try JSONDecoder().decode(SyncResultDocument.self, from: Data(piped.stdout.utf8))
             #expect(result.rounds.map(\.missing) == [0] && result.rounds.allSatisfy(\.completed))
+
+            // A write pushed by gossip before the next sync: the round moves nothing, and the
+            // connection's totals say what arrived (issue 17: "RECEIVED 0" misled).
+            _ = try alpha.client.putRecord(PutRecordRequest(id: "pushed", type: "note", classification: "RESTRICTED", fields: ["n": 1]))
+            try FederationWait.until("bravo holds the pushed record", timeout: 15) {
+                (try? bravo.client.getRecord(id: "pushed")) == nil ? "missing" : nil
+            }
+            let again = try ProcessRunner.run(Binaries.cairn, Array(command.dropFirst()))
+            #expect(again.status == 0, "\(again.stderr)")
+            let line = again.stdout.split(separator: "\n").first { $0.contains(": connected since ") }
+            let received = line.flatMap { $0.split(separator: ", ").last?.split(separator: " ").first }.flatMap { Int($0) }
+            #expect(received ?? 0 > Self.backlog, "\(again.stdout)")
+            #expect(line?.hasSuffix("up to date both ways") == true, "\(again.stdout)")
         }
 
         static func quoted(_ argument: String) -> String {

@@ -59,3 +59,16 @@ import Testing
         #expect(StatusCommand.daemonLine(status) == "cairnd \(CairnVersion.string), started t")
     }
 }
+
+/// `cairn sync --wait` says what the connection moved, not only the round (issue 17, point 7).
+@Suite struct SyncOutputTests {
+    @Test func theConnectionsTotalsFollowTheRound() {
+        let pushed = SyncResultDocument.Round(
+            peer: "hq", completed: true, deltasSent: 0, deltasReceived: 0, bytesSent: 68, bytesReceived: 68, missing: 0, lacking: 0,
+            connectedAt: "2026-12-07T10:00:00Z", connectionDeltasSent: 1, connectionDeltasReceived: 3)
+        #expect(SyncCommand.connectionLines([pushed]) == ["hq: connected since 2026-12-07T10:00:00Z: 1 delta sent, 3 received; up to date both ways"])
+        let behind = SyncResultDocument.Round(
+            peer: "bravo", completed: false, deltasSent: 2, deltasReceived: 0, bytesSent: 1, bytesReceived: 1, missing: 4, lacking: 7)
+        #expect(SyncCommand.connectionLines([behind]) == ["bravo: the peer lacks 7, this site lacks 4"])
+    }
+}

@@ -126,7 +126,9 @@ extension SyncService {
                 deltasSent: after.deltasSent - before[index].deltasSent,
                 deltasReceived: after.deltasReceived - before[index].deltasReceived,
                 bytesSent: after.bytesSent - before[index].bytesSent, bytesReceived: after.bytesReceived - before[index].bytesReceived,
-                missing: after.missing.values.reduce(0, +))
+                missing: after.missing.values.reduce(0, +), lacking: after.lacking.values.reduce(0, +),
+                connectedAt: DocumentMapping.time(seconds: Int64(links[index].connectedAt.timeIntervalSince1970)),
+                connectionDeltasSent: after.deltasSent, connectionDeltasReceived: after.deltasReceived)
         })
     }
 }
