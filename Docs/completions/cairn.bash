@@ -468,13 +468,13 @@ _cairn_charter() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|sign|show|apply)
+    create|sign|merge|show|apply)
         # Offer subcommand argument completions
         "_cairn_charter_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create sign show apply' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create sign merge show apply' -- "${cur}"))
         ;;
     esac
 }
@@ -522,11 +522,14 @@ _cairn_charter_sign() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--key --passphrase-file --passphrase-fd)
+    non_repeating_options=(--out --key --passphrase-file --passphrase-fd)
     __cairn_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--out')
+        return
+        ;;
     '--key')
         return
         ;;
@@ -534,6 +537,21 @@ _cairn_charter_sign() {
         return
         ;;
     '--passphrase-fd')
+        return
+        ;;
+    esac
+}
+
+_cairn_charter_merge() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--out)
+    __cairn_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--out')
         return
         ;;
     esac
@@ -945,7 +963,7 @@ _cairn_audit_verify() {
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout)
-    __cairn_offer_flags_options 0
+    __cairn_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in

@@ -310,7 +310,8 @@ _cairn_charter() {
     command)
         local -ar subcommands=(
             'create:Create an unsigned charter (a genesis, or the next version of one).'
-            'sign:Add an agency'\''s signature to a charter file, in place.'
+            'sign:Add an agency'\''s signature to a charter file, in place or to a copy.'
+            'merge:Combine the signatures of copies of one charter draft, signed in parallel, into one file.'
             'show:Verify a charter and show its levels, agencies, threshold and signatures.'
             'apply:Give the local daemon an amended charter (the next version).'
         )
@@ -318,7 +319,7 @@ _cairn_charter() {
         ;;
     arg)
         case "${words[1]}" in
-        create|sign|show|apply)
+        create|sign|merge|show|apply)
             "_cairn_charter_${words[1]}" && ret=0
             ;;
         esac
@@ -352,9 +353,23 @@ _cairn_charter_sign() {
     local -i ret=1
     local -ar arg_specs=(
         ':file:'
+        '--out[Write the signed copy here (a new file) instead of rewriting FILE.]:file:'
         '--key[The agency root key file.]:file:'
         '--passphrase-file[The key file'\''s passphrase, from this file; - reads standard input (a prompt on a terminal).]:file:'
         '--passphrase-fd[The key file'\''s passphrase, from this open file descriptor.]:n:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_cairn_charter_merge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:file:'
+        '--out[The merged charter file to create.]:file:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -739,6 +754,7 @@ _cairn_audit_list() {
 _cairn_audit_verify() {
     local -i ret=1
     local -ar arg_specs=(
+        ':file:'
         '--socket[The daemon'\''s control socket (default\: $CAIRN_SOCKET, else /run/cairn/cairnd.sock).]:path:'
         '--timeout[Seconds to wait for the daemon'\''s answer.]:seconds:'
         '--json[Print the API'\''s JSON result (pretty, sorted keys).]'

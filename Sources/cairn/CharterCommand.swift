@@ -22,6 +22,6 @@ struct CharterCommand: ParsableCommand {
               cairn charter sign charter.cairn --key alpha.key --passphrase-file pass.txt
               cairn charter show charter.cairn
             """,
-        subcommands: [CharterCreateCommand.self, CharterSignCommand.self, CharterShowCommand.self, CharterApplyCommand.self]
+        subcommands: [CharterCreateCommand.self, CharterSignCommand.self, CharterMergeCommand.self, CharterShowCommand.self, CharterApplyCommand.self]
     )
 }

@@ -5,10 +5,12 @@ import CairnTrust
 struct CharterSignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
-        abstract: "Add an agency's signature to a charter file, in place.",
+        abstract: "Add an agency's signature to a charter file, in place or to a copy.",
         discussion: """
             Signs the charter with the agency root key and rewrites the file atomically \
-            (temporary file, then rename), keeping the signatures already there. Before \
+            (temporary file, then rename), keeping the signatures already there; with --out, \
+            the signed copy goes to a new file and the draft is left as it is, so that agencies \
+            can sign copies of one draft in parallel and `cairn charter merge` them. Before \
             signing, compare the printed fingerprint with the one the charter's author read out: \
             you sign exactly those bytes.
 
@@ -17,10 +19,14 @@ struct CharterSignCommand: ParsableCommand {
 
             Examples:
               cairn charter sign charter.cairn --key alpha.key --passphrase-file pass.txt
+              cairn charter sign draft.cairn --key bravo.key --passphrase-file - --out draft.bravo.cairn
             """)
 
     @Argument(help: ArgumentHelp("The charter file to sign.", valueName: "file"))
     var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Write the signed copy here (a new file) instead of rewriting FILE.", valueName: "file"))
+    var out: String?
 
     @OptionGroup var agencyKey: AgencyKeyOptions
 
@@ -42,9 +48,9 @@ struct CharterSignCommand: ParsableCommand {
                     + "a member of version \(draft.version - 1)")
         }
         let signed = try draft.sign(with: rootKey)
-        try signed.signed.write(to: file, replacing: true)
+        try signed.signed.write(to: out ?? file, replacing: out == nil)
         let signatures = Format.count(signed.signed.signatures.count, "signature")
-        Output.line("Signed \(file) as agency \(rootKey.name): \(signatures), threshold \(signed.threshold).")
+        Output.line("Signed \(out ?? file) as agency \(rootKey.name): \(signatures), threshold \(signed.threshold).")
         Output.line("Fingerprint: \(signed.fingerprintHex)")
     }
 }
