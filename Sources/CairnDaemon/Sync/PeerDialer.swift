@@ -10,7 +10,7 @@ import Synchronization
 /// after a backoff that doubles from 1 s to 60 s (with jitter) and resets once a connection got
 /// as far as an admitted peer. A link refused for a lasting reason, by the peer or by this site
 /// (revoked, certificate expired, a loop to itself: `lastingRefusals`), is dialled again only after an hour,
-/// or at once after a reload or a restart: retrying every minute would change nothing but fill
+/// or at once after a restart: retrying every minute would change nothing but fill
 /// the other site's audit log.
 ///
 /// Each dialer is a child task of `SyncService.run()` (so of the daemon's service group): it
@@ -77,7 +77,7 @@ final class PeerDialer: Sendable {
                 service.logger.warning(
                     "sync.dial_paused", metadata: ["peer": "\(peer.name)", "reason": "\(refused)", "seconds": "\(Int(delay))"])
                 lastError.withLock { error in
-                    error = (error ?? "refused by the peer (\(refused))") + "; not dialled again for an hour, or until a reload or restart"
+                    error = (error ?? "refused by the peer (\(refused))") + "; not dialled again for an hour, or until a restart"
                 }
             }
             // Throws only when the task is cancelled, which the loop's condition handles.
