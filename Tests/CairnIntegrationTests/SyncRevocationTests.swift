@@ -171,3 +171,25 @@ extension IntegrationSuite.SyncRevocationTests {
         }
     }
 }
+
+extension IntegrationSuite.SyncRevocationTests {
+    /// A configured peer that dialled in before this site's own dial to it ever succeeded shows
+    /// as one row, its configured one, not as a second inbound row (issue 17, point 4).
+    @Test func aConfiguredPeerThatDialledInIsOneRow() throws {
+        var options = Federation.Options()
+        options.meshed = false
+        let federation = try Federation(devices: ["alpha/hq", "alpha/laptop"], options: options)
+        defer { federation.shutdown() }
+        let hq = federation.member("alpha/hq")
+        // The HQ's own dial to the laptop cannot succeed (nothing listens there); the laptop
+        // dials the HQ.
+        _ = try hq.client.addPeer(AddPeerRequest(name: "laptop", address: "127.0.0.1:1"))
+        _ = try federation.client("alpha/laptop").addPeer(AddPeerRequest(name: "hq", address: hq.address))
+        try FederationWait.until("the HQ lists the laptop once, on its configured row", timeout: 20) {
+            let rows = try hq.client.peers().peers
+            let laptop = rows.filter { $0.name == "laptop" || $0.device == "alpha/laptop" }
+            return laptop.count == 1 && laptop[0].name == "laptop" && laptop[0].connected && laptop[0].device == "alpha/laptop"
+                ? nil : "\(rows.map { "\($0.name) \($0.source) \($0.device ?? "-") \($0.connected)" })"
+        }
+    }
+}

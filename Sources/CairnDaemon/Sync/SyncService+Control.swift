@@ -10,9 +10,10 @@ extension SyncService {
         var documents: [PeerDocument] = []
         var covered = Set<ObjectIdentifier>()
         let dialers = dialers.withLock { Array($0.values) }.sorted { $0.peer.name < $1.peer.name }
+        let inboundGuess = inboundLinksByAddress(dialers)
         for dialer in dialers {
             let link = dialer.device.withLock { $0 }.flatMap { context.registry.links(of: $0).first }
-                ?? context.registry.primary(named: dialer.peer.name)
+                ?? context.registry.primary(named: dialer.peer.name) ?? inboundGuess[dialer.peer.name]
             if let link { covered.insert(ObjectIdentifier(link)) }
             documents.append(document(name: dialer.peer.name, address: dialer.peer.address, source: dialer.source, link: link, lastError: dialer.lastError.withLock { $0 }))
         }
@@ -32,6 +33,30 @@ extension SyncService {
                     bytesReceived: 0, levels: []))
         }
         return documents
+    }
+
+    /// The connection a configured peer opened to this site before this site's own dial to it
+    /// ever succeeded (so before the dialer learned which device answers its address): shown on
+    /// the peer's row instead of a second, inbound row. Matched by the source address, and only
+    /// when exactly one such dialer and one such connection share it (on one host, several peers
+    /// stay apart, as before).
+    private func inboundLinksByAddress(_ dialers: [PeerDialer]) -> [String: PeerLink] {
+        let unresolved = dialers.filter { dialer in
+            dialer.device.withLock { $0 } == nil && context.registry.primary(named: dialer.peer.name) == nil
+        }
+        guard !unresolved.isEmpty else { return [:] }
+        let known = Set(dialers.compactMap { $0.device.withLock { $0 } })
+        let inbound = context.registry.primaries.filter { link in
+            link.direction == .inbound && link.peer.map { !known.contains($0.deviceID) } ?? false
+        }
+        var guesses: [String: PeerLink] = [:]
+        for dialer in unresolved {
+            guard let key = AdmissionSource.key(host: dialer.peer.host) else { continue }
+            let sameHost = unresolved.filter { AdmissionSource.key(host: $0.peer.host) == key }
+            let links = inbound.filter { $0.source == key }
+            if sameHost.count == 1, links.count == 1 { guesses[dialer.peer.name] = links[0] }
+        }
+        return guesses
     }
 
     private func document(name: String, address: String?, source: String, link: PeerLink?, lastError: String?) -> PeerDocument {
