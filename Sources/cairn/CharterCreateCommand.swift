@@ -24,11 +24,15 @@ struct CharterCreateCommand: ParsableCommand {
 
             Examples:
               cairn charter create --federation coalition \\
-                  --agency alpha:<64-digit hex public key>:SECRET \\
+                  --agency alpha:alpha.pub:SECRET \\
                   --agency bravo:bravo.key:CONFIDENTIAL \\
                   --threshold 2 --out charter.cairn
               cairn charter create --federation coalition --previous charter.cairn \\
-                  --agency ... --threshold 2 --out charter-v2.cairn
+                  --agency alpha:alpha.pub:SECRET --agency bravo:bravo-2.pub:CONFIDENTIAL \\
+                  --threshold 2 --out charter-v2.cairn
+
+            (alpha.pub holds the public key printed by `cairn agency keygen`; bravo.key is the \
+            agency's key file itself.)
             """)
 
     @Option(name: .long, help: ArgumentHelp("The federation's name.", valueName: "name"))
