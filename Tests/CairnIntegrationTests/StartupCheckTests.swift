@@ -6,19 +6,9 @@ extension IntegrationSuite {
     /// at once, by `--check-config` and by a start alike, and a refused start creates nothing.
     @Suite struct StartupCheckTests {
         @Test func everyProblemIsReportedAtOnceAndNothingIsCreated() throws {
-            let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(holder) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                    bind(holder, raw, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, raw, &length) == 0
-                }
-            }
-            try #require(bound)
-            let port = UInt16(bigEndian: address.sin_port)
+            let held = try HeldPort()
+            defer { withExtendedLifetime(held) {} }
+            let port = held.port
             let site = try SiteDirectory(extraSections: "[sync]\nlisten = \"127.0.0.1:\(port)\"\n")
             defer { site.remove() }
             // Three problems: the state directory is open to others, the passphrase file named
