@@ -31,6 +31,21 @@ extension IntegrationSuite {
             #expect(try FileManager.default.contentsOfDirectory(atPath: site.state).isEmpty, "a refused start wrote into the state directory")
         }
 
+        /// A genesis charter that does not verify (here: not the pinned one) is found by the
+        /// check, before the store is created.
+        @Test func aCharterThatIsNotThePinnedOneIsFoundBeforeTheStoreIsMade() throws {
+            let site = try SiteDirectory()
+            defer { site.remove() }
+            var text = try String(contentsOfFile: site.config, encoding: .utf8)
+            text = text.replacingOccurrences(of: "[device]\n", with: "[device]\ncharter_fingerprint = \"\(String(repeating: "ab", count: 32))\"\n")
+            try text.write(toFile: site.config, atomically: true, encoding: .utf8)
+            let checked = try ProcessRunner.run(Binaries.cairnd, ["--check-config", site.config], timeout: 30)
+            #expect(checked.status == 1 && checked.stderr.contains("device.charter"), "\(checked.stdout)\(checked.stderr)")
+            let started = try ProcessRunner.run(Binaries.cairnd, ["--config", site.config], timeout: 30)
+            #expect(started.status == 1 && started.stderr.contains("device.charter"), "\(started.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: site.state + "/cairn.sqlite"))
+        }
+
         @Test func aMissingStateDirectoryIsNotCreatedByACheck() throws {
             let site = try SiteDirectory()
             defer { site.remove() }

@@ -72,10 +72,13 @@ enum StartupCheck {
         var charter: Charter?
         do {
             let signed = try SignedObject.read(from: config.charter, kind: .charter)
-            // A first charter verifies on its own; an amendment is judged against the history
-            // the store holds, at start-up.
-            charter = try? Charter.verifyGenesis(signed, expectedFingerprint: config.charterFingerprint)
-            if let charter { try TestKeyRegistry.check(charter, testMode: config.testMode) }
+            // A first charter verifies on its own (a bad one is a problem here); an amendment is
+            // judged against the history the store holds, at start-up.
+            if try CharterDraft.inspect(signed).version == 1 {
+                let genesis = try Charter.verifyGenesis(signed, expectedFingerprint: config.charterFingerprint)
+                try TestKeyRegistry.check(genesis, testMode: config.testMode)
+                charter = genesis
+            }
         } catch {
             add("device.charter", "\(config.charter): \(error)")
         }
