@@ -1,5 +1,6 @@
 import CairnCrypto
 import CairnModel
+import Synchronization
 
 /// Turns record ids into the keys under which the store files records, so that no record id is
 /// ever on disk.
@@ -12,6 +13,10 @@ import CairnModel
 /// (`RecordKeyMigration`): the ids are not needed.
 struct RecordKeys: Sendable {
     private let indexKey: SecureBytes
+    /// Keys derived lately: a write looks up its id's key at every level several times (the
+    /// read-ahead, the records held, the retraction check, the row it writes), each two keyed
+    /// BLAKE2b hashes. In memory only, like the index key, and bounded.
+    private let recent = RecentKeys()
 
     init(indexKey: SecureBytes) {
         self.indexKey = indexKey
@@ -22,7 +27,10 @@ struct RecordKeys: Sendable {
 
     /// The key of the record with this id at `level`.
     func key(_ id: RecordID, level: String) -> [UInt8] {
-        key(idKey: idKey(id), level: level)
+        if let known = recent.key(id.rawValue, level) { return known }
+        let derived = key(idKey: idKey(id), level: level)
+        recent.remember(id.rawValue, level, derived)
+        return derived
     }
 
     /// The first step: the id alone (the whole key before records were keyed by level).
@@ -45,6 +53,28 @@ struct RecordKeys: Sendable {
         indexKey.withUnsafeBytes { key in
             let refKey = BLAKE2b.hash(Array("cairn/v1/log-ref-key\0".utf8), key: Array(key))
             return Hex.encode(Array(BLAKE2b.hash(Array(id.utf8), outputLength: 16, key: refKey).prefix(8)))
+        }
+    }
+}
+
+/// The record keys derived lately, by id and level: at most `limit`, forgotten all at once when
+/// full (a write's lookups come within one group, so a small memory is enough).
+final class RecentKeys: Sendable {
+    static let limit = 4096
+    private struct Name: Hashable {
+        let id: String
+        let level: String
+    }
+    private let keys = Mutex<[Name: [UInt8]]>([:])
+
+    func key(_ id: String, _ level: String) -> [UInt8]? {
+        keys.withLock { $0[Name(id: id, level: level)] }
+    }
+
+    func remember(_ id: String, _ level: String, _ key: [UInt8]) {
+        keys.withLock { keys in
+            if keys.count >= Self.limit { keys.removeAll(keepingCapacity: true) }
+            keys[Name(id: id, level: level)] = key
         }
     }
 }
