@@ -13,6 +13,14 @@ public enum BLAKE2b {
         return hasher.finalize()
     }
 
+    /// The keyed hash of `data` with a secret key read in place: the key is never copied into
+    /// ordinary (unwiped) memory.
+    public static func hash(_ data: [UInt8], outputLength: Int = 32, key: SecureBytes) -> [UInt8] {
+        let hasher = key.withUnsafeBytes { Hasher(outputLength: outputLength, key: $0) }
+        hasher.update(data)
+        return hasher.finalize()
+    }
+
     /// Incremental hashing, for data that arrives in pieces. (A class: libsodium's state is a
     /// 64-byte-aligned opaque buffer that must not be copied.)
     public final class Hasher {
@@ -21,15 +29,29 @@ public enum BLAKE2b {
         private var finalized = false
 
         /// Starts a hash of `outputLength` bytes (16...64), keyed with `key` (0...64 bytes).
-        public init(outputLength: Int = 32, key: [UInt8] = []) {
+        public convenience init(outputLength: Int = 32, key: [UInt8] = []) {
+            self.init(allocating: outputLength)
+            key.withUnsafeBytes { start($0) }
+        }
+
+        /// Starts a hash keyed with bytes read in place (a `SecureBytes` key's): the key is not
+        /// copied.
+        public convenience init(outputLength: Int = 32, key: UnsafeRawBufferPointer) {
+            self.init(allocating: outputLength)
+            start(key)
+        }
+
+        private init(allocating outputLength: Int) {
             Sodium.ensure()
             precondition((minOutputLength...maxOutputLength).contains(outputLength), "BLAKE2b output length")
-            precondition(key.count <= maxKeyLength, "BLAKE2b key length")
             self.outputLength = outputLength
             state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
-            key.withUnsafeBufferPointer { k in
-                _ = crypto_generichash_init(OpaquePointer(state), k.baseAddress, k.count, outputLength)
-            }
+        }
+
+        private func start(_ key: UnsafeRawBufferPointer) {
+            precondition(key.count <= maxKeyLength, "BLAKE2b key length")
+            _ = crypto_generichash_init(
+                OpaquePointer(state), key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, outputLength)
         }
 
         deinit {

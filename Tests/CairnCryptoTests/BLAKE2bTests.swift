@@ -9,6 +9,13 @@ struct BLAKE2bTests {
         #expect(digest == (try hex(vector.hash)))
     }
 
+    @Test("a key read in place from SecureBytes gives the vector", arguments: try Fixtures.blake2b().vectors)
+    func secureKey(_ vector: BLAKE2bFixture.Vector) throws {
+        let key = SecureBytes(copying: try hex(vector.key))
+        let digest = BLAKE2b.hash(try hex(vector.input), outputLength: vector.outputLength, key: key)
+        #expect(digest == (try hex(vector.hash)))
+    }
+
     @Test("incremental hash over pieces matches the vector", arguments: try Fixtures.blake2b().vectors)
     func incremental(_ vector: BLAKE2bFixture.Vector) throws {
         let input = try hex(vector.input)

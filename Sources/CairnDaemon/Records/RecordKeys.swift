@@ -35,25 +35,19 @@ struct RecordKeys: Sendable {
 
     /// The first step: the id alone (the whole key before records were keyed by level).
     func idKey(_ id: RecordID) -> [UInt8] {
-        indexKey.withUnsafeBytes { key in
-            BLAKE2b.hash(Self.idDomain + Array(id.rawValue.utf8), key: Array(key))
-        }
+        BLAKE2b.hash(Self.idDomain + Array(id.rawValue.utf8), key: indexKey)
     }
 
     /// The second step: an id's key and a level.
     func key(idKey: [UInt8], level: String) -> [UInt8] {
-        indexKey.withUnsafeBytes { key in
-            BLAKE2b.hash(Self.levelDomain + idKey + [UInt8(truncatingIfNeeded: level.utf8.count)] + Array(level.utf8), key: Array(key))
-        }
+        BLAKE2b.hash(Self.levelDomain + idKey + [UInt8(truncatingIfNeeded: level.utf8.count)] + Array(level.utf8), key: indexKey)
     }
 
     /// How log lines name a record (see `Site.logRef`): 8 bytes of a hash of the id keyed with
     /// a key derived from the index key, unrelated to the store keys.
     func logRef(_ id: String) -> String {
-        indexKey.withUnsafeBytes { key in
-            let refKey = BLAKE2b.hash(Array("cairn/v1/log-ref-key\0".utf8), key: Array(key))
-            return Hex.encode(Array(BLAKE2b.hash(Array(id.utf8), outputLength: 16, key: refKey).prefix(8)))
-        }
+        let refKey = SecureBytes(copying: BLAKE2b.hash(Array("cairn/v1/log-ref-key\0".utf8), key: indexKey))
+        return Hex.encode(Array(BLAKE2b.hash(Array(id.utf8), outputLength: 16, key: refKey).prefix(8)))
     }
 }
 

@@ -17,7 +17,7 @@ enum DeletedTally {
 
     /// The sealing key, derived from the index key (never the index key itself).
     static func key(indexKey: SecureBytes) -> XChaCha20Poly1305.Key {
-        let derived = indexKey.withUnsafeBytes { key in BLAKE2b.hash(keyLabel, key: Array(key)) }
+        let derived = BLAKE2b.hash(keyLabel, key: indexKey)
         return try! XChaCha20Poly1305.Key(SecureBytes(copying: derived))
     }
 
