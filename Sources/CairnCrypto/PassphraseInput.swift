@@ -17,6 +17,17 @@ public enum PassphraseInput {
         init(_ description: String) { self.description = description }
     }
 
+    /// Both `--passphrase-file` and `--passphrase-fd` were given.
+    public static let bothSources = Failure("give --passphrase-file or --passphrase-fd, not both")
+
+    /// The passphrase of the commands' `--passphrase-file FILE` / `--passphrase-fd N` options:
+    /// from the descriptor, else the file (see `read(path:)`), else nil when neither is given.
+    public static func read(file: String?, fd: Int32?, confirm: Bool = false) throws -> SecureBytes? {
+        if file != nil, fd != nil { throw bothSources }
+        if let fd { return try read(fd: fd) }
+        return try file.map { try read(path: $0, confirm: confirm) }
+    }
+
     /// `-` is standard input (a prompt when it is a terminal); anything else a path.
     public static func read(path: String, prompt: String = "Passphrase: ", confirm: Bool = false) throws -> SecureBytes {
         if path == "-" { return try readStandardInput(prompt: prompt, confirm: confirm) }

@@ -36,6 +36,8 @@ extension SignedObject {
                     guard known.publicKey == signature.publicKey else { throw .conflictingSigner(signer: Display.clean(signature.signer)) }
                     continue
                 }
+                // A carried key that is not an Ed25519 key fails the merge like a bad signature
+                // (nothing is written); no store or fallback is involved.
                 guard let key = try? Ed25519.PublicKey(bytes: signature.publicKey),
                     key.isValidSignature(signature.signature, for: first.kind.signingMessage(body: first.body))
                 else { throw .badSignature(signer: Display.clean(signature.signer)) }

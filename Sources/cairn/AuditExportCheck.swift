@@ -31,6 +31,8 @@ struct AuditExportCheck {
 
     static func check(_ export: AuditExportDocument) -> AuditExportCheck {
         var check = AuditExportCheck()
+        // A key that is not hex or not an Ed25519 key fails the check (a reported problem,
+        // exit 1): nothing verifies against it.
         guard let deviceKey = Ceremony.unhex(export.device.signingKey).flatMap({ try? Ed25519.PublicKey(bytes: $0) }) else {
             check.problem = "the export's device key is not an Ed25519 public key"
             return check
@@ -100,10 +102,15 @@ struct AuditExportCheck {
         return hasher.finalize()
     }
 
-    /// The string fields of a detail object (the daemon writes strings only).
+    /// The string fields of a detail object (the daemon writes strings only), read as
+    /// `Format.auditDetail` reads them. A detail that is not such an object has none: then no
+    /// skip of sequence numbers is accepted and no acknowledgement counted, so the check fails
+    /// rather than passes.
     static func detailFields(_ detail: String) -> [String: String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return [:] }
-        return object.compactMapValues { $0 as? String }
+        Format.auditDetailFields(detail)?.compactMapValues { field in
+            if case .string(let text) = field { return text }
+            return nil
+        } ?? [:]
     }
 
     private static func bigEndian(_ value: Int64) -> [UInt8] {

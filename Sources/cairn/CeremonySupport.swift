@@ -11,14 +11,9 @@ enum Ceremony {
     /// nil when neither is given. `confirm`: a prompt asks twice (a new key's passphrase).
     static func passphrase(file path: String?, fd: Int32? = nil, confirm: Bool = false) throws -> SecureBytes? {
         do {
-            if let path, fd != nil {
-                throw CLIError.usage("give --passphrase-file \(path) or --passphrase-fd, not both")
-            }
-            if let fd { return try PassphraseInput.read(fd: fd) }
-            guard let path else { return nil }
-            return try PassphraseInput.read(path: path, confirm: confirm)
+            return try PassphraseInput.read(file: path, fd: fd, confirm: confirm)
         } catch let failure as PassphraseInput.Failure {
-            throw CLIError.failure(failure.description)
+            throw failure == PassphraseInput.bothSources ? CLIError.usage(failure.description) : CLIError.failure(failure.description)
         }
     }
 

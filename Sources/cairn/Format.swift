@@ -68,14 +68,21 @@ enum Format {
     /// order, values with spaces quoted, and `effectiveAt` (Unix seconds) as ISO 8601 UTC.
     /// Text that is not a JSON object of scalars is shown as it is.
     static func auditDetail(_ detail: String) -> String {
-        guard case .object(let fields)? = try? ControlJSON.decoder().decode(JSONValue.self, from: Data(detail.utf8)) else {
-            return detail
-        }
+        guard let fields = auditDetailFields(detail) else { return detail }
         return fields.keys.sorted().map { key in
             var text = value(fields[key]!)
             if key == "effectiveAt", let seconds = Int64(text) { text = Ceremony.iso(seconds) }
             let plain = !text.isEmpty && !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
+            // Encoding one string cannot fail; if it did, the text is shown unquoted (display only).
             return "\(key)=" + (plain ? text : (try? ControlJSON.compactText(JSONValue.string(text))) ?? text)
         }.joined(separator: " ")
+    }
+
+    /// The fields of an audit detail (a JSON object kept as text), or nil when the text is not
+    /// one. Nil is a display fallback here (the text is shown as it is) and a failure in
+    /// `AuditExportCheck`; it is never read as "no detail" on a security path.
+    static func auditDetailFields(_ detail: String) -> [String: JSONValue]? {
+        guard case .object(let fields)? = try? ControlJSON.decoder().decode(JSONValue.self, from: Data(detail.utf8)) else { return nil }
+        return fields
     }
 }

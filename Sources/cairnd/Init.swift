@@ -38,13 +38,9 @@ struct Init: ParsableCommand {
             if !FileManager.default.fileExists(atPath: out) {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            if passphraseFile != nil && passphraseFD != nil {
-                throw ValidationError("give --passphrase-file or --passphrase-fd, not both")
-            }
             let passphrase: SecureBytes?
             do {
-                passphrase = try passphraseFD.map { try PassphraseInput.read(fd: $0) }
-                    ?? passphraseFile.map { try PassphraseInput.read(path: $0, confirm: true) }
+                passphrase = try PassphraseInput.read(file: passphraseFile, fd: passphraseFD, confirm: true)
             } catch let failure as PassphraseInput.Failure {
                 throw ValidationError(failure.description)
             }

@@ -162,4 +162,20 @@ import Testing
             #expect(harness.channel.isActive)
         }
     }
+
+    /// The site this one dialled may send one `Trust` frame before it says who it is (the
+    /// revocations a site hands a device it refuses as revoked); a second one is refused like
+    /// any other frame before its Hello: an unidentified site gets no more verifying work.
+    @Test func aDialledSiteGetsOneTrustFrameBeforeItsHello() throws {
+        try Self.withChannel(direction: .outbound) { harness in
+            var reader = FrameReader()
+            _ = try reader.drain(harness.channel)  // our Hello
+            let trust = SyncFrame.trust(revocations: [[1, 2, 3]], charters: [])
+            try harness.channel.writeInbound(SyncChannel.wire(trust))
+            #expect(harness.channel.isActive, "the first Trust frame closed the connection")
+            try harness.channel.writeInbound(SyncChannel.wire(trust))
+            #expect(!harness.channel.isActive, "a second Trust frame before the Hello was taken")
+            #expect(harness.link.link.withLock { $0 }?.closeReason == "the first message must be Hello")
+        }
+    }
 }

@@ -48,7 +48,7 @@ enum StartupCheck {
 
         var passphrase: SecureBytes?
         var passphraseOK = true
-        if let path = config.passphraseFile ?? credentialPassphrase() {
+        if let path = passphrasePath(config) {
             do {
                 passphrase = try PassphraseInput.read(path: path)
             } catch {
@@ -105,16 +105,18 @@ enum StartupCheck {
         return outcome
     }
 
-    /// The systemd credential that holds the passphrase, when the unit passes one.
-    private static func credentialPassphrase() -> String? {
+    /// Where the device keys' passphrase is read from: `device.passphrase_file`, else the
+    /// systemd credential `device-passphrase` when the unit passes one, else nowhere (the key
+    /// file is not sealed). Start-up (`SiteLoader`) reads the same place.
+    static func passphrasePath(_ config: DaemonConfig) -> String? {
+        if let file = config.passphraseFile { return file }
         guard let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"] else { return nil }
         let path = directory + "/device-passphrase"
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// The rules `StateDirectory.prepare` enforces, without creating the directory: an existing
-    /// one must be a directory of the daemon's uid closed to others; a missing one must be
-    /// creatable.
+    /// one must pass `StateDirectory.problem`; a missing one must be creatable.
     static func stateDirectoryProblem(_ path: String, daemonUID: uid_t) -> String? {
         var info = stat()
         if stat(path, &info) != 0 {
@@ -125,15 +127,7 @@ enum StartupCheck {
             }
             return nil
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { return "\(path) is not a directory" }
-        let mode = UInt32(info.st_mode) & 0o777
-        if info.st_uid != daemonUID {
-            return "\(path) is owned by uid \(info.st_uid), not by the daemon's uid \(daemonUID); run: chown \(daemonUID) \(path)"
-        }
-        if mode & 0o077 != 0 {
-            return "\(path) has mode \(String(mode, radix: 8)); it must be 0700 (no access for group or others): run: chmod 700 \(path)"
-        }
-        return nil
+        return StateDirectory.problem(path, info, daemonUID: daemonUID).map { "\($0)" }
     }
 
     /// The control socket is made in its directory: it must exist and be writable.

@@ -84,13 +84,7 @@ struct SiteLoader {
     /// The passphrase sealing the device keys: from `device.passphrase_file`, else from the
     /// systemd credential `device-passphrase`, else none (an unencrypted key file).
     private func passphrase() throws -> SecureBytes? {
-        var path = config.passphraseFile
-        if path == nil, let directory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
-            FileManager.default.fileExists(atPath: directory + "/device-passphrase")
-        {
-            path = directory + "/device-passphrase"
-        }
-        guard let path else { return nil }
+        guard let path = StartupCheck.passphrasePath(config) else { return nil }
         do {
             // The reason comes with the errno (a file the daemon's user cannot read says so).
             return try PassphraseInput.read(path: path)

@@ -14,15 +14,23 @@ enum StateDirectory {
             }
             return
         }
+        if let problem = problem(path, info, daemonUID: getuid()) { throw problem }
+    }
+
+    /// What is wrong with the existing state directory `path` (as `info` describes it), or nil:
+    /// the rules of `prepare`, which the start-up check applies too, before anything is made.
+    static func problem(_ path: String, _ info: stat, daemonUID: uid_t) -> DaemonError? {
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw DaemonError.startup("the state directory \(path) is not a directory")
+            return DaemonError.startup("the state directory \(path) is not a directory")
         }
         let mode = UInt32(info.st_mode) & 0o777
         guard mode & 0o077 == 0 else {
-            throw DaemonError.insecurePermissions(path: path, mode: mode, expected: "0700 (no access for group or others)")
+            return DaemonError.insecurePermissions(path: path, mode: mode, expected: "0700 (no access for group or others)")
         }
-        guard info.st_uid == getuid() else {
-            throw DaemonError.startup("the state directory \(path) is owned by uid \(info.st_uid), not by this daemon's uid \(getuid())")
+        guard info.st_uid == daemonUID else {
+            return DaemonError.startup(
+                "the state directory \(path) is owned by uid \(info.st_uid), not by this daemon's uid \(daemonUID); run: chown \(daemonUID) \(path)")
         }
+        return nil
     }
 }

@@ -38,7 +38,9 @@ struct LinkState: Sendable {
     var closeReason: String?
     /// The refusal code that ended the link, whichever side refused: the code the peer's
     /// Goodbye gave, or this site's own. The dialler waits long after a lasting one (`PeerDialer`).
-    var refusedByPeer: String?
+    var refusal: String?
+    /// The site this one dialled sent its one `Trust` frame before saying who it is.
+    var trustBeforeAdmission = false
     /// Rounds that callers of `cairn sync --wait` wait for, by round id.
     var roundWaiters: [UInt64: [@Sendable (Bool) -> Void]] = [:]
     /// The audit heads exchanged on this link.
@@ -51,7 +53,7 @@ struct LinkState: Sendable {
     /// What other threads may read of this state (see `LinkPublished`).
     var published: LinkPublished {
         LinkPublished(
-            peer: peer, closeReason: closeReason, refusedByPeer: refusedByPeer, commonLevels: commonLevels, knowledge: session?.peer,
+            peer: peer, closeReason: closeReason, refusal: refusal, commonLevels: commonLevels, knowledge: session?.peer,
             sentByLevel: sentByLevel, receivedByLevel: receivedByLevel, deltasSent: outbox?.counters.deltasSent ?? 0,
             deltasReceived: deltasReceived, duplicatesReceived: duplicatesReceived, lastRoundAt: lastRoundAt,
             drained: outbox?.isIdle ?? true)
@@ -64,7 +66,7 @@ struct LinkState: Sendable {
 struct LinkPublished: Sendable {
     var peer: DeviceCertificate?
     var closeReason: String?
-    var refusedByPeer: String?
+    var refusal: String?
     var commonLevels: Set<String> = []
     /// What the peer is known to hold (the session's knowledge).
     var knowledge: PeerKnowledge?

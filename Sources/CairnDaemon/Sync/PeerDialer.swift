@@ -159,7 +159,7 @@ final class PeerDialer: Sendable {
                 seen.link.withLock { $0?.closeReason } ?? "the connection to \(peer.address) ended before the peer was admitted (see the log)",
                 log: ["reason": "not_admitted"])
         }
-        return (admitted, seen.link.withLock { $0?.refusedByPeerCode })
+        return (admitted, seen.link.withLock { $0?.refusalCode })
     }
 
     /// Keeps `error` for the peers API; the log gets `log` (codes, never the text).

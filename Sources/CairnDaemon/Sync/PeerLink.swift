@@ -70,7 +70,7 @@ final class PeerLink: Sendable {
     var closeReason: String? { published.withLock { $0.closeReason } }
     /// The refusal code that ended the link, the peer's (see `refusedByPeer(_:code:)`) or this
     /// site's own (`close(reason:code:answer:)`).
-    var refusedByPeerCode: String? { published.withLock { $0.refusedByPeer } }
+    var refusalCode: String? { published.withLock { $0.refusal } }
 
     /// Runs `body` on the event loop: at once when called there, else as the loop's next task.
     func onLoop(_ body: @escaping @Sendable () -> Void) {
@@ -105,7 +105,7 @@ final class PeerLink: Sendable {
         onLoop {
             let admitted = self.state.withValue { state -> Bool in
                 state.closeReason = reason
-                state.refusedByPeer = code
+                state.refusal = code
                 return state.peer != nil
             }
             self.publish()
@@ -154,9 +154,12 @@ final class PeerLink: Sendable {
             case .goodbye(let reason, let code) where direction == .outbound:
                 // The site this one dialled refused it, and says why: not a fault of that site.
                 refusedByPeer(reason, code: code)
-            case .trust(let revocations, let charters) where direction == .outbound:
+            case .trust(let revocations, let charters) where direction == .outbound && !state.value.trustBeforeAdmission:
                 // What a site sends before refusing a revoked device: the signed objects that
                 // withdrew it, verified here against this site's own charter like any others.
+                // Once: the site has not said who it is, so it gets no more verifying work (nor
+                // refusal lines) out of this one than one frame's worth.
+                state.value.trustBeforeAdmission = true
                 receiveTrust(revocations: revocations, charters: charters)
             default:
                 refuse("the first message must be Hello", code: "protocol")
@@ -198,7 +201,7 @@ final class PeerLink: Sendable {
         logger.warning("sync.refused_by_peer", metadata: ["peer": "\(name)", "reason": "\(code.isEmpty ? "unknown" : code)"])
         state.withValue { state in
             state.closeReason = "refused by the peer: \(text)" + (code.isEmpty ? "" : " (\(code))")
-            state.refusedByPeer = code.isEmpty ? nil : code
+            state.refusal = code.isEmpty ? nil : code
         }
         publish()
         channel.close(promise: nil)

@@ -49,12 +49,11 @@ extension SyncService {
         let inbound = context.registry.primaries.filter { link in
             link.direction == .inbound && link.peer.map { !known.contains($0.deviceID) } ?? false
         }
+        let dialersBySource = Dictionary(grouping: unresolved) { AdmissionSource.key(host: $0.peer.host) }
+        let linksBySource = Dictionary(grouping: inbound, by: \.source)
         var guesses: [String: PeerLink] = [:]
-        for dialer in unresolved {
-            guard let key = AdmissionSource.key(host: dialer.peer.host) else { continue }
-            let sameHost = unresolved.filter { AdmissionSource.key(host: $0.peer.host) == key }
-            let links = inbound.filter { $0.source == key }
-            if sameHost.count == 1, links.count == 1 { guesses[dialer.peer.name] = links[0] }
+        for case let (source?, dialers) in dialersBySource {
+            if dialers.count == 1, let links = linksBySource[source], links.count == 1 { guesses[dialers[0].peer.name] = links[0] }
         }
         return guesses
     }
