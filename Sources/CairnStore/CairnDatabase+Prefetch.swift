@@ -9,7 +9,10 @@ extension CairnDatabase {
     static let prefetchChunk = 512
 
     /// The stored records among `keys` (absent keys have none) and every withdrawal of those
-    /// keys, in one read transaction.
+    /// keys, read on the writer's connection outside a transaction: only the one writer calls
+    /// this (the ledger, between its commits), so nothing changes the store meanwhile, and the
+    /// writer's page cache holds what the last groups wrote. A pool reader cost a read
+    /// transaction of its own (begin, commit, a colder cache) per group.
     ///
     /// Each chunk is padded to a power of two by repeating its last key (a key named twice in
     /// `IN (…)` matches once), so that a handful of prepared statements serve every size and stay
@@ -17,7 +20,7 @@ extension CairnDatabase {
     /// cost more than the read.
     public func prefetch(keys: [[UInt8]]) throws -> (records: [RecordRow], withdrawals: [RecordWithdrawalRow]) {
         guard !keys.isEmpty else { return ([], []) }
-        return try read("read records ahead") { db in
+        return try readOnWriter("read records ahead") { db in
             var records: [RecordRow] = []
             var withdrawals: [RecordWithdrawalRow] = []
             var start = 0
