@@ -9,8 +9,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the build and the tests need.
 SYSTEM_PACKAGES := libsodium-dev libssl-dev libsqlite3-dev pkg-config sqlite3 util-linux procps systemd
-# What only the tests need: promtool (Debian's prometheus package) checks the metrics exposition.
-TEST_PACKAGES := prometheus
+# What only the tests need: promtool (Debian's prometheus package) checks the metrics exposition;
+# jq is in the docs' examples, which a test runs.
+TEST_PACKAGES := prometheus jq
 PROTO_PACKAGES := protobuf-compiler
 
 .PHONY: all deps build release test torture demo bench install install-files man completions proto clean
@@ -45,10 +46,13 @@ build: deps
 release: deps
 	$(SWIFT_BUILD) build -c release
 
+# The run's temporary files, and the folders the test runner itself leaves, go in one folder
+# of this run (a short path: sockets live there), removed afterwards.
 test:
 	$(MAKE) deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT_BUILD) build --build-tests
-	$(SWIFT) test --skip-build
+	scratch=$$(mktemp -d /tmp/cairn-test.XXXXXX) && TMPDIR=$$scratch $(SWIFT) test --skip-build; \
+	  status=$$?; rm -rf "$$scratch"; exit $$status
 
 # Long runs of the crash and network-fault harness (scripts/torture.sh sets the sizes;
 # CAIRN_TORTURE_KILLS, CAIRN_TORTURE_FAULT_SECONDS and CAIRN_TORTURE_SEED override them).

@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnTestSupport"]),
         .testTarget(name: "CairnControlTests", dependencies: ["CairnControl"]),
         // The CLI's layout and wording, without a daemon (`@testable import cairn`).
-        .testTarget(name: "cairnTests", dependencies: ["cairn", "CairnControl"]),
+        .testTarget(name: "cairnTests", dependencies: ["cairn", "CairnControl", "CairnTestSupport"]),
         .testTarget(
             name: "CairnTransportTests",
             dependencies: [

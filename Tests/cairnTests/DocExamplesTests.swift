@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnTestSupport
 import Foundation
 import Testing
 
@@ -6,38 +7,14 @@ import Testing
 
 /// Every `cairn` example in the docs (README.md and Docs/*.md, in ```sh blocks) and in the
 /// commands' own help (their "Examples:") parses with the CLI as it is: the subcommand exists
-/// and every option and argument is accepted, validation included. Examples are not run here
-/// (most need a federation; the systemd walk-through and `make demo` run the guide's), but an
-/// option renamed or removed fails this test instead of leaving the docs wrong (issue 17).
+/// and every option and argument is accepted, validation included. Examples are run by
+/// `DocExamplesRunTests` (against a lab); this test needs no daemon, so an option renamed or
+/// removed fails here first, in every `swift test --filter` run (issue 17).
 @Suite struct DocExamplesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `cairn …` command lines of the markdown's ```sh blocks, continuation lines joined.
     static func markdownExamples() throws -> [(place: String, line: String)] {
-        let docs = try FileManager.default.contentsOfDirectory(atPath: root.path + "/Docs").filter { $0.hasSuffix(".md") }.map { "Docs/" + $0 }
-        var found: [(String, String)] = []
-        for file in docs + ["README.md"] {
-            let text = try String(contentsOfFile: root.path + "/" + file, encoding: .utf8)
-            var inShell = false
-            var pending = ""
-            for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = String(raw)
-                if line.hasPrefix("```") {
-                    inShell = !inShell && line.trimmingCharacters(in: .whitespaces) == "```sh"
-                    pending = ""
-                    continue
-                }
-                guard inShell else { continue }
-                let joined = pending + line
-                if joined.hasSuffix("\\") {
-                    pending = String(joined.dropLast()) + " "
-                    continue
-                }
-                pending = ""
-                found.append(("\(file):\(number + 1)", joined))
-            }
-        }
-        return found.filter { commandLine($0.1) != nil }
+        try DocExamples.markdown(root: root.path)
     }
 
     /// The "Examples:" lines of every command's help.
@@ -46,67 +23,14 @@ import Testing
         func visit(_ command: any ParsableCommand.Type, path: String) {
             let configuration = command.configuration
             let name = path.isEmpty ? "cairn" : path + " " + (configuration.commandName ?? "")
-            if let examples = configuration.discussion.components(separatedBy: "Examples:").dropFirst().first {
-                var pending = ""
-                for raw in examples.split(separator: "\n") {
-                    let line = pending + raw.trimmingCharacters(in: .whitespaces)
-                    if line.hasSuffix("\\") {
-                        pending = String(line.dropLast()) + " "
-                        continue
-                    }
-                    pending = ""
-                    if commandLine(line) != nil { found.append(("help of \(name)", line)) }
-                }
-            }
+            for line in DocExamples.help(configuration.discussion) { found.append(("help of \(name)", line)) }
             for subcommand in configuration.subcommands { visit(subcommand, path: name) }
         }
         visit(CairnCommand.self, path: "")
         return found
     }
 
-    /// The arguments after `cairn` of the first command of a shell line, or nil when it runs no
-    /// `cairn` (only the first pipeline stage counts; `sudo`, `sudo -u USER` and `VAR=value`
-    /// prefixes are dropped).
-    static func commandLine(_ line: String) -> [String]? {
-        var words = shellWords(line)
-        while let first = words.first, first == "sudo" || first.contains("=") && !first.hasPrefix("-") {
-            words.removeFirst()
-            if first == "sudo", words.first == "-u" { words.removeFirst(2) }
-        }
-        guard words.first == "cairn" else { return nil }
-        return Array(words.dropFirst())
-    }
-
-    /// Words as the shell splits them, up to the first operator or comment; quotes removed. A
-    /// `<…>` inside a word is a placeholder of the docs, kept as part of the word.
-    static func shellWords(_ line: String) -> [String] {
-        var words: [String] = []
-        var word = ""
-        var quote: Character?
-        var inWord = false
-        for character in line.trimmingCharacters(in: .whitespaces) {
-            if let open = quote {
-                if character == open { quote = nil } else { word.append(character) }
-                continue
-            }
-            if character == "'" || character == "\"" {
-                quote = character
-                inWord = true
-            } else if character == " " || character == "\t" {
-                if inWord { words.append(word) }
-                word = ""
-                inWord = false
-            } else if "|;&".contains(character) || ("<>#".contains(character) && !inWord) {
-                if inWord { words.append(word) }
-                return words
-            } else {
-                word.append(character)
-                inWord = true
-            }
-        }
-        if inWord { words.append(word) }
-        return words
-    }
+    static func commandLine(_ line: String) -> [String]? { DocExamples.commandLine(line) }
 
     @Test func everyDocumentedExampleParses() throws {
         let markdown = try Self.markdownExamples()
