@@ -255,6 +255,11 @@ public nonisolated struct Cairn_V1_Hello: Sendable {
   /// that predates the field skips it (it reads as 0) and is never sent what a feature adds.
   public var features: UInt64 = 0
 
+  /// The TCP port the sender's own sync listener is on (0: not said). Display only: a site
+  /// shows a connection that a configured peer opened to it on that peer's row when the
+  /// connection comes from the peer's configured host and announces its configured port.
+  public var listenPort: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -712,7 +717,7 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}protocol\0\u{3}federation_id\0\u{3}charter_version\0\u{1}certificate\0\u{1}features\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}protocol\0\u{3}federation_id\0\u{3}charter_version\0\u{1}certificate\0\u{1}features\0\u{3}listen_port\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -725,6 +730,7 @@ nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.charterVersion) }()
       case 4: try { try decoder.decodeSingularBytesField(value: &self.certificate) }()
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.features) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.listenPort) }()
       default: break
       }
     }
@@ -746,6 +752,9 @@ nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if self.features != 0 {
       try visitor.visitSingularUInt64Field(value: self.features, fieldNumber: 5)
     }
+    if self.listenPort != 0 {
+      try visitor.visitSingularUInt32Field(value: self.listenPort, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -755,6 +764,7 @@ nonisolated extension Cairn_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.charterVersion != rhs.charterVersion {return false}
     if lhs.certificate != rhs.certificate {return false}
     if lhs.features != rhs.features {return false}
+    if lhs.listenPort != rhs.listenPort {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

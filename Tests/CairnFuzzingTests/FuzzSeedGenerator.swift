@@ -143,7 +143,7 @@ enum FuzzSeeds {
             }
         }
         let hello = HelloFrame(
-            federationID: charter.federationID, charterVersion: charter.version, certificate: certificate.serialized())
+            federationID: charter.federationID, charterVersion: charter.version, certificate: certificate.serialized(), listenPort: 7401)
         return [
             ("hello-summary", stream([.hello(hello), .summary(round: 1, digest: VectorDigest.digest(positions), streams: 2)])),
             ("vector-agree", stream([.vector(round: 1, positions: positions, reply: true), .agree(round: 2)])),

@@ -192,4 +192,40 @@ extension IntegrationSuite.SyncRevocationTests {
                 ? nil : "\(rows.map { "\($0.name) \($0.source) \($0.device ?? "-") \($0.connected)" })"
         }
     }
+
+    /// Two configured peers on one host (every loopback lab) that dial in before this site's
+    /// own dials reach them: each connection is shown on its peer's row, told apart by the
+    /// listen port its Hello announces, not as two more inbound rows (issue 17, point 4).
+    @Test func twoConfiguredPeersOnOneHostThatDialledInAreOneRowEach() throws {
+        var options = Federation.Options()
+        options.meshed = false
+        let federation = try Federation(devices: ["alpha/hq", "alpha/laptop", "bravo/hq"], options: options)
+        defer { federation.shutdown() }
+        let hq = federation.member("alpha/hq")
+        let others = [("laptop", "alpha/laptop"), ("bravo", "bravo/hq")]
+        // Each of the others knows the HQ, and is stopped while the HQ is told of it: the HQ's
+        // dials fail and back off (1 s, 2 s, 4 s), so the others dial in first when they start.
+        for (_, device) in others {
+            _ = try federation.client(device).addPeer(AddPeerRequest(name: "hq", address: hq.address))
+            try federation.stop(device)
+        }
+        for (name, device) in others {
+            _ = try hq.client.addPeer(AddPeerRequest(name: name, address: federation.member(device).address))
+        }
+        Thread.sleep(forTimeInterval: 3.5)
+        for (_, device) in others { try federation.start(device) }
+        var first: [PeerDocument] = []
+        try FederationWait.until("both have dialled in to the HQ", timeout: 20, interval: 0.05) {
+            let rows = try hq.client.peers().peers
+            let connected = Set(rows.filter(\.connected).compactMap(\.device))
+            first = rows
+            return connected.isSuperset(of: others.map(\.1)) ? nil : "\(rows.map { "\($0.name) \($0.device ?? "-") \($0.connected)" })"
+        }
+        let shown = first.map { "\($0.name) \($0.source) \($0.device ?? "-") \($0.connected)" }
+        for (name, device) in others {
+            let rows = first.filter { $0.name == name || $0.device == device }
+            #expect(rows.count == 1 && rows[0].name == name && rows[0].connected, "\(shown)")
+        }
+        #expect(!first.contains { $0.source == "inbound" }, "\(shown)")
+    }
 }

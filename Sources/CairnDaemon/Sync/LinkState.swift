@@ -9,6 +9,8 @@ struct LinkState: Sendable {
     var peer: DeviceCertificate?
     /// The charter version the peer holds, as far as we know (its Hello, then what we sent).
     var peerCharterVersion: UInt64 = 0
+    /// The port the peer said its own listener is on (0: not said).
+    var peerListenPort: UInt16 = 0
     /// How far the trust objects sent on this link go (nil before the first were read).
     var trustSent: TrustMark?
     var session: ReconciliationSession?
@@ -53,7 +55,7 @@ struct LinkState: Sendable {
     /// What other threads may read of this state (see `LinkPublished`).
     var published: LinkPublished {
         LinkPublished(
-            peer: peer, closeReason: closeReason, refusal: refusal, commonLevels: commonLevels, knowledge: session?.peer,
+            peer: peer, peerListenPort: peerListenPort, closeReason: closeReason, refusal: refusal, commonLevels: commonLevels, knowledge: session?.peer,
             sentByLevel: sentByLevel, receivedByLevel: receivedByLevel, deltasSent: outbox?.counters.deltasSent ?? 0,
             deltasReceived: deltasReceived, duplicatesReceived: duplicatesReceived, lastRoundAt: lastRoundAt,
             drained: outbox?.isIdle ?? true)
@@ -65,6 +67,8 @@ struct LinkState: Sendable {
 /// for the copy only, and never see the loop's state itself.
 struct LinkPublished: Sendable {
     var peer: DeviceCertificate?
+    /// The port the peer said its own listener is on (0: not said), from its Hello.
+    var peerListenPort: UInt16 = 0
     var closeReason: String?
     var refusal: String?
     var commonLevels: Set<String> = []

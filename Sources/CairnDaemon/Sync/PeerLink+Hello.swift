@@ -42,6 +42,7 @@ extension PeerLink {
         state.withValue { state in
             state.peer = certificate
             state.peerCharterVersion = hello.charterVersion
+            state.peerListenPort = hello.listenPort
             state.session = ReconciliationSession(commonLevels: common, limits: context.limits)
             state.outbox = DeltaOutbox(commonLevels: common, limits: context.limits)
             state.commonLevels = common

@@ -59,6 +59,9 @@ final class PeerLink: Sendable {
     /// The verified peer, once its Hello has been accepted (from any thread).
     var peer: DeviceCertificate? { published.withLock { $0.peer } }
 
+    /// The port the verified peer said its own listener is on (0: not said).
+    var peerListenPort: UInt16 { published.withLock { $0.peerListenPort } }
+
     /// Whether the peer's Hello was admitted (on the event loop).
     var isAdmitted: Bool { state.value.peer != nil }
 

@@ -23,14 +23,17 @@ struct SyncContext: Sendable {
     /// sends them all (`PeerLink.settleCertificatesByFallback`): the dialler's session over
     /// certificates should have finished long before.
     var certificateSessionTimeout = TimeAmount.seconds(30)
+    /// The port of this site's sync listener as configured, announced in our Hello (0: none).
+    var listenPort: UInt16 = 0
 
     var metrics: SiteMetrics { site.metrics }
 
-    /// Our Hello: protocol 1, the federation, our charter version and our certificate.
+    /// Our Hello: protocol 1, the federation, our charter version, our certificate and the port
+    /// we listen on.
     var hello: HelloFrame {
         HelloFrame(
             protocolVersion: 1, federationID: site.federationID,
-            charterVersion: site.charter().version, certificate: site.certificate.signed.serialized())
+            charterVersion: site.charter().version, certificate: site.certificate.signed.serialized(), listenPort: listenPort)
     }
 
     /// Why a peer's Hello is refused: a stable code, the detail for this site's audit log, and

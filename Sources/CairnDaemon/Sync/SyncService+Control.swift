@@ -35,11 +35,9 @@ extension SyncService {
         return documents
     }
 
-    /// The connection a configured peer opened to this site before this site's own dial to it
-    /// ever succeeded (so before the dialer learned which device answers its address): shown on
-    /// the peer's row instead of a second, inbound row. Matched by the source address, and only
-    /// when exactly one such dialer and one such connection share it (on one host, several peers
-    /// stay apart, as before).
+    /// The connections configured peers opened to this site before this site's own dial to
+    /// them ever succeeded (so before each dialer learned which device answers its address):
+    /// each is shown on its peer's row instead of a second, inbound row (`pairInbound`).
     private func inboundLinksByAddress(_ dialers: [PeerDialer]) -> [String: PeerLink] {
         let unresolved = dialers.filter { dialer in
             dialer.device.withLock { $0 } == nil && context.registry.primary(named: dialer.peer.name) == nil
@@ -49,13 +47,32 @@ extension SyncService {
         let inbound = context.registry.primaries.filter { link in
             link.direction == .inbound && link.peer.map { !known.contains($0.deviceID) } ?? false
         }
-        let dialersBySource = Dictionary(grouping: unresolved) { AdmissionSource.key(host: $0.peer.host) }
-        let linksBySource = Dictionary(grouping: inbound, by: \.source)
-        var guesses: [String: PeerLink] = [:]
-        for case let (source?, dialers) in dialersBySource {
-            if dialers.count == 1, let links = linksBySource[source], links.count == 1 { guesses[dialers[0].peer.name] = links[0] }
+        let pairs = Self.pairInbound(
+            peers: unresolved.map { (name: $0.peer.name, source: AdmissionSource.key(host: $0.peer.host), port: $0.peer.port) },
+            links: inbound.map { (source: $0.source, port: Int($0.peerListenPort)) })
+        return pairs.mapValues { inbound[$0] }
+    }
+
+    /// Pairs configured peers (name, the source key of their host, port) with inbound
+    /// connections (source key, the port their Hello announced, 0 if none), by the connection's
+    /// index. A connection from a peer's host that announces the peer's port is that peer's;
+    /// then, on a host where exactly one peer and one connection are left, they are paired
+    /// (a peer behind a forwarded port, or one that predates `listen_port`). Whatever is
+    /// ambiguous stays apart: this is display only.
+    static func pairInbound(peers: [(name: String, source: String?, port: Int)], links: [(source: String, port: Int)]) -> [String: Int] {
+        var pairs: [String: Int] = [:]
+        for peer in peers {
+            guard let source = peer.source, peer.port != 0 else { continue }
+            let matches = links.indices.filter { links[$0].source == source && links[$0].port == peer.port }
+            if matches.count == 1 { pairs[peer.name] = matches[0] }
         }
-        return guesses
+        let taken = Set(pairs.values)
+        let peersLeft = Dictionary(grouping: peers.filter { pairs[$0.name] == nil }) { $0.source }
+        let linksLeft = Dictionary(grouping: links.indices.filter { !taken.contains($0) }) { links[$0].source }
+        for case let (source?, group) in peersLeft where group.count == 1 {
+            if let candidates = linksLeft[source], candidates.count == 1 { pairs[group[0].name] = candidates[0] }
+        }
+        return pairs
     }
 
     private func document(name: String, address: String?, source: String, link: PeerLink?, lastError: String?) -> PeerDocument {

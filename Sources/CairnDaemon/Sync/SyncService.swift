@@ -43,9 +43,11 @@ final class SyncService: Service, Sendable {
         self.config = config
         self.site = site
         self.group = group
-        self.context = SyncContext(
+        var context = SyncContext(
             site: site, threadPool: threadPool, limits: SyncLimits(), registry: PeerRegistry(),
             auditor: Auditor(site: site, threadPool: threadPool), logger: logger)
+        context.listenPort = config.syncListen.flatMap(ListenAddress.init).flatMap { UInt16(exactly: $0.port) } ?? 0
+        self.context = context
         admission = InboundAdmission(
             limits: AdmissionGate.Limits(
                 total: config.maxUnadmittedConnections, perSource: config.maxUnadmittedPerSource,

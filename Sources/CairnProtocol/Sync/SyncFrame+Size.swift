@@ -9,7 +9,7 @@ extension SyncFrame {
             body =
                 WireSize.scalar(UInt64(hello.protocolVersion)) + WireSize.bytes(hello.federationID.count)
                 + WireSize.scalar(hello.charterVersion) + WireSize.bytes(hello.certificate.count)
-                + WireSize.scalar(hello.features)
+                + WireSize.scalar(hello.features) + WireSize.scalar(UInt64(hello.listenPort))
         case .summary(let round, let digest, let streams):
             body = WireSize.scalar(round) + WireSize.bytes(digest.count) + WireSize.scalar(UInt64(streams))
         case .agree(let round):

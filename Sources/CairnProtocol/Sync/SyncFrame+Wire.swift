@@ -113,6 +113,7 @@ extension SyncFrame {
             wire.charterVersion = hello.charterVersion
             wire.certificate = Data(hello.certificate)
             wire.features = hello.features
+            wire.listenPort = UInt32(hello.listenPort)
             message.hello = wire
         case .summary(let round, let digest, let streams):
             var wire = Cairn_V1_Summary()
@@ -177,9 +178,13 @@ enum SyncFrameCheck {
         guard hello.certificate.count <= limits.maxCertificateBytes else {
             throw .tooLarge(what: "certificate", size: hello.certificate.count, limit: limits.maxCertificateBytes)
         }
+        guard let listenPort = UInt16(exactly: hello.listenPort) else {
+            throw .invalid(what: "hello", detail: "listen port \(hello.listenPort)")
+        }
         return HelloFrame(
             protocolVersion: hello.protocol, federationID: Array(hello.federationID),
-            charterVersion: hello.charterVersion, certificate: Array(hello.certificate), features: hello.features)
+            charterVersion: hello.charterVersion, certificate: Array(hello.certificate), features: hello.features,
+            listenPort: listenPort)
     }
 
     /// The shape of a signed audit head (32-byte device id and hash, sequence ≥ 1, 64-byte

@@ -111,17 +111,21 @@ public struct HelloFrame: Hashable, Sendable {
     /// The optional features the sender understands (`SyncFrame.auditHeadsFeature`, …); 0 from
     /// a peer that predates them.
     public var features: UInt64
+    /// The port of the sender's own sync listener (0: not said). For display only: which
+    /// configured peer an inbound connection is (Docs/Protocol.md, "Hello and admission").
+    public var listenPort: UInt16
 
     /// Builds a hello; `protocolVersion` and `features` default to what this build speaks.
     public init(
         protocolVersion: UInt32 = SyncFrame.protocolVersion, federationID: [UInt8], charterVersion: UInt64,
-        certificate: [UInt8], features: UInt64 = SyncFrame.features
+        certificate: [UInt8], features: UInt64 = SyncFrame.features, listenPort: UInt16 = 0
     ) {
         self.protocolVersion = protocolVersion
         self.federationID = federationID
         self.charterVersion = charterVersion
         self.certificate = certificate
         self.features = features
+        self.listenPort = listenPort
     }
 
     /// Whether the sender announced `feature`.

@@ -13,6 +13,7 @@ struct SyncFrameCodecTests {
 
     static let samples: [SyncFrame] = [
         .hello(hello),
+        .hello(HelloFrame(federationID: [UInt8](repeating: 7, count: 16), charterVersion: 1, certificate: [1], listenPort: 65_535)),
         .summary(round: 1, digest: [UInt8](repeating: 9, count: 32), streams: 120_000),
         .summary(round: 0, digest: [UInt8](repeating: 0, count: 32), streams: 0),
         .agree(round: 77),

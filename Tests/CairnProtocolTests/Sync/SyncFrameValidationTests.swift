@@ -82,6 +82,7 @@ struct SyncFrameValidationTests {
         Self.expectError(
             .tooLarge(what: "certificate", size: 16_385, limit: 16_384),
             Self.hello { $0.certificate = Data(count: 16_385) })
+        Self.expectError(.invalid(what: "hello", detail: "listen port 65536"), Self.hello { $0.listenPort = 65_536 })
     }
 
     @Test func summaryRules() {
