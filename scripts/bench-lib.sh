@@ -143,7 +143,7 @@ perf_start() {
   [ "${BENCH_PERF:-0}" = 1 ] || return 0
   mkdir -p "$BENCH_DIR/perf"
   PERF_NAME=$2
-  perf record -q -g -p "$1" -o "$BENCH_DIR/perf/$2.data" >/dev/null 2>&1 &
+  perf record -q ${BENCH_PERF_ARGS:--g} -p "$1" -o "$BENCH_DIR/perf/$2.data" >/dev/null 2>&1 &
   PERF_PID=$!
   sleep 0.3
 }

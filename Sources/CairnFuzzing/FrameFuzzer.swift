@@ -57,9 +57,10 @@ enum FrameFuzzer {
             certificate(hello.certificate)
         case .certificates(let certificates):
             certificates.forEach(certificate)
-        case .deltas(_, let envelopes):
+        case .deltas(_, let envelopes), .earlyGrants(let envelopes):
             for envelope in envelopes {
-                _ = try? SealedDelta.parse(envelope)
+                // An early grant is parsed like any envelope, then its copies.
+                if let delta = try? SealedDelta.parse(envelope), delta.header.kind == .grant { _ = try? GrantCopies.grants(of: delta) }
             }
         case .trust(let revocations, let charters):
             for bytes in revocations {

@@ -72,6 +72,9 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
   /// The sender's reconcile sessions accept whole lists (reconcile.proto: a REPLY answering a
   /// FINGERPRINT). A side sends them only to a peer that announced this.
   case reconcileLists // = 8
+
+  /// The sender takes keys from `EarlyGrants` frames.
+  case earlyGrants // = 16
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -85,6 +88,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     case 2: self = .grantCopies
     case 4: self = .reconcile
     case 8: self = .reconcileLists
+    case 16: self = .earlyGrants
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -96,6 +100,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     case .grantCopies: return 2
     case .reconcile: return 4
     case .reconcileLists: return 8
+    case .earlyGrants: return 16
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -107,6 +112,7 @@ public nonisolated enum Cairn_V1_Feature: SwiftProtobuf.Enum, Swift.CaseIterable
     .grantCopies,
     .reconcile,
     .reconcileLists,
+    .earlyGrants,
   ]
 
 }
@@ -210,6 +216,15 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     set {message = .reconcile(newValue)}
   }
 
+  /// Only to a peer whose Hello announced FEATURE_EARLY_GRANTS.
+  public var earlyGrants: Cairn_V1_EarlyGrants {
+    get {
+      if case .earlyGrants(let v)? = message {return v}
+      return Cairn_V1_EarlyGrants()
+    }
+    set {message = .earlyGrants(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Message: Equatable, Sendable {
@@ -228,6 +243,8 @@ public nonisolated struct Cairn_V1_SyncMessage: Sendable {
     /// `ReconcileMessage` (reconcile.proto), parsed by the reconcile decoder alone with its own
     /// limits (2 MiB, under the frame limit).
     case reconcile(Data)
+    /// Only to a peer whose Hello announced FEATURE_EARLY_GRANTS.
+    case earlyGrants(Cairn_V1_EarlyGrants)
 
   }
 
@@ -409,6 +426,23 @@ public nonisolated struct Cairn_V1_Goodbye: Sendable {
 
 /// What changes whom a site trusts, passed on to every peer after admission and whenever a site
 /// learns something new. Every object is verified by the receiver against its own charter.
+/// GRANT delta envelopes sent ahead of their streams, each carrying a copy of a key for the
+/// receiver: a newly met device takes its keys from them at once instead of after the whole
+/// backlog of the granter's stream (the grant is that stream's newest delta). The receiver checks
+/// each like any received delta and takes only the copies addressed to it; the deltas themselves
+/// are placed when their streams reach them, in order, as always. 1 to 64 envelopes.
+public nonisolated struct Cairn_V1_EarlyGrants: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var envelopes: [Data] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Cairn_V1_Trust: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -497,12 +531,12 @@ public nonisolated struct Cairn_V1_AuditHeads: Sendable {
 fileprivate nonisolated let _protobuf_package = "cairn.v1"
 
 nonisolated extension Cairn_V1_Feature: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0\u{2}\u{2}FEATURE_RECONCILE\0\u{2}\u{4}FEATURE_RECONCILE_LISTS\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FEATURE_NONE\0\u{1}FEATURE_AUDIT_HEADS\0\u{1}FEATURE_GRANT_COPIES\0\u{2}\u{2}FEATURE_RECONCILE\0\u{2}\u{4}FEATURE_RECONCILE_LISTS\0\u{2}\u{8}FEATURE_EARLY_GRANTS\0")
 }
 
 nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SyncMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0\u{3}audit_heads\0\u{1}reconcile\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}summary\0\u{1}agree\0\u{1}vector\0\u{1}deltas\0\u{1}ack\0\u{1}certificates\0\u{1}goodbye\0\u{1}trust\0\u{3}audit_heads\0\u{1}reconcile\0\u{3}early_grants\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -648,6 +682,19 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
           self.message = .reconcile(v)
         }
       }()
+      case 12: try {
+        var v: Cairn_V1_EarlyGrants?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .earlyGrants(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .earlyGrants(v)
+        }
+      }()
       default: break
       }
     }
@@ -702,6 +749,10 @@ nonisolated extension Cairn_V1_SyncMessage: SwiftProtobuf.Message, SwiftProtobuf
     case .reconcile?: try {
       guard case .reconcile(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularBytesField(value: v, fieldNumber: 11)
+    }()
+    case .earlyGrants?: try {
+      guard case .earlyGrants(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
     }()
     case nil: break
     }
@@ -1070,6 +1121,36 @@ nonisolated extension Cairn_V1_Goodbye: SwiftProtobuf.Message, SwiftProtobuf._Me
   public static func ==(lhs: Cairn_V1_Goodbye, rhs: Cairn_V1_Goodbye) -> Bool {
     if lhs.reason != rhs.reason {return false}
     if lhs.code != rhs.code {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Cairn_V1_EarlyGrants: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EarlyGrants"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}envelopes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedBytesField(value: &self.envelopes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.envelopes.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.envelopes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Cairn_V1_EarlyGrants, rhs: Cairn_V1_EarlyGrants) -> Bool {
+    if lhs.envelopes != rhs.envelopes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -106,6 +106,17 @@ final class GatedSite: SyncSite {
         return try site.learn(certificates, from: source, serving: serving)
     }
 
+    func learnServing(_ certificate: DeviceCertificate, from source: String) throws -> [[UInt8]] {
+        log.note("learn")
+        return try site.learnServing(certificate, from: source)
+    }
+
+    func takeEarlyGrants(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void) {
+        log.note("ingest")
+        ingests?.pass()
+        site.takeEarlyGrants(envelopes, from: source, done: done)
+    }
+
     func accept(charters: [[UInt8]], from source: String) throws -> Int {
         log.note("accept(charters:)")
         return try site.accept(charters: charters, from: source)

@@ -113,11 +113,13 @@ struct FrameReader {
     }
 
     /// The next frame `channel` writes that is not an `AuditHeads` (sent at admission and then
-    /// every few seconds, beside whatever a test looks at).
+    /// every few seconds, beside whatever a test looks at) nor an `EarlyGrants` (sent at an
+    /// admission that granted the peer a key; `SyncEarlyGrantsTests` looks at those).
     mutating func nextIgnoringAuditHeads(from channel: NIOAsyncTestingChannel) async throws -> SyncFrame {
         while true {
             let frame = try await next(from: channel)
             if case .auditHeads = frame { continue }
+            if case .earlyGrants = frame { continue }
             return frame
         }
     }

@@ -157,6 +157,11 @@ extension IntegrationSuite {
                         #expect(Self.allowed.contains(delta.header.level), "frame \(index): a \(delta.header.level) delta")
                         deltas.append(delta)
                     }
+                case .earlyGrants(let envelopes):
+                    for envelope in envelopes {
+                        let delta = try SealedDelta.parse(envelope)
+                        #expect(Self.allowed.contains(delta.header.level), "frame \(index): an early \(delta.header.level) grant")
+                    }
                 case .auditHeads(let own, _):
                     // The site's audit head counts its writes at every level: never sent to a peer cleared lower.
                     #expect(own == nil, "frame \(index): the site sent its own audit head to a peer cleared lower")

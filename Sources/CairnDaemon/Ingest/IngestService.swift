@@ -81,6 +81,34 @@ extension IngestService {
         ledger.submit(storing(accepted, report: report, from: source, now: now), done: done)
     }
 
+    /// Keys from GRANT deltas a peer sent ahead of their streams (`earlyGrants`, sync.proto):
+    /// each envelope is checked like any received delta, and the copies addressed to this
+    /// device among those that pass give their keys now, so that the backlog of the granter's
+    /// stream is applied as it arrives instead of after it. The deltas are not placed: they come
+    /// again in stream order. Anything but a GRANT delta is refused as malformed. Queued on the
+    /// ledger like `ingest`, so that the batches the peer sends next are built after it.
+    func takeEarlyGrants(
+        _ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void
+    ) {
+        let (accepted, checked) = check(envelopes, from: source)
+        let grants = accepted.filter { $0.header.kind == .grant }
+        var report = checked
+        for _ in grants.count..<accepted.count { report.refuse(.malformed) }
+        let result = report
+        ledger.submit(
+            { [self] context in
+                for delta in grants where !withdrawal.writtenAfterWithdrawal(delta.header, in: context) {
+                    // Unreadable: said so when the delta is placed in its stream.
+                    guard let copies = try? GrantCopies.grants(of: delta) else { continue }
+                    try takeOwnKey(copies, from: delta, early: true, in: &context)
+                }
+                for (reason, count) in result.refusals.sorted(by: { $0.key < $1.key }) {
+                    context.audit("sync.delta_refused", actor: "peer:\(source.name)", detail: ["reason": reason, "count": "\(count)"])
+                }
+                return result
+            }, done: done)
+    }
+
     /// The checks that need no store, on every core (`DeltaCheck.checkAll`): the deltas that
     /// passed, and the report with the refusals so far.
     private func check(_ envelopes: [[UInt8]], from source: DeltaSource) -> ([SealedDelta], IngestReport) {
@@ -299,6 +327,13 @@ extension IngestService {
         let author = GrantSeen(
             level: first.level, epochNumber: first.epoch.number, epochKeyID: first.epoch.keyID, recipient: delta.header.author.bytes)
         if context.grantsSeen.insert(author).inserted { context.batch.grants.append(author) }
+        try takeOwnKey(grants, from: delta, in: &context)
+    }
+
+    /// The key of the copy among `grants` addressed to this device, when this site lacks it:
+    /// opened with the device's wrapping key, kept (keyring and store), audited, and applied to
+    /// what waits for it. From a grant placed in its stream, or one sent ahead of it.
+    private func takeOwnKey(_ grants: [EpochGrant], from delta: SealedDelta, early: Bool = false, in context: inout WriteContext) throws {
         guard let grant = grants.first(where: { $0.recipient == identity.deviceID }),
             context.keyring.key(level: grant.level, epoch: grant.epoch) == nil
         else { return }
@@ -324,7 +359,7 @@ extension IngestService {
                 createdAt: Int64(Date().timeIntervalSince1970)))
         context.audit(
             "keys.received", actor: "peer:\(context.devices.displayName(delta.header.author))",
-            detail: ["level": grant.level, "epoch": "\(grant.epoch.number)"])
+            detail: early ? ["level": grant.level, "epoch": "\(grant.epoch.number)", "early": "yes"] : ["level": grant.level, "epoch": "\(grant.epoch.number)"])
         try applyWaiting(for: EpochSlot(level: grant.level, epoch: grant.epoch), key: key, in: &context)
     }
 

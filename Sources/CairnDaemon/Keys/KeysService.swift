@@ -40,10 +40,20 @@ extension KeysService {
         _ certificates: [DeviceCertificate], from source: String, now: Int64 = Int64(Date().timeIntervalSince1970),
         serving: DeviceID? = nil
     ) throws -> Int {
+        try learnServing(certificates, from: source, now: now, serving: serving).learned
+    }
+
+    /// `learn`, also returning the envelopes of the GRANT deltas its group wrote with a copy
+    /// for `serving`: a peer just admitted is sent them ahead of this site's stream
+    /// (`earlyGrants`), where they are the newest deltas, behind whatever backlog it lacks.
+    func learnServing(
+        _ certificates: [DeviceCertificate], from source: String, now: Int64 = Int64(Date().timeIntervalSince1970),
+        serving: DeviceID?
+    ) throws -> (learned: Int, grants: [[UInt8]]) {
         let fresh = ledger.read { state in
             certificates.filter { state.devices.supersedes($0) }
         }
-        guard !fresh.isEmpty || needsGrants(now: now, serving: serving) else { return 0 }
+        guard !fresh.isEmpty || needsGrants(now: now, serving: serving) else { return (0, []) }
         return try ledger.submitAndWait { [self] context in
             var learned = 0
             for certificate in fresh where context.devices.insert(certificate, at: now) {
@@ -51,8 +61,14 @@ extension KeysService {
                 context.audit("device.learned", actor: source, detail: ["device": "\(certificate.ref)", "clearance": certificate.clearance])
                 learned += 1
             }
+            let before = context.batch.deltas.count
             issueGrants(in: &context, now: now, serving: serving)
-            return learned
+            guard let serving else { return (learned, []) }
+            let grants = context.batch.deltas[before...].filter { $0.kind == DeltaKind.grant.rawValue }.map(\.envelope).filter { envelope in
+                guard let delta = try? SealedDelta.parse(envelope), let copies = try? GrantCopies.grants(of: delta) else { return false }
+                return copies.contains { $0.recipient == serving }
+            }
+            return (learned, Array(grants.prefix(SyncFrame.maxEarlyGrants)))
         }
     }
 

@@ -10,6 +10,8 @@ extension PeerLink {
     private struct AdmissionReads: Sendable {
         var trust: Result<TrustObjects, any Error>
         var certificates: [DeviceCertificate] = []
+        /// The grants written for the peer at its admission, sent ahead of their stream.
+        var earlyGrants: [[UInt8]] = []
     }
 
     /// The peer's Hello (on the loop): admitted or refused here, from what is in memory; the
@@ -62,14 +64,16 @@ extension PeerLink {
         logger.info(
             "sync.peer_connected",
             metadata: ["peer": "\(certificate.ref)", "peer.clearance": "\(certificate.clearance)", "direction": "\(direction.rawValue)"])
-        let site = self.site, known = hello.charterVersion
+        let site = self.site, known = hello.charterVersion, takesEarlyGrants = hello.announces(SyncFrame.earlyGrantsFeature)
         serially({
             // Amendments and revocations first: they may withdraw devices whose certificates
             // or deltas would follow.
             let trust = Result { try site.trust(after: known) }
             guard case .success = trust else { return AdmissionReads(trust: trust) }
-            try site.learn([certificate], from: "peer:\(certificate.ref)", serving: certificate.deviceID)
-            return AdmissionReads(trust: trust, certificates: site.certificates(sharedWith: certificate, levels: common))
+            let grants = try site.learnServing(certificate, from: "peer:\(certificate.ref)")
+            return AdmissionReads(
+                trust: trust, certificates: site.certificates(sharedWith: certificate, levels: common),
+                earlyGrants: takesEarlyGrants ? grants : [])
         }) { result in
             switch result {
             case .failure(let error):
@@ -79,6 +83,9 @@ extension PeerLink {
                 case .failure(let error):
                     self.trustUnreadable(error)
                 case .success(let trust):
+                    // The keys first: a grant written now is the newest delta of this site's
+                    // stream, behind everything the peer lacks of it (Protocol.md, "Early grants").
+                    if !reads.earlyGrants.isEmpty { self.send(.earlyGrants(reads.earlyGrants)) }
                     self.sendTrust(trust, after: known)
                     self.sendCertificates(reads.certificates)
                     self.startOpeningRound()

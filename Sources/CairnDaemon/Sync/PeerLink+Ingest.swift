@@ -22,6 +22,26 @@ extension PeerLink {
         }
     }
 
+    /// An `EarlyGrants` frame (on the loop): grants the peer wrote for this site, ahead of their
+    /// stream. Verified on the serial queue and queued on the ledger in arrival order, so the
+    /// batches that follow are built with their keys. Nothing is acknowledged (the deltas come
+    /// again in order); a hostile refusal ends the connection as for a batch.
+    func receiveEarlyGrants(_ envelopes: [[UInt8]]) {
+        guard let peer = state.value.peer else { return }
+        let site = self.site, source = DeltaSource(name: "\(peer.ref)", clearance: peer.clearance)
+        seriallyQueued({ done in site.takeEarlyGrants(envelopes, from: source, done: done) }) { result in
+            switch result {
+            case .failure(let error):
+                self.storeFailed("early_grants", error)
+            case .success(let report):
+                site.recordIngest(report, from: source)
+                if report.refusals.keys.contains(where: Self.hostileReasons.contains) {
+                    self.refuse("sent early grants refused as \(report.refusals.keys.sorted().joined(separator: ", "))", code: "hostile_deltas")
+                }
+            }
+        }
+    }
+
     /// What became of a batch (on the loop): counted, noted as held by the peer, acknowledged.
     private func stored(_ report: IngestReport, batch: UInt64, from peer: DeviceCertificate) {
         state.withValue { state in

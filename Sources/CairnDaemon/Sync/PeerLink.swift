@@ -187,6 +187,8 @@ final class PeerLink: Sendable {
             receiveAuditHeads(own: own, yours: yours)
         case .reconcile(let bytes):
             receiveReconcile(bytes)
+        case .earlyGrants(let envelopes):
+            receiveEarlyGrants(envelopes)
         case .goodbye(let reason, _):
             logger.notice("sync.peer_goodbye", metadata: ["peer": "\(name)", "reason": "\(Self.printable(reason))"])
             state.value.closeReason = "the peer closed the connection: \(Self.printable(reason))"

@@ -49,6 +49,16 @@ extension Site: SyncServiceSite {
         return try keys.learn(certificates, from: source, serving: serving)
     }
 
+    func learnServing(_ certificate: DeviceCertificate, from source: String) throws -> [[UInt8]] {
+        Self.assertOffLoop()
+        return try keys.learnServing([certificate], from: source, serving: certificate.deviceID).grants
+    }
+
+    func takeEarlyGrants(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void) {
+        Self.assertOffLoop()
+        ingest.takeEarlyGrants(envelopes, from: source, done: done)
+    }
+
     func accept(charters: [[UInt8]], from source: String) throws -> Int {
         Self.assertOffLoop()
         return try trust.accept(charters: charters, from: source)

@@ -63,6 +63,12 @@ protocol SyncSite: Sendable {
     /// certificates were new.
     @discardableResult
     func learn(_ certificates: [DeviceCertificate], from source: String, serving: DeviceID?) throws -> Int
+    /// `learn` for a peer just admitted (`serving`): returns the GRANT deltas written for it in
+    /// that group, to send it ahead of their stream (`earlyGrants`).
+    func learnServing(_ certificate: DeviceCertificate, from source: String) throws -> [[UInt8]]
+    /// Takes the keys of GRANT deltas an admitted peer sent ahead of their streams; queued on
+    /// the ledger like `ingest`, `done` gets the report (refusals) once the group is durable.
+    func takeEarlyGrants(_ envelopes: [[UInt8]], from source: DeltaSource, done: @escaping @Sendable (Result<IngestReport, any Error>) -> Void)
     /// Accepts charter amendments passed on by a peer, oldest first. Returns how many were new.
     @discardableResult
     func accept(charters: [[UInt8]], from source: String) throws -> Int

@@ -31,6 +31,8 @@ extension SyncFrame {
             body = WireSize.bytes(reason.utf8.count) + WireSize.bytes(code.utf8.count)
         case .trust(let revocations, let charters):
             body = (revocations + charters).reduce(0) { $0 + WireSize.element($1.count) }
+        case .earlyGrants(let envelopes):
+            body = envelopes.reduce(0) { $0 + WireSize.element($1.count) }
         case .auditHeads(let own, let yours):
             body = [own, yours].compactMap { $0 }.reduce(0) { $0 + WireSize.element(Self.auditHeadSize($1)) }
         case .reconcile(let bytes):

@@ -71,6 +71,10 @@ extension SyncFrame {
             return .auditHeads(
                 own: heads.hasOwn ? try SyncFrameCheck.auditHead(heads.own, what: "own audit head") : nil,
                 yours: heads.hasYours ? try SyncFrameCheck.auditHead(heads.yours, what: "yours audit head") : nil)
+        case .earlyGrants(let grants)?:
+            return .earlyGrants(
+                try SyncFrameCheck.items(
+                    grants.envelopes, what: "early grant", count: SyncFrame.maxEarlyGrants, size: limits.maxEnvelopeBytes))
         case .reconcile(let bytes)?:
             // Checked by `ReconcileMessage.decode` alone, against the session's limits (the
             // frame limit already bounds it).
@@ -156,6 +160,10 @@ extension SyncFrame {
             message.auditHeads = wire
         case .reconcile(let bytes):
             message.reconcile = Data(bytes)
+        case .earlyGrants(let envelopes):
+            var wire = Cairn_V1_EarlyGrants()
+            wire.envelopes = envelopes.map { Data($0) }
+            message.earlyGrants = wire
         case .goodbye(let reason, let code):
             var wire = Cairn_V1_Goodbye()
             wire.reason = reason

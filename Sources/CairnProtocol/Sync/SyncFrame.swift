@@ -24,8 +24,13 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     /// answering a FINGERPRINT: the items of a small differing range, values included). A side
     /// sends whole lists only to a peer that announced it (`ReconcileLimits.wholeListItems`).
     public static let reconcileListsFeature: UInt64 = 8
+    /// The sender takes keys from `earlyGrants` frames (FEATURE_EARLY_GRANTS).
+    public static let earlyGrantsFeature: UInt64 = 16
+    /// Most envelopes in one `earlyGrants` frame.
+    public static let maxEarlyGrants = 64
     /// The features this build announces in its `Hello`.
-    public static let features: UInt64 = auditHeadsFeature | grantCopiesFeature | reconcileFeature | reconcileListsFeature
+    public static let features: UInt64 =
+        auditHeadsFeature | grantCopiesFeature | reconcileFeature | reconcileListsFeature | earlyGrantsFeature
 
     /// The first message of each side: who it is and what federation it belongs to.
     case hello(HelloFrame)
@@ -56,6 +61,9 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
     /// parser, with the session's own limits. Only sent to a peer whose `Hello` announced
     /// `reconcileFeature`.
     case reconcile([UInt8])
+    /// GRANT delta envelopes with keys for the receiver, ahead of their streams (sync.proto,
+    /// `EarlyGrants`); only to a peer that announced `earlyGrantsFeature`.
+    case earlyGrants([[UInt8]])
 
     /// The kind's name, for logs and errors ("summary", "vector"…).
     public var kind: String {
@@ -71,6 +79,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .trust: return "trust"
         case .auditHeads: return "audit_heads"
         case .reconcile: return "reconcile"
+        case .earlyGrants: return "early_grants"
         }
     }
 
@@ -93,6 +102,7 @@ public enum SyncFrame: Hashable, Sendable, CustomStringConvertible {
         case .auditHeads(let own, let yours):
             return "audit_heads(own \(own.map { "\($0.seq)" } ?? "none"), yours \(yours.map { "\($0.seq)" } ?? "none"))"
         case .reconcile(let bytes): return "reconcile(\(bytes.count) bytes)"
+        case .earlyGrants(let envelopes): return "early_grants(\(envelopes.count))"
         }
     }
 }

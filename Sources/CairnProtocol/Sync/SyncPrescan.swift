@@ -9,7 +9,7 @@ enum SyncPrescan {
     /// limits allow, `.malformed` when its structure cannot be walked.
     static func check(_ bytes: [UInt8], limits: SyncLimits) throws(SyncError) {
         var reader = WireReader(bytes: bytes, position: 0, end: bytes.count)
-        var counts = (positions: 0, envelopes: 0, certificates: 0, revocations: 0, charters: 0)
+        var counts = (positions: 0, envelopes: 0, certificates: 0, revocations: 0, charters: 0, grants: 0)
         while let (field, type) = try reader.nextTag() {
             guard type == 2 else {
                 try reader.skip(type: type)
@@ -17,8 +17,8 @@ enum SyncPrescan {
             }
             let payload = try reader.lengthDelimited()
             // Fields of `SyncMessage`: 4 vector (positions = 2), 5 deltas (envelopes = 2),
-            // 7 certificates (certificates = 1), 9 trust (revocations = 1, charters = 2). A oneof
-            // message seen twice is merged, so sum.
+            // 7 certificates (certificates = 1), 9 trust (revocations = 1, charters = 2), 12 early
+            // grants (envelopes = 1). A oneof message seen twice is merged, so sum.
             switch field {
             case 4:
                 counts.positions += try count(field: 2, in: payload)
@@ -34,6 +34,9 @@ enum SyncPrescan {
                 try limit(counts.revocations, limits.maxCertificates, "revocations")
                 counts.charters += try count(field: 2, in: payload)
                 try limit(counts.charters, SyncLimits.maxCharters, "charters")
+            case 12:
+                counts.grants += try count(field: 1, in: payload)
+                try limit(counts.grants, SyncFrame.maxEarlyGrants, "early grants")
             default:
                 break
             }

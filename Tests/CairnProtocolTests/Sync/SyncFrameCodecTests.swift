@@ -39,6 +39,7 @@ struct SyncFrameCodecTests {
         // is still a member of the oneof (it is written).
         .reconcile(ReconcileMessage(set: .streamHeads, session: 3, round: 1, salt: [UInt8](repeating: 5, count: 16), ranges: []).encode()),
         .reconcile([UInt8](repeating: 0xEE, count: 200)),
+        .earlyGrants([[1], [UInt8](repeating: 2, count: 300)]),
         .reconcile([]),
     ]
 
@@ -92,6 +93,6 @@ struct SyncFrameCodecTests {
     }
 
     @Test func kindsNameEveryCase() {
-        #expect(Set(Self.samples.map(\.kind)).count == 10)
+        #expect(Set(Self.samples.map(\.kind)).count == 11)
     }
 }

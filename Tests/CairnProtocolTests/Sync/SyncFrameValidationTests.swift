@@ -56,10 +56,10 @@ struct SyncFrameValidationTests {
 
     @Test func garbageAndEmptyMessagesAreMalformed() {
         Self.expectInvalid([], containing: "no message kind")
-        // Field 12: a kind from a future version is no kind this version knows (which is why
-        // field 10, `AuditHeads`, and field 11, `reconcile`, are only sent to peers that
-        // announce them in their Hello).
-        Self.expectInvalid([0x62, 0x00], containing: "no message kind")
+        // Field 13: a kind from a future version is no kind this version knows (which is why
+        // field 10, `AuditHeads`, field 11, `reconcile`, and field 12, `EarlyGrants`, are only
+        // sent to peers that announce them in their Hello).
+        Self.expectInvalid([0x6A, 0x00], containing: "no message kind")
         Self.expectInvalid([0x52, 0x00], containing: "neither own nor yours")
         Self.expectInvalid([0xFF, 0xFF, 0xFF], containing: "malformed")
         Self.expectInvalid([0x12, 0x10, 0x01], containing: "malformed")
@@ -166,6 +166,19 @@ struct SyncFrameValidationTests {
         Self.expectError(
             .tooLarge(what: "certificate", size: 16_385, limit: 16_384),
             SyncFrame.certificates([[UInt8](repeating: 1, count: 16_385)]).encode())
+    }
+
+    @Test func earlyGrantsRules() {
+        Self.expectError(
+            .invalid(what: "early grant list", detail: "empty"), Self.wire { $0.earlyGrants = Cairn_V1_EarlyGrants() })
+        Self.expectError(.invalid(what: "early grant 0", detail: "empty"), SyncFrame.earlyGrants([[]]).encode())
+        Self.expectError(
+            .tooLarge(what: "early grant", size: 101, limit: 100),
+            SyncFrame.earlyGrants([[UInt8](repeating: 1, count: 101)]).encode(), limits: SyncLimits(maxEnvelopeBytes: 100))
+        // Counted on the raw bytes before protobuf parses them.
+        Self.expectError(
+            .tooMany(what: "early grants", count: SyncFrame.maxEarlyGrants + 1, limit: SyncFrame.maxEarlyGrants),
+            SyncFrame.earlyGrants((0...SyncFrame.maxEarlyGrants).map { _ in [1] }).encode())
     }
 
     @Test func trustRules() {
