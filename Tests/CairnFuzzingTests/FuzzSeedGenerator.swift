@@ -51,7 +51,8 @@ enum FuzzSeeds {
         let bundle = try bundleFile(deltas: [records.envelope, grant.envelope], certificates: [certificate.serialized()])
         let vector = vectorFile()
         return [
-            .frame: try frameSeeds(records: records, small: small, certificate: certificate, charter: charter, revocation: revocation),
+            .frame: try frameSeeds(
+                records: records, small: small, grant: grant, certificate: certificate, charter: charter, revocation: revocation),
             .envelope: [
                 ("records", records.envelope), ("records-small", small.envelope),
                 ("records-redacted", try records.redacted().envelope), ("grant", grant.envelope),
@@ -133,7 +134,7 @@ enum FuzzSeeds {
     }
 
     static func frameSeeds(
-        records: SealedDelta, small: SealedDelta, certificate: SignedObject, charter: Charter, revocation: SignedObject
+        records: SealedDelta, small: SealedDelta, grant: SealedDelta, certificate: SignedObject, charter: Charter, revocation: SignedObject
     ) throws -> [(String, [UInt8])] {
         func stream(_ frames: [SyncFrame]) -> [UInt8] {
             frames.flatMap { frame -> [UInt8] in
@@ -150,6 +151,7 @@ enum FuzzSeeds {
             ("deltas-ack", stream([.deltas(batch: 1, envelopes: [records.envelope, small.envelope]), .ack(AckCounts(batch: 1, stored: 2))])),
             ("certificates", stream([.certificates([certificate.serialized(), TestKeys.certificate("bravo/hq").serialized()])])),
             ("trust-goodbye", stream([.trust(revocations: [revocation.serialized()], charters: [charter.signed.serialized()]), .goodbye("done")])),
+            ("early-grants", stream([.earlyGrants([grant.envelope])])),
             ("reconcile", stream(ReconcileFuzzFixtures.shared.messages.prefix(2).map { SyncFrame.reconcile($0) })),
             ("audit-heads", stream([.auditHeads(own: try auditHead(41, by: bravo), yours: try auditHead(42, by: alpha)), .auditHeads(own: nil, yours: try auditHead(43, by: alpha))])),
         ]
