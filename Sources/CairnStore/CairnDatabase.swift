@@ -17,6 +17,12 @@ public final class CairnDatabase: Sendable {
     /// Size SQLite trims the WAL file back to after a checkpoint, so a burst does not leave a
     /// large file behind.
     static let walSizeLimitBytes = 64 * 1024 * 1024
+    /// WAL frames after which a commit checkpoints (SQLite's default is 1,000). A page written
+    /// again and again between two checkpoints (index pages, the tree's upper levels) is copied
+    /// to the database once per checkpoint: with 8,000 (32 MiB) the writer spends about 15% less
+    /// CPU per local write and ingest runs 12% faster than with 1,000; the commit that crosses
+    /// the mark pays a longer checkpoint (Docs/Performance.md, "Checkpoints").
+    static let autoCheckpointPages = 8_000
 
     /// The GRDB connection: a `DatabasePool` for files, a `DatabaseQueue` in memory.
     let writer: any DatabaseWriter
@@ -51,6 +57,7 @@ public final class CairnDatabase: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimitBytes)")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.autoCheckpointPages)")
             }
         } catch {
             throw StoreError.wrapping(error, path: path, operation: "open the database")
