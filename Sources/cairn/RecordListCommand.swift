@@ -62,9 +62,14 @@ struct RecordListCommand: ParsableCommand {
         Output.table(Self.table(records), width: layout.width)
     }
 
+    /// Ids are never cut (they are what a user copies); a long type is, and the time of the
+    /// update goes first, then the summary, so that even ids of 64 characters fit 100 columns.
     static func table(_ records: [RecordDocument]) -> TextTable {
         TextTable(
-            [.init("ID"), .init("TYPE"), .init("CLASS"), .init("UPDATED", dropRank: 1), .init("SUMMARY", fit: .cut)],
+            [
+                .init("ID"), .init("TYPE", fit: .cut), .init("CLASS"), .init("UPDATED", dropRank: 2),
+                .init("SUMMARY", fit: .cut, dropRank: 1),
+            ],
             rows: records.map { [$0.id, $0.type, $0.classification, $0.updated.at, Self.summary($0)] })
     }
 

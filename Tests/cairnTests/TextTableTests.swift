@@ -99,7 +99,7 @@ import Testing
         #expect(table.lines(width: 50)[0] == "A")
     }
 
-    @Test func recordListFitsByCuttingTheSummaryOnly() {
+    @Test func recordListFitsWithItsIdsWhole() {
         let stamp = StampDocument(by: "alpha/hq", device: "d", at: "2026-11-25T17:04:00.000Z", hlc: "h")
         let record = RecordDocument(
             id: "incident-2026-11-25-" + String(repeating: "x", count: 30), type: "threat-assessment", classification: "CONFIDENTIAL",
@@ -115,6 +115,14 @@ import Testing
         #expect(Self.widest(long) <= 100)
         #expect(!long[0].contains("UPDATED"))
         #expect(RecordListCommand.table([record]).lines(width: nil)[0].contains("UPDATED"))
+        // The longest id there is, with a long type: the id whole, the type cut, no summary.
+        var longest = record
+        longest.id = String(repeating: "r", count: 64)
+        longest.type = String(repeating: "t", count: 40)
+        let widest = RecordListCommand.table([longest]).lines(width: TextTable.defaultWidth)
+        #expect(Self.widest(widest) <= 100, "\(widest)")
+        #expect(widest[1].hasPrefix(longest.id + "  ttt") && widest[1].contains("…  CONFIDENTIAL"), "\(widest)")
+        #expect(!widest[0].contains("SUMMARY"))
     }
 
     @Test func deviceListFitsAndGivesWithdrawalReasonsWhole() {
