@@ -64,6 +64,9 @@ extension KeysService {
             let before = context.batch.deltas.count
             issueGrants(in: &context, now: now, serving: serving)
             guard let serving else { return (learned, []) }
+            // This group's own grant deltas, read back for their recipients (a few per
+            // admission). They were sealed just now and cannot fail to parse; if one did, it would
+            // only not be sent early, which is harmless: it still travels in its stream.
             let grants = context.batch.deltas[before...].filter { $0.kind == DeltaKind.grant.rawValue }.map(\.envelope).filter { envelope in
                 guard let delta = try? SealedDelta.parse(envelope), let copies = try? GrantCopies.grants(of: delta) else { return false }
                 return copies.contains { $0.recipient == serving }
